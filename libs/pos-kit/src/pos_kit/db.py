@@ -1,0 +1,98 @@
+"""Async SQLAlchemy: one engine per service, and a unit of work per request.
+
+Use cases never commit. The request's unit of work commits once at the end (the
+change and its outbox rows together) or rolls everything back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from pos_kit.errors import ProblemError
+
+
+def async_url(url: str) -> str:
+    """Accept the URLs people write (postgresql://, sqlite:///) and pick the async driver."""
+    parsed = make_url(url)
+    driver = {
+        "postgresql": "postgresql+asyncpg",
+        "postgres": "postgresql+asyncpg",
+        "postgresql+psycopg2": "postgresql+asyncpg",
+        "sqlite": "sqlite+aiosqlite",
+    }.get(parsed.drivername, parsed.drivername)
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    url = async_url(url)
+    if is_sqlite(url):
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:  # pragma: no cover - driver hook
+            cursor = dbapi_conn.cursor()
+            # WAL lets readers run beside the writer; foreign keys are off by default.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 10)
+    return create_async_engine(url, **kwargs)
+
+
+class Database:
+    """Owns the engine and hands out sessions; one per service process."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = async_url(url)
+        self.engine = create_engine(url, **engine_kwargs)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """A transaction: committed if the block succeeds, rolled back if it raises.
+
+        A `ProblemError` whose `commit_changes` is set still commits: the failure
+        is the answer, and what was recorded on the way (a failed login attempt, a
+        revoked token family) must stay.
+        """
+        async with self.sessions() as session:
+            try:
+                yield session
+            except ProblemError as exc:
+                if exc.commit_changes:
+                    await session.commit()
+                else:
+                    await session.rollback()
+                raise
+            except BaseException:
+                await session.rollback()
+                raise
+            else:
+                await session.commit()
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

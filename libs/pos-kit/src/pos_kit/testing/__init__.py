@@ -1,0 +1,1 @@
+"""Test helpers: real PostgreSQL databases, a real nats-server, an app client."""

