@@ -1,1 +1,1 @@
-"""Package."""
+"""pos-kit: infrastructure shared by the POS services. No business rules live here."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -19,8 +18,6 @@ from pos_kit import context
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://pos.example/problems/"
-
-log = structlog.get_logger("pos_kit.errors")
 
 
 class ProblemError(Exception):
@@ -196,18 +193,9 @@ async def _on_http_exception(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
-    log.error("unhandled_error", exc_info=exc)
-    return problem_response(
-        status=500,
-        title="Internal error",
-        detail="Something went wrong on our side. Quote the correlation id when reporting it.",
-        type_slug="internal-error",
-    )
-
-
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
-    app.add_exception_handler(Exception, _on_unexpected)
+    # Unexpected exceptions are answered by RequestContextMiddleware, which sits
+    # inside the correlation context and so can still echo the correlation id.

@@ -26,7 +26,9 @@ def _sync_admin_engine() -> sa.Engine:
 
 
 @contextmanager
-def fresh_database(prefix: str = "pos_test", alembic_ini: str | Path | None = None) -> Iterator[str]:
+def fresh_database(
+    prefix: str = "pos_test", alembic_ini: str | Path | None = None
+) -> Iterator[str]:
     """Create a uniquely named database, migrate it to head, yield its URL, drop it."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = _sync_admin_engine()

@@ -1,0 +1,79 @@
+"""Structured logs: one JSON object a line on stdout, always naming service, tenant and correlation.
+
+Standard-library loggers (uvicorn, sqlalchemy, alembic) are routed through the same
+renderer so that a person following the terminal sees one format.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import structlog
+from structlog.types import EventDict, Processor, WrappedLogger
+
+from pos_kit import context
+
+_CONTEXT_KEYS = ("tenant_id", "correlation_id", "trace_id")
+
+
+def _add_service(service: str) -> Processor:
+    def processor(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+        event_dict.setdefault("service", service)
+        return event_dict
+
+    return processor
+
+
+def _add_request_context(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    ctx = context.current()
+    event_dict.setdefault("tenant_id", ctx.tenant_id if ctx else None)
+    event_dict.setdefault("correlation_id", ctx.correlation_id if ctx else None)
+    event_dict.setdefault("trace_id", ctx.trace_id if ctx else None)
+    return event_dict
+
+
+def configure_logging(service: str, level: str = "INFO") -> None:
+    """Configure structlog and the standard library for one service process."""
+    shared: list[Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _add_service(service),
+        _add_request_context,
+    ]
+    structlog.configure(
+        processors=[
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ],
+    )
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # uvicorn's access log repeats what the request log line says, without tenant.
+    for name, lvl in (("uvicorn.access", logging.WARNING), ("uvicorn.error", logging.INFO)):
+        lg = logging.getLogger(name)
+        lg.handlers[:] = []
+        lg.propagate = True
+        lg.setLevel(lvl)
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """Tell uvicorn not to install its own handlers; ours are already on the root logger."""
+    return {"version": 1, "disable_existing_loggers": False}

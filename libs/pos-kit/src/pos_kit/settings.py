@@ -1,0 +1,41 @@
+"""Settings base: every service subclasses it with its own environment prefix.
+
+Nothing else in a service reads `os.environ`; values come from the environment
+(or a `.env` file) through these classes.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs. A subclass sets `env_prefix`, e.g. `POS_AUTH_`."""
+
+    model_config = SettingsConfigDict(env_prefix="POS_", extra="ignore", env_file=None)
+
+    service_name: str = "pos"
+    environment: str = Field(
+        default="local", description="local, test or production; production tightens defaults"
+    )
+    log_level: str = "INFO"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "sqlite:///./var/pos.db"
+    nats_url: str = "nats://127.0.0.1:14222"
+    # Largest request body a service accepts; the gateway has its own limit too.
+    max_body_bytes: int = 1_048_576
+
+    # Token verification (every service verifies auth's tokens locally).
+    jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
+    jwt_issuer: str = "pos-auth"
+    jwt_audience: str = "pos"
+    jwks_cache_seconds: int = 300
+
+    # Outbox relay: how long published events are kept so they can be republished.
+    outbox_retention_hours: int = 24 * 7
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"

@@ -1,0 +1,182 @@
+"""Verifying auth's tokens: JWKS fetched and cached, algorithms pinned, claims checked.
+
+Every service verifies access tokens locally against auth's public keys; only
+auth signs. An unknown `kid` triggers one refresh of the key set (rate limited,
+so a flood of forged kids cannot hammer auth), which is how a rotated key is
+picked up without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+import jwt
+import structlog
+from jwt import PyJWK
+
+from pos_kit.errors import Unauthorized
+
+log = structlog.get_logger(__name__)
+
+# Only asymmetric algorithms: a token "signed" with HS256 using the public key as
+# the secret, or with alg "none", is refused before any key is looked at.
+DEFAULT_ALGORITHMS: tuple[str, ...] = ("EdDSA",)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a member of staff of one tenant, or a service account."""
+
+    subject: str
+    tenant_id: str | None
+    role: str | None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    token_id: str | None = None
+    email: str | None = None
+
+    @property
+    def is_service(self) -> bool:
+        return self.role is None and self.subject.startswith("service:")
+
+
+class KeySource(Protocol):
+    async def key_for(self, kid: str) -> PyJWK | None: ...
+
+
+class StaticKeys:
+    """Keys known in-process (auth verifies its own tokens this way)."""
+
+    def __init__(self, jwks: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+        self._jwks = jwks
+
+    async def key_for(self, kid: str) -> PyJWK | None:
+        for jwk in (await self._jwks()).get("keys", []):
+            if jwk.get("kid") == kid:
+                return PyJWK.from_dict(jwk)
+        return None
+
+
+class RemoteJWKS:
+    """auth's `/.well-known/jwks.json`, cached, refreshed on expiry or an unknown kid."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        cache_seconds: float = 300,
+        min_refresh_interval: float = 10,
+        timeout_seconds: float = 3,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.url = url
+        self.cache_seconds = cache_seconds
+        self.min_refresh_interval = min_refresh_interval
+        self.timeout_seconds = timeout_seconds
+        self._transport = transport
+        self._keys: dict[str, PyJWK] = {}
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def key_for(self, kid: str) -> PyJWK | None:
+        now = time.monotonic()
+        if kid in self._keys and now - self._fetched_at < self.cache_seconds:
+            return self._keys[kid]
+        if now - self._fetched_at >= self.min_refresh_interval:
+            await self._refresh()
+        return self._keys.get(kid)
+
+    async def _refresh(self) -> None:
+        async with self._lock:
+            if time.monotonic() - self._fetched_at < self.min_refresh_interval:
+                return  # another request refreshed while this one waited
+            try:
+                async with httpx.AsyncClient(
+                    timeout=self.timeout_seconds, transport=self._transport
+                ) as client:
+                    response = await client.get(self.url)
+                    response.raise_for_status()
+                    keys = response.json().get("keys", [])
+            except (httpx.HTTPError, ValueError) as exc:
+                # Keep the keys we have: a brief auth outage must not log everyone out.
+                log.warning("jwks_refresh_failed", url=self.url, error=str(exc))
+                self._fetched_at = time.monotonic()
+                return
+            fresh: dict[str, PyJWK] = {}
+            for jwk in keys:
+                try:
+                    fresh[jwk["kid"]] = PyJWK.from_dict(jwk)
+                except (KeyError, jwt.PyJWKError) as exc:
+                    log.warning("jwks_key_skipped", kid=jwk.get("kid"), error=str(exc))
+            self._keys = fresh
+            self._fetched_at = time.monotonic()
+            log.info("jwks_refreshed", kids=sorted(fresh))
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        keys: KeySource,
+        *,
+        issuer: str,
+        audience: str,
+        algorithms: Sequence[str] = DEFAULT_ALGORITHMS,
+        leeway_seconds: int = 5,
+    ) -> None:
+        self.keys = keys
+        self.issuer = issuer
+        self.audience = audience
+        self.algorithms = list(algorithms)
+        self.leeway_seconds = leeway_seconds
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as exc:
+            raise Unauthorized("The token is not a well-formed JWT.") from exc
+        alg = header.get("alg")
+        kid = header.get("kid")
+        if alg not in self.algorithms:
+            raise Unauthorized("The token's signing algorithm is not accepted.")
+        if not isinstance(kid, str) or not kid:
+            raise Unauthorized("The token names no signing key.")
+        key = await self.keys.key_for(kid)
+        if key is None:
+            raise Unauthorized("The token was signed by an unknown key.")
+        try:
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=self.algorithms,
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway_seconds,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("The token has expired.") from exc
+        except jwt.InvalidTokenError as exc:
+            raise Unauthorized("The token is not valid.") from exc
+        return _principal_from_claims(claims)
+
+
+def _principal_from_claims(claims: dict[str, Any]) -> Principal:
+    scope = claims.get("scope") or ""
+    if not isinstance(scope, str):
+        raise Unauthorized("The token's scope claim is malformed.")
+    tenant_id = claims.get("tenant_id")
+    role = claims.get("role")
+    if role is not None and not tenant_id:
+        raise Unauthorized("A staff token must name its tenant.")
+    return Principal(
+        subject=str(claims["sub"]),
+        tenant_id=str(tenant_id) if tenant_id else None,
+        role=str(role) if role else None,
+        scopes=frozenset(scope.split()),
+        token_id=claims.get("jti"),
+        email=claims.get("email"),
+    )
