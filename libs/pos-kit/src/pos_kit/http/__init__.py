@@ -1,0 +1,20 @@
+"""The resilient HTTP client services use to call each other."""
+
+from pos_kit.http.breaker import BreakerPolicy, CircuitBreaker, CircuitState
+from pos_kit.http.client import ClientPolicy, RequestOptions, ResilientClient
+from pos_kit.http.errors import DownstreamError, DownstreamTimeout, DownstreamUnavailable
+from pos_kit.http.retry import IDEMPOTENCY_KEY_HEADER, RetryPolicy
+
+__all__ = [
+    "IDEMPOTENCY_KEY_HEADER",
+    "BreakerPolicy",
+    "CircuitBreaker",
+    "CircuitState",
+    "ClientPolicy",
+    "DownstreamError",
+    "DownstreamTimeout",
+    "DownstreamUnavailable",
+    "RequestOptions",
+    "ResilientClient",
+    "RetryPolicy",
+]
