@@ -1,0 +1,38 @@
+"""The event backbone: CloudEvents envelope, outbox and relay, inbox and consumer, streams."""
+
+from pos_kit.events.consumer import EventConsumer, Handler
+from pos_kit.events.envelope import Event, MalformedEvent, subject_for
+from pos_kit.events.outbox import (
+    create_outbox_tables,
+    drop_outbox_tables,
+    inbox_table,
+    outbox_table,
+    record_event,
+)
+from pos_kit.events.relay import OutboxRelay
+from pos_kit.events.stream import (
+    DLQ_STREAM,
+    EVENTS_STREAM,
+    StreamLimits,
+    dlq_subject,
+    ensure_stream,
+)
+
+__all__ = [
+    "DLQ_STREAM",
+    "EVENTS_STREAM",
+    "Event",
+    "EventConsumer",
+    "Handler",
+    "MalformedEvent",
+    "OutboxRelay",
+    "StreamLimits",
+    "create_outbox_tables",
+    "dlq_subject",
+    "drop_outbox_tables",
+    "ensure_stream",
+    "inbox_table",
+    "outbox_table",
+    "record_event",
+    "subject_for",
+]

@@ -1,0 +1,86 @@
+"""Connecting to NATS from a background task: wait for it to answer, then reconnect forever."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from nats.aio.client import Client as NatsClient
+
+log = structlog.get_logger(__name__)
+
+Callback = Callable[[], Awaitable[None]]
+
+# Closing flushes pending writes; a broker that is gone must not hold up a shutdown.
+_CLOSE_TIMEOUT = 5.0
+
+
+async def connect_nats(
+    url: str,
+    *,
+    name: str,
+    reconnect_time_wait: float = 1.0,
+    connect_timeout: float = 2.0,
+    on_reconnected: Callback | None = None,
+) -> NatsClient:
+    """Return a connected client, however long NATS takes to come up.
+
+    Meant to be awaited inside a worker's task, never on a service's start-up path:
+    the service must start and take orders while NATS is down.
+    """
+    nc = NatsClient()
+    # A refused connection repeats every `reconnect_time_wait` while NATS is away;
+    # say so once, then keep quiet until it is back.
+    state = {"quiet": False}
+
+    async def on_error(exc: Exception) -> None:
+        if state["quiet"]:
+            log.debug("nats_error", client=name, error=str(exc))
+            return
+        state["quiet"] = True
+        log.warning("nats_unavailable", client=name, url=url, error=str(exc) or repr(exc))
+
+    async def on_disconnected() -> None:
+        # close() reports a disconnect too; only an unplanned one deserves a warning.
+        if not nc.is_closed:
+            log.warning("nats_disconnected", client=name)
+
+    async def on_reconnect() -> None:
+        state["quiet"] = False
+        log.info("nats_reconnected", client=name)
+        if on_reconnected is not None:
+            await on_reconnected()
+
+    # nats-py annotates the waits as int but sleeps on them as float seconds.
+    options: dict[str, Any] = {
+        "servers": [url],
+        "name": name,
+        "allow_reconnect": True,
+        # Never give up: not on the first connect, not after a broker restart.
+        "max_reconnect_attempts": -1,
+        "reconnect_time_wait": reconnect_time_wait,
+        "connect_timeout": connect_timeout,
+        "error_cb": on_error,
+        "disconnected_cb": on_disconnected,
+        "reconnected_cb": on_reconnect,
+    }
+    try:
+        await nc.connect(**options)
+    except BaseException:
+        await close_quietly(nc)
+        raise
+    state["quiet"] = False
+    log.info("nats_connected", client=name, url=url)
+    return nc
+
+
+async def close_quietly(nc: NatsClient | None) -> None:
+    """Close a client on shutdown; a broker that is already gone is not an error then."""
+    if nc is None or nc.is_closed:
+        return
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(_CLOSE_TIMEOUT):
+            await nc.close()
