@@ -42,7 +42,7 @@ typecheck: sync
 	$(VENV_PY) -m mypy libs/pos-kit/src services/*/src tools/*/src
 
 layering: sync
-	$(VENV_PY) -m importlinter.cli lint-imports
+	.venv/bin/lint-imports
 
 clean:
 	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache

@@ -7,7 +7,7 @@ exceptions into `application/problem+json` with the request's correlation id.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,85 +15,32 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pos_kit import context
+from pos_kit.problems import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    ProblemError,
+    ServiceUnavailable,
+    TooManyRequests,
+    Unauthorized,
+)
+
+__all__ = [
+    "BadRequest",
+    "Conflict",
+    "Forbidden",
+    "NotFound",
+    "ProblemError",
+    "ServiceUnavailable",
+    "TooManyRequests",
+    "Unauthorized",
+    "install_problem_handlers",
+    "problem_response",
+]
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://pos.example/problems/"
-
-
-class ProblemError(Exception):
-    """An error a client can act on. Subclasses fix the status, type and title."""
-
-    status: ClassVar[int] = 400
-    type_slug: ClassVar[str] = "bad-request"
-    title: ClassVar[str] = "Bad request"
-    # A few failures must keep what the request wrote (a failed login is counted,
-    # a replayed refresh token revokes its family); the unit of work commits
-    # instead of rolling back when the error says so.
-    commit_changes: ClassVar[bool] = False
-
-    def __init__(
-        self,
-        detail: str,
-        *,
-        headers: dict[str, str] | None = None,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.headers = headers or {}
-        self.extra = extra or {}
-
-
-class BadRequest(ProblemError):
-    pass
-
-
-class Unauthorized(ProblemError):
-    status = 401
-    type_slug = "unauthorized"
-    title = "Authentication required"
-
-    def __init__(self, detail: str = "Missing or invalid credentials", **kw: Any) -> None:
-        kw.setdefault("headers", {"WWW-Authenticate": "Bearer"})
-        super().__init__(detail, **kw)
-
-
-class Forbidden(ProblemError):
-    status = 403
-    type_slug = "forbidden"
-    title = "Not allowed"
-
-
-class NotFound(ProblemError):
-    status = 404
-    type_slug = "not-found"
-    title = "Not found"
-
-
-class Conflict(ProblemError):
-    status = 409
-    type_slug = "conflict"
-    title = "Conflict"
-
-
-class TooManyRequests(ProblemError):
-    status = 429
-    type_slug = "too-many-requests"
-    title = "Too many requests"
-
-    def __init__(self, detail: str, *, retry_after_seconds: int, **kw: Any) -> None:
-        kw.setdefault("headers", {"Retry-After": str(max(1, retry_after_seconds))})
-        super().__init__(detail, **kw)
-
-
-class ServiceUnavailable(ProblemError):
-    status = 503
-    type_slug = "service-unavailable"
-    title = "Service unavailable"
-
-    def __init__(self, detail: str, *, retry_after_seconds: int = 5, **kw: Any) -> None:
-        kw.setdefault("headers", {"Retry-After": str(max(1, retry_after_seconds))})
-        super().__init__(detail, **kw)
 
 
 def problem_body(

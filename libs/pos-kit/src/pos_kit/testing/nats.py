@@ -101,3 +101,36 @@ def running_nats_server() -> Iterator[NatsServer]:
         finally:
             server.resume()
             server.stop()
+
+
+async def read_stream(nats_url: str, subject: str, *, stream: str = "POS_EVENTS") -> list[bytes]:
+    """Every message the stream holds on `subject`, read by a throwaway consumer."""
+    import nats
+    from nats.errors import TimeoutError as NatsTimeout
+    from nats.js.api import ConsumerConfig, DeliverPolicy
+    from nats.js.errors import NotFoundError
+
+    nc = await nats.connect(nats_url, connect_timeout=5)
+    try:
+        js = nc.jetstream()
+        try:
+            sub = await js.pull_subscribe(
+                subject,
+                stream=stream,
+                config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL, inactive_threshold=30),
+            )
+        except NotFoundError:
+            return []  # nobody has provisioned the stream yet: it holds nothing
+        found: list[bytes] = []
+        while True:
+            try:
+                batch = await sub.fetch(100, timeout=1)
+            except (NatsTimeout, TimeoutError):
+                break
+            for msg in batch:
+                found.append(msg.data)
+                await msg.ack()
+        await sub.unsubscribe()
+        return found
+    finally:
+        await nc.close()
