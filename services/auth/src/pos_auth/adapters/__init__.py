@@ -1,0 +1,1 @@
+"""auth's adapters: tables and repositories, password hashing, signing keys."""

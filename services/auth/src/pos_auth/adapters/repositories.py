@@ -1,0 +1,310 @@
+"""All of auth's SQL. Every query on tenant data filters on the tenant."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pos_auth.adapters.signing import SigningKey
+from pos_auth.adapters.tables import (
+    LoginFailureRow,
+    RefreshTokenRow,
+    ServiceClientRow,
+    SigningKeyRow,
+    TenantRow,
+    UserRow,
+)
+from pos_auth.domain.refresh_tokens import RefreshToken
+from pos_auth.domain.roles import Role
+from pos_auth.domain.throttling import FailureWindow
+from pos_auth.domain.users import User
+
+
+class DuplicateEmail(Exception):
+    pass
+
+
+def _user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        email=row.email,
+        full_name=row.full_name,
+        role=Role(row.role),
+        password_hash=row.password_hash,
+        is_active=row.is_active,
+        created_at=row.created_at,
+        deactivated_at=row.deactivated_at,
+    )
+
+
+class TenantRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, *, tenant_id: uuid.UUID, restaurant_name: str, now: datetime) -> None:
+        self.session.add(TenantRow(id=tenant_id, restaurant_name=restaurant_name, created_at=now))
+        await self.session.flush()
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, user: User) -> None:
+        self.session.add(
+            UserRow(
+                id=user.id,
+                tenant_id=user.tenant_id,
+                email=user.email,
+                full_name=user.full_name,
+                role=user.role.value,
+                password_hash=user.password_hash,
+                is_active=user.is_active,
+                created_at=user.created_at,
+            )
+        )
+        try:
+            # A savepoint, so a duplicate e-mail leaves the rest of the transaction usable.
+            async with self.session.begin_nested():
+                await self.session.flush()
+        except IntegrityError as exc:
+            raise DuplicateEmail(user.email) from exc
+
+    async def email_taken(self, email: str) -> bool:
+        found = await self.session.scalar(select(UserRow.id).where(UserRow.email == email))
+        return found is not None
+
+    async def by_email(self, email: str) -> User | None:
+        """The only lookup without a tenant: sign-in, where the tenant is not yet known."""
+        row = await self.session.scalar(select(UserRow).where(UserRow.email == email))
+        return _user(row) if row else None
+
+    async def get(self, *, tenant_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
+        row = await self.session.scalar(
+            select(UserRow).where(UserRow.tenant_id == tenant_id, UserRow.id == user_id)
+        )
+        return _user(row) if row else None
+
+    async def list_page(
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        limit: int,
+        after: tuple[datetime, uuid.UUID] | None,
+    ) -> list[User]:
+        query = select(UserRow).where(UserRow.tenant_id == tenant_id)
+        if after is not None:
+            created, last_id = after
+            query = query.where(
+                or_(
+                    UserRow.created_at > created,
+                    (UserRow.created_at == created) & (UserRow.id > last_id),
+                )
+            )
+        rows = await self.session.scalars(
+            query.order_by(UserRow.created_at, UserRow.id).limit(limit)
+        )
+        return [_user(r) for r in rows]
+
+    async def save_status(self, user: User) -> None:
+        await self.session.execute(
+            update(UserRow)
+            .where(UserRow.tenant_id == user.tenant_id, UserRow.id == user.id)
+            .values(is_active=user.is_active, deactivated_at=user.deactivated_at)
+        )
+
+    async def save_password_hash(self, user: User) -> None:
+        await self.session.execute(
+            update(UserRow)
+            .where(UserRow.tenant_id == user.tenant_id, UserRow.id == user.id)
+            .values(password_hash=user.password_hash)
+        )
+
+
+class RefreshTokenRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, token: RefreshToken, *, token_hash: str, issued_at: datetime) -> None:
+        self.session.add(
+            RefreshTokenRow(
+                id=token.id,
+                tenant_id=token.tenant_id,
+                user_id=token.user_id,
+                family_id=token.family_id,
+                token_hash=token_hash,
+                issued_at=issued_at,
+                expires_at=token.expires_at,
+            )
+        )
+        await self.session.flush()
+
+    async def by_hash(self, token_hash: str) -> RefreshToken | None:
+        row = await self.session.scalar(
+            select(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash)
+        )
+        if row is None:
+            return None
+        return RefreshToken(
+            id=row.id,
+            tenant_id=row.tenant_id,
+            user_id=row.user_id,
+            family_id=row.family_id,
+            expires_at=row.expires_at,
+            used_at=row.used_at,
+            revoked_at=row.revoked_at,
+        )
+
+    async def mark_used(self, token: RefreshToken, now: datetime) -> bool:
+        """True if this call used the token; False if a concurrent refresh got there first."""
+        result = await self.session.execute(
+            update(RefreshTokenRow)
+            .where(
+                RefreshTokenRow.id == token.id,
+                RefreshTokenRow.used_at.is_(None),
+                RefreshTokenRow.revoked_at.is_(None),
+            )
+            .values(used_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def revoke_family(
+        self, *, tenant_id: uuid.UUID, family_id: uuid.UUID, now: datetime
+    ) -> None:
+        await self.session.execute(
+            update(RefreshTokenRow)
+            .where(
+                RefreshTokenRow.tenant_id == tenant_id,
+                RefreshTokenRow.family_id == family_id,
+                RefreshTokenRow.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+
+    async def revoke_all_for_user(
+        self, *, tenant_id: uuid.UUID, user_id: uuid.UUID, now: datetime
+    ) -> None:
+        await self.session.execute(
+            update(RefreshTokenRow)
+            .where(
+                RefreshTokenRow.tenant_id == tenant_id,
+                RefreshTokenRow.user_id == user_id,
+                RefreshTokenRow.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+
+
+class LoginFailureRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def window(self, throttle_key: str, since: datetime) -> FailureWindow:
+        count, oldest = (
+            await self.session.execute(
+                select(func.count(LoginFailureRow.id), func.min(LoginFailureRow.failed_at)).where(
+                    LoginFailureRow.throttle_key == throttle_key,
+                    LoginFailureRow.failed_at > since,
+                )
+            )
+        ).one()
+        if oldest is not None and oldest.tzinfo is None:
+            # Aggregates bypass the column type on SQLite; the value is UTC all the same.
+            from datetime import UTC
+
+            oldest = oldest.replace(tzinfo=UTC)
+        return FailureWindow(count=int(count), oldest=oldest)
+
+    async def record(
+        self, throttle_keys: list[str], now: datetime, forget_before: datetime
+    ) -> None:
+        self.session.add_all(LoginFailureRow(throttle_key=k, failed_at=now) for k in throttle_keys)
+        # Failures older than the window no longer count; drop them as we go.
+        await self.session.execute(
+            delete(LoginFailureRow).where(
+                LoginFailureRow.throttle_key.in_(throttle_keys),
+                LoginFailureRow.failed_at <= forget_before,
+            )
+        )
+        await self.session.flush()
+
+    async def forget(self, throttle_key: str) -> None:
+        await self.session.execute(
+            delete(LoginFailureRow).where(LoginFailureRow.throttle_key == throttle_key)
+        )
+
+
+class SigningKeyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, key: SigningKey) -> None:
+        self.session.add(
+            SigningKeyRow(
+                kid=key.kid,
+                algorithm=key.public_jwk["alg"],
+                private_key_pem=key.private_key_pem,
+                public_jwk=json.dumps(key.public_jwk),
+                created_at=key.created_at,
+            )
+        )
+        await self.session.flush()
+
+    async def usable(self, retired_after: datetime) -> list[SigningKey]:
+        """The active keys and those retired recently enough to still verify."""
+        rows = await self.session.scalars(
+            select(SigningKeyRow)
+            .where(
+                or_(SigningKeyRow.retired_at.is_(None), SigningKeyRow.retired_at > retired_after)
+            )
+            .order_by(SigningKeyRow.created_at.desc())
+        )
+        return [
+            SigningKey(
+                kid=r.kid,
+                private_key_pem=r.private_key_pem,
+                public_jwk=json.loads(r.public_jwk),
+                created_at=r.created_at,
+                retired_at=r.retired_at,
+            )
+            for r in rows
+        ]
+
+    async def retire_all_active(self, now: datetime) -> None:
+        await self.session.execute(
+            update(SigningKeyRow).where(SigningKeyRow.retired_at.is_(None)).values(retired_at=now)
+        )
+
+
+class ServiceClientRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, client_id: str) -> ServiceClientRow | None:
+        return await self.session.get(ServiceClientRow, client_id)
+
+    async def upsert(
+        self, *, client_id: str, secret_hash: str, scopes: list[str], now: datetime
+    ) -> None:
+        row = await self.session.get(ServiceClientRow, client_id)
+        if row is None:
+            self.session.add(
+                ServiceClientRow(
+                    client_id=client_id,
+                    secret_hash=secret_hash,
+                    scopes=" ".join(scopes),
+                    is_active=True,
+                    created_at=now,
+                )
+            )
+        else:
+            row.secret_hash = secret_hash
+            row.scopes = " ".join(scopes)
+            row.is_active = True
+        await self.session.flush()

@@ -1,0 +1,1 @@
+"""auth's HTTP API: thin routers and their pydantic schemas."""

@@ -1,0 +1,94 @@
+"""What auth's API accepts and answers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from pos_auth.domain.roles import Role
+from pos_auth.domain.users import User
+
+# Long enough to resist guessing, bounded so hashing stays cheap for us.
+Password = Field(min_length=10, max_length=128)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SignUpIn(Strict):
+    restaurant_name: str = Field(min_length=1, max_length=200)
+    email: EmailStr
+    password: str = Password
+    full_name: str = Field(min_length=1, max_length=200)
+
+
+class LogInIn(Strict):
+    email: str = Field(min_length=1, max_length=320)
+    password: str = Field(min_length=1, max_length=128)
+
+
+class RefreshIn(Strict):
+    refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    email: str
+    full_name: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+    deactivated_at: datetime | None
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(
+            id=user.id,
+            tenant_id=user.tenant_id,
+            email=user.email,
+            full_name=user.full_name,
+            role=user.role,
+            is_active=user.is_active,
+            created_at=user.created_at,
+            deactivated_at=user.deactivated_at,
+        )
+
+
+class SessionOut(BaseModel):
+    tenant_id: uuid.UUID
+    user: UserOut
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a token type, not a secret
+    expires_in: int
+
+
+class CreateUserIn(Strict):
+    email: EmailStr
+    full_name: str = Field(min_length=1, max_length=200)
+    role: Role
+    password: str = Password
+
+
+class UserPage(BaseModel):
+    items: list[UserOut]
+    next_cursor: str | None
+
+
+class ClientCredentialsIn(Strict):
+    grant_type: Literal["client_credentials"]
+    client_id: str = Field(min_length=1, max_length=100)
+    client_secret: str = Field(min_length=1, max_length=200)
+    scope: str | None = Field(default=None, max_length=1000)
+
+
+class ServiceTokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a token type, not a secret
+    expires_in: int
+    scope: str

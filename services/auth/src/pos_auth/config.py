@@ -1,0 +1,46 @@
+"""auth's settings (env prefix POS_AUTH_)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from pydantic_settings import SettingsConfigDict
+
+from pos_kit.settings import ServiceSettings
+
+
+class BootstrapClient(BaseModel):
+    """A service account created at start-up (for local runs and compose)."""
+
+    client_id: str
+    secret: str
+    scopes: list[str] = Field(default_factory=list)
+
+
+class AuthSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="POS_AUTH_", extra="ignore")
+
+    service_name: str = "auth"
+    port: int = 8001
+    database_url: str = "sqlite:///./var/auth.db"
+
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    service_token_ttl_seconds: int = 10 * 60
+
+    # Signing keys: a new key every `key_rotation_days`; a retired key keeps
+    # verifying for `key_overlap_seconds` so tokens it signed live out their TTL.
+    key_rotation_days: int = 30
+    key_overlap_seconds: int = 2 * 3600
+
+    # argon2id cost; never below OWASP's m=19456 KiB, t=2, p=1 (enforced in passwords.py).
+    argon2_memory_kib: int = 19456
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+
+    # Login throttling, per hour.
+    max_failed_logins_per_account: int = 100
+    max_failed_logins_per_address: int = 500
+    login_throttle_window_seconds: int = 3600
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1/32", "::1/128"])
+
+    bootstrap_clients: list[BootstrapClient] = Field(default_factory=list)

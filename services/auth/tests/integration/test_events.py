@@ -1,0 +1,115 @@
+"""Sign-up works with NATS away; its events reach the stream exactly once when NATS returns."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pos_auth.main import create_app
+from pos_kit.testing.app import app_client
+from pos_kit.testing.nats import NatsServer, free_port, read_stream
+from pos_kit.testing.postgres import fresh_database
+
+pytestmark = pytest.mark.integration
+
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+
+@pytest.fixture
+def own_database() -> Iterator[str]:
+    """Its own outbox too: the session app's relay would otherwise publish these rows."""
+    with fresh_database("pos_auth_events", ALEMBIC_INI) as url:
+        yield url
+
+
+@pytest.fixture
+def own_nats(tmp_path: Path) -> Iterator[NatsServer]:
+    """A server this test may stop, freeze and restart without disturbing the others."""
+    server = NatsServer(port=free_port(), store_dir=tmp_path / "nats")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.resume()
+        server.stop()
+
+
+async def _events_for(nats_url: str, event_type: str, tenant_id: str) -> list[dict]:
+    raw = await read_stream(nats_url, f"pos.events.{event_type}")
+    return [e for e in map(json.loads, raw) if e["tenantid"] == tenant_id]
+
+
+async def _eventually(check, within: float = 15.0):
+    deadline = time.monotonic() + within
+    while True:
+        result = await check()
+        if result or time.monotonic() > deadline:
+            return result
+        await asyncio.sleep(0.3)
+
+
+async def test_sign_up_with_nats_down_then_back(
+    settings, staff_factory, own_database, own_nats
+) -> None:
+    app = create_app(
+        settings.model_copy(update={"nats_url": own_nats.url, "database_url": own_database})
+    )
+    async with app_client(app) as client:
+        # Let the relay provision the stream once, then take NATS away.
+        await _eventually(lambda: _ready(client))
+        own_nats.stop()
+
+        started = time.monotonic()
+        owner = await staff_factory(client).sign_up()
+        assert time.monotonic() - started < 2.0, "sign-up must not wait for the broker"
+        tenant = owner["tenant_id"]
+
+        own_nats.start()
+
+        async def once() -> bool:
+            return len(await _events_for(own_nats.url, "tenant.registered", tenant)) >= 1
+
+        assert await _eventually(once), "tenant.registered never reached the stream"
+        await asyncio.sleep(1.5)  # give a duplicate the chance to show up
+        registered = await _events_for(own_nats.url, "tenant.registered", tenant)
+        assert len(registered) == 1
+        event = registered[0]
+        assert event["source"] == "auth"
+        assert event["data"]["owner_user_id"] == owner["user"]["id"]
+        assert event["correlationid"]
+        created = await _events_for(own_nats.url, "user.created", tenant)
+        assert len(created) == 1
+
+
+async def test_sign_up_with_nats_frozen_answers_at_once(
+    settings, staff_factory, own_database, own_nats
+) -> None:
+    app = create_app(
+        settings.model_copy(update={"nats_url": own_nats.url, "database_url": own_database})
+    )
+    async with app_client(app) as client:
+        await _eventually(lambda: _ready(client))
+        own_nats.pause()
+        try:
+            started = time.monotonic()
+            owner = await staff_factory(client).sign_up()
+            assert time.monotonic() - started < 2.0
+        finally:
+            own_nats.resume()
+
+        async def once() -> bool:
+            found = await _events_for(own_nats.url, "tenant.registered", owner["tenant_id"])
+            return len(found) >= 1
+
+        assert await _eventually(once)
+        await asyncio.sleep(1.5)
+        assert len(await _events_for(own_nats.url, "tenant.registered", owner["tenant_id"])) == 1
+
+
+async def _ready(client) -> bool:
+    return (await client.get("/readyz")).status_code == 200
