@@ -180,3 +180,12 @@ def _principal_from_claims(claims: dict[str, Any]) -> Principal:
         token_id=claims.get("jti"),
         email=claims.get("email"),
     )
+
+
+def remote_verifier(
+    *, jwks_url: str, issuer: str, audience: str, cache_seconds: float = 300
+) -> TokenVerifier:
+    """The verifier every service but auth uses: auth's JWKS over HTTP, cached."""
+    return TokenVerifier(
+        RemoteJWKS(jwks_url, cache_seconds=cache_seconds), issuer=issuer, audience=audience
+    )

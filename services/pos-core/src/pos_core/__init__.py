@@ -1,0 +1,1 @@
+"""pos-core: Orders, their items and status, and receipts."""
