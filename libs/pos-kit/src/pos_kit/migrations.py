@@ -22,6 +22,17 @@ def alembic_config(ini_path: str | Path, database_url: str) -> Config:
     return cfg
 
 
+def locate_alembic_ini(configured: str | None, migrate_module_file: str) -> Path:
+    """The configured alembic.ini, or the one of the source tree.
+
+    In the source tree a service's `src/pos_<name>/migrate.py` sits two levels
+    below `services/<name>/alembic.ini`.
+    """
+    if configured:
+        return Path(configured)
+    return Path(migrate_module_file).resolve().parents[2] / "alembic.ini"
+
+
 def upgrade_head(ini_path: str | Path, database_url: str) -> None:
     command.upgrade(alembic_config(ini_path, database_url), "head")
 

@@ -33,6 +33,10 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "pos"
     jwks_cache_seconds: int = 300
 
+    # Where the service's alembic.ini is; unset means its place in the source tree.
+    # Container images copy the migrations beside the installed package and set it.
+    alembic_ini: str | None = None
+
     # Outbox relay: how long published events are kept so they can be republished.
     outbox_retention_hours: int = 24 * 7
 

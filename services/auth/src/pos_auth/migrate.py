@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pos_auth.config import AuthSettings
-from pos_kit.migrations import upgrade_head
-
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+from pos_kit.migrations import locate_alembic_ini, upgrade_head
 
 
 def main() -> None:
-    upgrade_head(ALEMBIC_INI, AuthSettings().database_url)
+    settings = AuthSettings()
+    upgrade_head(locate_alembic_ini(settings.alembic_ini, __file__), settings.database_url)
 
 
 if __name__ == "__main__":
