@@ -19,7 +19,7 @@ sync: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
 
 ## The whole system on this machine: nats-server, every service, the gateway.
 run: sync
-	exec $(VENV_PY) -m pos_launcher
+	@exec $(VENV_PY) -m pos_launcher
 
 ## Every test: lint, types, layering, unit, integration and end-to-end.
 test: sync lint typecheck layering
@@ -29,7 +29,7 @@ test-unit: sync
 	$(VENV_PY) -m pytest -q -m "not integration and not e2e" libs services tools
 
 test-integration: sync
-	$(VENV_PY) -m pytest -q -m integration libs services
+	$(VENV_PY) -m pytest -q -m integration libs services tools
 
 test-e2e: sync
 	$(VENV_PY) -m pytest -q tests/e2e

@@ -1,1 +1,1 @@
-"""Package."""
+"""The local launcher behind `make run`: nats-server, every installed service and the gateway."""

@@ -1,0 +1,290 @@
+"""`make run` as a person runs it, on free ports and a throwaway var dir, watched with psutil.
+
+Every port (each service's and the bundled nats-server's) is chosen free for the test, so a
+developer's own `make run` on 8000-8007 and 14222 is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Table name -> the settings prefix of its package (pos_core -> POS_CORE_).
+SERVICE_PREFIXES = {
+    "gateway": "POS_GATEWAY_",
+    "auth": "POS_AUTH_",
+    "pos-core": "POS_CORE_",
+    "inventory": "POS_INVENTORY_",
+    "payment": "POS_PAYMENT_",
+    "restaurant": "POS_RESTAURANT_",
+    "chatbot": "POS_CHATBOT_",
+    "notification": "POS_NOTIFICATION_",
+}
+SERVICE_PACKAGES = {
+    "gateway": "pos_gateway",
+    "auth": "pos_auth",
+    "pos-core": "pos_core",
+    "inventory": "pos_inventory",
+    "payment": "pos_payment",
+    "restaurant": "pos_restaurant",
+    "chatbot": "pos_chatbot",
+    "notification": "pos_notification",
+}
+# Ports a developer's `make run` or the machine's own NATS may hold.
+_RESERVED = {4222, 14222, *range(8000, 8008)}
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct ports that nothing listens on now (held together so none repeats)."""
+    sockets: list[socket.socket] = []
+    try:
+        while len(sockets) < count:
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            if s.getsockname()[1] in _RESERVED:
+                s.close()
+                continue
+            sockets.append(s)
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A process seen in the tree; the start time tells a reused pid from the same process."""
+
+    pid: int
+    create_time: float
+    cmdline: tuple[str, ...]
+
+    def is_gone(self) -> bool:
+        """Gone means reaped: a zombie still holds its pid and counts as left behind."""
+        try:
+            process = psutil.Process(self.pid)
+            return process.create_time() != self.create_time
+        except psutil.NoSuchProcess:
+            return True
+
+    def describe(self) -> str:
+        try:
+            status = psutil.Process(self.pid).status()
+        except psutil.NoSuchProcess:
+            status = "gone"
+        return f"pid {self.pid} ({status}): {' '.join(self.cmdline)}"
+
+
+class MakeRun:
+    """One `make run` in its own session, its stdout collected line by line."""
+
+    def __init__(self, var_dir: Path) -> None:
+        ports = free_ports(len(SERVICE_PREFIXES) + 1)
+        self.ports = dict(zip(SERVICE_PREFIXES, ports, strict=False))
+        self.nats_port = ports[-1]
+        self.var_dir = var_dir
+        # Nothing of the developer's own run may leak in: no POS_* setting, no NATS_URL,
+        # and no outer make's flags (`make test` runs this test).
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("POS_") and key not in {"NATS_URL", "MAKEFLAGS", "MAKELEVEL"}
+        }
+        env |= {f"{prefix}PORT": str(self.ports[name]) for name, prefix in SERVICE_PREFIXES.items()}
+        env |= {"POS_VAR_DIR": str(var_dir), "POS_NATS_PORT": str(self.nats_port)}
+        self.env = env
+        self.lines: list[str] = []
+        self.stderr_lines: list[str] = []
+        self._changed = threading.Condition()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.seen: dict[int, Recorded] = {}
+
+    # -- running it --------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["make", "run"],
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        assert self.process.stdout is not None
+        assert self.process.stderr is not None
+        threading.Thread(target=self._collect, args=(self.process.stdout, self.lines)).start()
+        threading.Thread(
+            target=self._collect, args=(self.process.stderr, self.stderr_lines)
+        ).start()
+
+    def _collect(self, stream: Any, into: list[str]) -> None:
+        for raw in stream:
+            with self._changed:
+                into.append(raw.decode("utf-8", errors="replace").rstrip("\n"))
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    # -- its output --------------------------------------------------------------------
+
+    def records(self) -> list[dict[str, Any]]:
+        """The JSON objects printed so far (make's own echo of the recipe is skipped)."""
+        found = []
+        with self._changed:
+            lines = list(self.lines)
+        for line in lines:
+            with contextlib.suppress(ValueError):
+                record = json.loads(line)
+                if isinstance(record, dict):
+                    found.append(record)
+        return found
+
+    def launcher_output(self) -> list[str]:
+        """Every stdout line from the launcher's first message on."""
+        with self._changed:
+            lines = list(self.lines)
+        first = next(
+            (i for i, line in enumerate(lines) if line.startswith('{"service": "launcher"')),
+            len(lines),
+        )
+        return lines[first:]
+
+    def wait_for(
+        self, matches: Callable[[dict[str, Any]], bool], timeout: float, what: str
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            for record in self.records():
+                if matches(record):
+                    return record
+            assert self.process is not None
+            if self.process.poll() is not None:
+                pytest.fail(f"make run exited ({self.process.returncode}) before {what}\n{self}")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                pytest.fail(f"no {what} within {timeout}s\n{self}")
+            with self._changed:
+                self._changed.wait(min(remaining, 0.5))
+
+    def wait_until_ready(self, timeout: float = 240) -> dict[str, Any]:
+        """The launcher's `ready` message: everything is up and the demo is seeded."""
+        return self.wait_for(
+            lambda r: (
+                r.get("service") == "launcher"
+                and r.get("event") == "system ready"
+                and "gateway_url" in r
+            ),
+            timeout,
+            "ready banner",
+        )
+
+    def launcher_events(self, event: str) -> list[dict[str, Any]]:
+        return [
+            r for r in self.records() if r.get("service") == "launcher" and r.get("event") == event
+        ]
+
+    # -- its processes -----------------------------------------------------------------
+
+    def record_tree(self) -> list[Recorded]:
+        """make, the launcher and every process below it, remembered for the end."""
+        root = psutil.Process(self.pid)
+        tree = []
+        for process in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                recorded = Recorded(process.pid, process.create_time(), tuple(process.cmdline()))
+                self.seen[recorded.pid] = recorded
+                tree.append(recorded)
+        return tree
+
+    def service_process(self, service: str) -> Recorded:
+        module = SERVICE_PACKAGES[service]
+        for recorded in self.record_tree():
+            if recorded.cmdline[-2:] == ("-m", module):
+                return recorded
+        pytest.fail(f"no process runs {module}\n{self}")
+
+    def launcher_process(self) -> Recorded:
+        for recorded in self.record_tree():
+            if recorded.cmdline[-2:] == ("-m", "pos_launcher"):
+                return recorded
+        pytest.fail(f"no launcher process\n{self}")
+
+    def ctrl_c(self) -> None:
+        """What a terminal does on Ctrl-C: SIGINT to the whole foreground process group."""
+        os.killpg(self.pid, signal.SIGINT)
+
+    def wait_exit(self, timeout: float) -> int | None:
+        assert self.process is not None
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def leftovers(self, tree: list[Recorded], grace: float = 3.0) -> list[Recorded]:
+        """Recorded processes not gone (reaped) after `grace` seconds."""
+        deadline = time.monotonic() + grace
+        while True:
+            left = [recorded for recorded in tree if not recorded.is_gone()]
+            if not left or time.monotonic() >= deadline:
+                return left
+            time.sleep(0.1)
+
+    def kill_everything(self) -> None:
+        """Clean-up after a failed test: only processes this run started, by pid."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                self.record_tree()
+        for recorded in self.seen.values():
+            if not recorded.is_gone():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(recorded.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(10)
+
+    def __str__(self) -> str:
+        out = "\n".join(self.lines[-60:])
+        err = "\n".join(self.stderr_lines[-40:])
+        return f"--- last stdout lines ---\n{out}\n--- last stderr lines ---\n{err}"
+
+
+@pytest.fixture
+def make_run(tmp_path: Path) -> Iterator[MakeRun]:
+    """A started `make run`; stopped with Ctrl-C (and, failing that, killed) afterwards."""
+    run = MakeRun(tmp_path / "var")
+    run.start()
+    try:
+        yield run
+    finally:
+        if run.process is not None and run.process.poll() is None:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                run.record_tree()
+            with contextlib.suppress(ProcessLookupError):
+                run.ctrl_c()
+            run.wait_exit(20)
+        run.kill_everything()

@@ -1,0 +1,140 @@
+"""The launcher's settings, read from the environment, and the environment each service gets.
+
+Only this module reads environment variables. It is not a pydantic-settings class because the
+names it honours depend on the service table (`POS_<PKG>_PORT` for every row).
+
+The launcher never overrides what the user set: every `POS_<PKG>_*` value it would pass to a
+service is only a default, so a PostgreSQL URL or another port set in the shell wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pos_launcher.catalogue import InstalledService, ServiceSpec, Stage
+
+LOOPBACK = "127.0.0.1"
+DEFAULT_NATS_PORT = 14222
+_WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+
+
+class ConfigError(Exception):
+    """A setting that the launcher cannot use; the message says which and why."""
+
+
+def _int_setting(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if not 0 < value < 65536:
+        raise ConfigError(f"{name}={value} is not a TCP port (1-65535)")
+    return value
+
+
+def _seconds_setting(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be more than 0 seconds")
+    return value
+
+
+@dataclass(frozen=True)
+class LauncherConfig:
+    """Everything the launcher decides before it starts a process."""
+
+    var_dir: Path
+    nats_url: str
+    # Port of the bundled nats-server; None when NATS_URL points at a server we do not run.
+    bundled_nats_port: int | None
+    # Port of every row of the table, installed or not, so the gateway's upstreams are all known.
+    ports: Mapping[str, int]
+    hosts: Mapping[str, str]
+    ready_timeout: float
+    migrate_timeout: float
+    stop_timeout: float
+    environ: Mapping[str, str]
+
+    @classmethod
+    def from_environ(
+        cls, environ: Mapping[str, str], catalogue: Iterable[ServiceSpec]
+    ) -> LauncherConfig:
+        catalogue = tuple(catalogue)
+        var_dir = Path(environ.get("POS_VAR_DIR") or "var").expanduser().resolve()
+        external_nats = environ.get("NATS_URL", "").strip()
+        bundled_port = (
+            None if external_nats else _int_setting(environ, "POS_NATS_PORT", DEFAULT_NATS_PORT)
+        )
+        ports = {
+            spec.name: _int_setting(environ, f"{spec.env_prefix}PORT", spec.default_port)
+            for spec in catalogue
+        }
+        taken: dict[int, str] = {} if bundled_port is None else {bundled_port: "nats-server"}
+        for name, port in ports.items():
+            if port in taken:
+                raise ConfigError(f"{name} and {taken[port]} are both set to port {port}")
+            taken[port] = name
+        return cls(
+            var_dir=var_dir,
+            nats_url=external_nats or f"nats://{LOOPBACK}:{bundled_port}",
+            bundled_nats_port=bundled_port,
+            ports=ports,
+            hosts={
+                spec.name: environ.get(f"{spec.env_prefix}HOST", LOOPBACK) for spec in catalogue
+            },
+            ready_timeout=_seconds_setting(environ, "POS_LAUNCHER_READY_TIMEOUT", 60.0),
+            migrate_timeout=_seconds_setting(environ, "POS_LAUNCHER_MIGRATE_TIMEOUT", 120.0),
+            stop_timeout=_seconds_setting(environ, "POS_LAUNCHER_STOP_TIMEOUT", 10.0),
+            environ=dict(environ),
+        )
+
+    @property
+    def nats_store_dir(self) -> Path:
+        return self.var_dir / "nats"
+
+    def url_of(self, spec: ServiceSpec) -> str:
+        """Where the launcher (and the other services) reach a service."""
+        host = self.hosts[spec.name]
+        return f"http://{LOOPBACK if host in _WILDCARD_HOSTS else host}:{self.ports[spec.name]}"
+
+    def database_url(self, spec: ServiceSpec) -> str:
+        return self.environ.get(
+            f"{spec.env_prefix}DATABASE_URL", f"sqlite:///{self.var_dir / spec.name}.db"
+        )
+
+    def service_env(
+        self, service: InstalledService, catalogue: Iterable[ServiceSpec]
+    ) -> dict[str, str]:
+        """The environment of one service (and of its migrations): the user's, plus defaults."""
+        spec = service.spec
+        catalogue = tuple(catalogue)
+        identity = next(s for s in catalogue if s.stage is Stage.IDENTITY)
+        defaults = {
+            "HOST": self.hosts[spec.name],
+            "PORT": str(self.ports[spec.name]),
+            "NATS_URL": self.nats_url,
+            "JWKS_URL": f"{self.url_of(identity)}/.well-known/jwks.json",
+        }
+        if spec.has_store:
+            defaults["DATABASE_URL"] = self.database_url(spec)
+        if spec.stage is Stage.EDGE:
+            for upstream in catalogue:
+                if upstream.stage is not Stage.EDGE:
+                    defaults[f"{upstream.upstream_env}_URL"] = self.url_of(upstream)
+        env = dict(self.environ)
+        for key, value in defaults.items():
+            env.setdefault(f"{spec.env_prefix}{key}", value)
+        # Log lines must reach the relay as they are written, not when a pipe buffer fills.
+        env["PYTHONUNBUFFERED"] = "1"
+        return env

@@ -1,0 +1,100 @@
+"""What each service is told: ports, databases, NATS, JWKS, and the gateway's upstreams."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pos_launcher.catalogue import CATALOGUE, InstalledService, ServiceSpec
+from pos_launcher.config import ConfigError, LauncherConfig
+
+
+def spec(name: str) -> ServiceSpec:
+    return next(s for s in CATALOGUE if s.name == name)
+
+
+def env_of(config: LauncherConfig, name: str) -> dict[str, str]:
+    return config.service_env(InstalledService(spec(name), has_migrations=True), CATALOGUE)
+
+
+def test_defaults_are_the_documented_ports_and_one_sqlite_file_per_service(
+    tmp_path: Path,
+) -> None:
+    config = LauncherConfig.from_environ({"POS_VAR_DIR": str(tmp_path)}, CATALOGUE)
+
+    auth = env_of(config, "auth")
+    core = env_of(config, "pos-core")
+
+    assert config.bundled_nats_port == 14222
+    assert auth["POS_AUTH_PORT"] == "8001"
+    assert auth["POS_AUTH_HOST"] == "127.0.0.1"
+    assert auth["POS_AUTH_DATABASE_URL"] == f"sqlite:///{tmp_path}/auth.db"
+    assert auth["POS_AUTH_NATS_URL"] == "nats://127.0.0.1:14222"
+    assert core["POS_CORE_PORT"] == "8002"
+    assert core["POS_CORE_JWKS_URL"] == "http://127.0.0.1:8001/.well-known/jwks.json"
+    assert core["PYTHONUNBUFFERED"] == "1"
+
+
+def test_the_gateway_gets_every_upstream_and_no_database(tmp_path: Path) -> None:
+    config = LauncherConfig.from_environ({"POS_VAR_DIR": str(tmp_path)}, CATALOGUE)
+
+    gateway = env_of(config, "gateway")
+
+    assert gateway["POS_GATEWAY_PORT"] == "8000"
+    assert gateway["POS_GATEWAY_AUTH_URL"] == "http://127.0.0.1:8001"
+    assert gateway["POS_GATEWAY_POS_CORE_URL"] == "http://127.0.0.1:8002"
+    assert gateway["POS_GATEWAY_NOTIFICATION_URL"] == "http://127.0.0.1:8007"
+    assert "POS_GATEWAY_DATABASE_URL" not in gateway
+
+
+def test_settings_from_the_shell_win_and_the_upstreams_follow_the_ports(tmp_path: Path) -> None:
+    config = LauncherConfig.from_environ(
+        {
+            "POS_VAR_DIR": str(tmp_path),
+            "POS_AUTH_PORT": "9101",
+            "POS_CORE_PORT": "9102",
+            "POS_AUTH_DATABASE_URL": "postgresql://pos@db/auth",
+            "NATS_URL": "nats://broker:4222",
+        },
+        CATALOGUE,
+    )
+
+    auth = env_of(config, "auth")
+    gateway = env_of(config, "gateway")
+    core = env_of(config, "pos-core")
+
+    assert config.bundled_nats_port is None
+    assert auth["POS_AUTH_PORT"] == "9101"
+    assert auth["POS_AUTH_DATABASE_URL"] == "postgresql://pos@db/auth"
+    assert auth["POS_AUTH_NATS_URL"] == "nats://broker:4222"
+    assert gateway["POS_GATEWAY_AUTH_URL"] == "http://127.0.0.1:9101"
+    assert gateway["POS_GATEWAY_POS_CORE_URL"] == "http://127.0.0.1:9102"
+    assert core["POS_CORE_JWKS_URL"] == "http://127.0.0.1:9101/.well-known/jwks.json"
+
+
+def test_the_var_dir_defaults_to_var_under_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    config = LauncherConfig.from_environ({"POS_NATS_PORT": "24222"}, CATALOGUE)
+
+    assert config.var_dir == tmp_path / "var"
+    assert config.nats_store_dir == tmp_path / "var" / "nats"
+    assert config.nats_url == "nats://127.0.0.1:24222"
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"POS_AUTH_PORT": "eighty"}, "POS_AUTH_PORT='eighty' is not a whole number"),
+        ({"POS_AUTH_PORT": "70000"}, "POS_AUTH_PORT=70000 is not a TCP port"),
+        ({"POS_AUTH_PORT": "8000"}, "gateway and auth are both set to port 8000"),
+        ({"POS_NATS_PORT": "8003"}, "inventory and nats-server are both set to port 8003"),
+        ({"POS_LAUNCHER_STOP_TIMEOUT": "0"}, "POS_LAUNCHER_STOP_TIMEOUT must be more than 0"),
+    ],
+)
+def test_a_setting_that_cannot_work_is_named(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match="^" + message.replace("(", r"\(")):
+        LauncherConfig.from_environ(environ, CATALOGUE)
