@@ -1,0 +1,1 @@
+"""restaurant: The restaurant profile and settings, floors and tables, and staff."""
