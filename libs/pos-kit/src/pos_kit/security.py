@@ -57,3 +57,20 @@ def require_scope(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
         return principal
 
     return check
+
+
+def require_role_or_scope(*roles: str, scope: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """Staff with one of `roles`, or a service account acting for one tenant with `scope`."""
+    allowed = frozenset(roles)
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role in allowed:
+            return principal
+        if principal.is_service and scope in principal.scopes and principal.tenant_id:
+            return principal
+        raise Forbidden(
+            f"This needs one of the roles {', '.join(sorted(allowed))} "
+            f"or a service token with the scope '{scope}' for this restaurant."
+        )
+
+    return check

@@ -47,3 +47,105 @@ async def test_a_service_client_gets_a_scoped_token(client, auth_app) -> None:
         },
     )
     assert greedy.status_code == 403
+
+
+async def _service_token(client, auth_app, **extra) -> str:
+    async with auth_app.state.database.unit_of_work() as session:
+        await auth_app.state.auth_services.service_accounts.register(
+            session, client_id="restaurant-svc", secret="svc-secret-123", scopes=["users:write"]
+        )
+    response = await client.post(
+        "/api/v1/auth/token",
+        json={
+            "grant_type": "client_credentials",
+            "client_id": "restaurant-svc",
+            "client_secret": "svc-secret-123",
+            **extra,
+        },
+    )
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+async def test_a_tenant_bound_service_token_manages_that_restaurants_logins(
+    client, auth_app, staff
+) -> None:
+    owner = await staff.sign_up()
+    other = await staff.sign_up()
+    token = await _service_token(client, auth_app, tenant_id=owner["tenant_id"])
+    service = {"Authorization": f"Bearer {token}"}
+
+    created = await client.post(
+        "/api/v1/auth/users",
+        json={
+            "email": staff.email("cook"),
+            "full_name": "Cody Cook",
+            "role": "kitchen",
+            "password": "kitchen password",
+        },
+        headers=service,
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["tenant_id"] == owner["tenant_id"]
+    listed = await client.get(
+        "/api/v1/auth/users", headers={"Authorization": f"Bearer {owner['access_token']}"}
+    )
+    assert created.json()["id"] in [u["id"] for u in listed.json()["items"]]
+
+    as_owner = await client.post(
+        "/api/v1/auth/users",
+        json={
+            "email": staff.email("boss"),
+            "full_name": "Not Allowed",
+            "role": "owner",
+            "password": "owner password",
+        },
+        headers=service,
+    )
+    assert as_owner.status_code == 403
+
+    other_tenants_owner = await client.post(
+        f"/api/v1/auth/users/{other['user']['id']}/deactivate", headers=service
+    )
+    assert other_tenants_owner.status_code == 404
+
+    gone = await client.post(
+        f"/api/v1/auth/users/{created.json()['id']}/deactivate", headers=service
+    )
+    assert gone.status_code == 200
+    assert gone.json()["is_active"] is False
+
+
+async def test_a_service_token_without_a_tenant_cannot_manage_logins(
+    client, auth_app, staff
+) -> None:
+    token = await _service_token(client, auth_app)
+    response = await client.post(
+        "/api/v1/auth/users",
+        json={
+            "email": staff.email("x"),
+            "full_name": "X",
+            "role": "waiter",
+            "password": "waiter password",
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 403
+
+
+async def test_a_token_for_an_unknown_tenant_is_refused(client, auth_app) -> None:
+    async with auth_app.state.database.unit_of_work() as session:
+        await auth_app.state.auth_services.service_accounts.register(
+            session, client_id="restaurant-svc", secret="svc-secret-123", scopes=["users:write"]
+        )
+    response = await client.post(
+        "/api/v1/auth/token",
+        json={
+            "grant_type": "client_credentials",
+            "client_id": "restaurant-svc",
+            "client_secret": "svc-secret-123",
+            "tenant_id": "00000000-0000-0000-0000-000000000009",
+        },
+    )
+    assert response.status_code == 404

@@ -51,6 +51,9 @@ class TenantRepository:
         self.session.add(TenantRow(id=tenant_id, restaurant_name=restaurant_name, created_at=now))
         await self.session.flush()
 
+    async def exists(self, tenant_id: uuid.UUID) -> bool:
+        return await self.session.get(TenantRow, tenant_id) is not None
+
 
 class UserRepository:
     def __init__(self, session: AsyncSession) -> None:

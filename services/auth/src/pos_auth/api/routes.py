@@ -20,19 +20,23 @@ from pos_auth.api.schemas import (
     UserOut,
     UserPage,
 )
-from pos_auth.domain.roles import STAFF_ADMINS
+from pos_auth.domain.roles import STAFF_ADMINS, USERS_WRITE_SCOPE
 from pos_auth.services.accounts import Session
 from pos_kit.clientip import client_address
 from pos_kit.dependencies import DbSession
 from pos_kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_cursor, encode_cursor
 from pos_kit.problems import BadRequest, NotFound
-from pos_kit.security import CurrentPrincipal, require_roles
+from pos_kit.security import CurrentPrincipal, require_role_or_scope, require_roles
 from pos_kit.tokens import Principal
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 jwks_router = APIRouter(tags=["keys"])
 
 StaffAdmin = Annotated[Principal, Depends(require_roles(*STAFF_ADMINS))]
+# The restaurant service manages its staff's logins with a tenant-bound service token.
+LoginManager = Annotated[
+    Principal, Depends(require_role_or_scope(*STAFF_ADMINS, scope=USERS_WRITE_SCOPE))
+]
 
 
 def _session_out(s: Session) -> SessionOut:
@@ -90,7 +94,7 @@ async def me(principal: CurrentPrincipal, db: DbSession, services: Services) -> 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, response_model=UserOut)
 async def create_user(
-    body: CreateUserIn, principal: StaffAdmin, db: DbSession, services: Services
+    body: CreateUserIn, principal: LoginManager, db: DbSession, services: Services
 ) -> UserOut:
     user = await services.staff.create(
         db,
@@ -140,7 +144,7 @@ async def get_user(
 
 @router.post("/users/{user_id}/deactivate", response_model=UserOut)
 async def deactivate_user(
-    user_id: uuid.UUID, principal: StaffAdmin, db: DbSession, services: Services
+    user_id: uuid.UUID, principal: LoginManager, db: DbSession, services: Services
 ) -> UserOut:
     """Stop a login: it cannot sign in again and its refresh tokens are revoked at once."""
     user = await services.staff.deactivate(db, principal=principal, user_id=user_id)
@@ -157,6 +161,7 @@ async def client_credentials_token(
         client_id=body.client_id,
         client_secret=body.client_secret,
         requested_scopes=body.scope.split() if body.scope else None,
+        tenant_id=body.tenant_id,
     )
     return ServiceTokenOut(
         access_token=token.access_token, expires_in=token.expires_in, scope=" ".join(token.scopes)

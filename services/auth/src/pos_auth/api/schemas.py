@@ -85,6 +85,9 @@ class ClientCredentialsIn(Strict):
     client_id: str = Field(min_length=1, max_length=100)
     client_secret: str = Field(min_length=1, max_length=200)
     scope: str | None = Field(default=None, max_length=1000)
+    # A service acting for one restaurant (e.g. restaurant creating a staff login)
+    # asks for a token bound to it; the tenant then comes from the token as always.
+    tenant_id: uuid.UUID | None = None
 
 
 class ServiceTokenOut(BaseModel):

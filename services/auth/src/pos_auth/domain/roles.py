@@ -24,7 +24,16 @@ _MAY_MANAGE: dict[Role, frozenset[Role]] = {
 
 STAFF_ADMINS = (Role.OWNER.value, Role.MANAGER.value)
 
+# The scope a service account needs to manage a restaurant's staff logins.
+USERS_WRITE_SCOPE = "users:write"
 
-def ensure_may_manage(actor: Role, target: Role) -> None:
+
+def ensure_may_manage(actor: Role | None, target: Role) -> None:
+    """`actor` None is a service account acting for the restaurant (the restaurant
+    service managing its staff): it may manage every login but an owner's."""
+    if actor is None:
+        if target is Role.OWNER:
+            raise Forbidden("A service account may not manage an owner's login.")
+        return
     if target not in _MAY_MANAGE.get(actor, frozenset()):
         raise Forbidden(f"A {actor.value} may not manage a {target.value}'s login.")

@@ -22,10 +22,11 @@ class User:
     created_at: datetime
     deactivated_at: datetime | None = None
 
-    def deactivate(self, *, by: User, now: datetime) -> None:
-        if by.id == self.id:
+    def deactivate(self, *, by: User | None, now: datetime) -> None:
+        """`by` None: a service account acting for the restaurant."""
+        if by is not None and by.id == self.id:
             raise Conflict("You cannot deactivate your own login; ask another owner.")
-        ensure_may_manage(by.role, self.role)
+        ensure_may_manage(by.role if by else None, self.role)
         if not self.is_active:
             raise Conflict("This login is already deactivated.")
         self.is_active = False

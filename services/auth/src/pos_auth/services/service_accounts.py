@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_auth.adapters.passwords import Passwords
-from pos_auth.adapters.repositories import ServiceClientRepository
+from pos_auth.adapters.repositories import ServiceClientRepository, TenantRepository
 from pos_auth.config import BootstrapClient
 from pos_auth.services.tokens import TokenIssuer
 from pos_kit.dbtypes import utcnow
-from pos_kit.problems import Forbidden, Unauthorized
+from pos_kit.problems import Forbidden, NotFound, Unauthorized
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ServiceAccounts:
         client_id: str,
         client_secret: str,
         requested_scopes: list[str] | None,
+        tenant_id: uuid.UUID | None = None,
     ) -> ServiceToken:
         client = await ServiceClientRepository(session).get(client_id)
         valid = await self.passwords.verify(client.secret_hash if client else None, client_secret)
@@ -61,7 +63,9 @@ class ServiceAccounts:
         refused = sorted(set(scopes) - set(granted))
         if refused:
             raise Forbidden(f"This client may not ask for: {', '.join(refused)}.")
-        token = await self.tokens.service_token_for(client_id, scopes, utcnow())
+        if tenant_id is not None and not await TenantRepository(session).exists(tenant_id):
+            raise NotFound("No such tenant.")
+        token = await self.tokens.service_token_for(client_id, scopes, utcnow(), tenant_id)
         return ServiceToken(
             access_token=token,
             expires_in=self.tokens.settings.service_token_ttl_seconds,

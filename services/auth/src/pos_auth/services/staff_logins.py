@@ -29,7 +29,10 @@ def _tenant(principal: Principal) -> uuid.UUID:
 class StaffLogins:
     passwords: Passwords
 
-    async def _actor(self, session: AsyncSession, principal: Principal) -> User:
+    async def _actor(self, session: AsyncSession, principal: Principal) -> User | None:
+        """The member of staff acting, or None for a service account acting for the tenant."""
+        if principal.is_service:
+            return None
         actor = await UserRepository(session).get(
             tenant_id=_tenant(principal), user_id=uuid.UUID(principal.subject)
         )
@@ -48,14 +51,14 @@ class StaffLogins:
         password: str,
     ) -> User:
         actor = await self._actor(session, principal)
-        ensure_may_manage(actor.role, role)
+        ensure_may_manage(actor.role if actor else None, role)
         users = UserRepository(session)
         email = normalise_email(email)
         if await users.email_taken(email):
             raise Conflict("A login with this e-mail already exists.")
         user = User(
             id=uuid.uuid4(),
-            tenant_id=actor.tenant_id,
+            tenant_id=_tenant(principal),
             email=email,
             full_name=full_name,
             role=role,
@@ -93,7 +96,7 @@ class StaffLogins:
     ) -> User:
         actor = await self._actor(session, principal)
         users = UserRepository(session)
-        user = await users.get(tenant_id=actor.tenant_id, user_id=user_id)
+        user = await users.get(tenant_id=_tenant(principal), user_id=user_id)
         if user is None:
             raise NotFound("No such login.")
         now = utcnow()
