@@ -66,8 +66,13 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # uvicorn's access log repeats what the request log line says, without tenant.
-    for name, lvl in (("uvicorn.access", logging.WARNING), ("uvicorn.error", logging.INFO)):
+    # uvicorn's access log repeats what the request log line says, without tenant;
+    # httpx logs every outbound request at INFO, which the callers already log.
+    for name, lvl in (
+        ("uvicorn.access", logging.WARNING),
+        ("uvicorn.error", logging.INFO),
+        ("httpx", logging.WARNING),
+    ):
         lg = logging.getLogger(name)
         lg.handlers[:] = []
         lg.propagate = True

@@ -29,7 +29,7 @@ from pos_kit.http import (
     ResilientClient,
     RetryPolicy,
 )
-from pos_kit.testing.nats import free_port
+from pos_kit.testing.net import free_port
 
 pytestmark = pytest.mark.integration
 

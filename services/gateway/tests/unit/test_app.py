@@ -1,0 +1,98 @@
+"""The gateway app on its own (in process, no upstream): health, 404s, CORS."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from pos_gateway.config import GatewaySettings
+from pos_gateway.main import create_app
+
+ORIGIN = "https://till.example"
+
+
+@pytest.fixture
+async def gateway() -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(GatewaySettings(cors_allowed_origins=[ORIGIN]))
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway.test"
+        ) as client,
+    ):
+        yield client
+
+
+async def test_the_gateway_answers_its_own_health_and_metrics(
+    gateway: httpx.AsyncClient,
+) -> None:
+    assert (await gateway.get("/healthz")).json() == {"status": "ok"}
+    ready = await gateway.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"upstream_client": "ok"}
+    metrics = await gateway.get("/metrics")
+    assert metrics.status_code == 200
+
+
+async def test_not_ready_before_the_upstream_client_is_open() -> None:
+    app = create_app(GatewaySettings())
+    # No lifespan run: the shared client does not exist yet.
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gateway.test"
+    ) as client:
+        ready = await client.get("/readyz")
+
+    assert ready.status_code == 503
+    assert ready.json()["status"] == "not_ready"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/ordersX", "/api/v9/orders", "/", "/admin"])
+async def test_a_path_no_service_serves_is_a_404_problem(
+    gateway: httpx.AsyncClient, path: str
+) -> None:
+    response = await gateway.get(path, headers={"X-Correlation-ID": "c-404"})
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers.get_list("x-correlation-id") == ["c-404"]
+    body = response.json()
+    assert body["type"].endswith("/not-found")
+    assert body["correlation_id"] == "c-404"
+
+
+async def test_a_browser_from_an_allowed_origin_passes_the_preflight(
+    gateway: httpx.AsyncClient,
+) -> None:
+    response = await gateway.options(
+        "/api/v1/orders",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, idempotency-key",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+
+
+async def test_a_browser_can_read_the_correlation_id_of_an_error(
+    gateway: httpx.AsyncClient,
+) -> None:
+    response = await gateway.get("/nothing", headers={"Origin": ORIGIN})
+
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert "x-correlation-id" in response.headers["access-control-expose-headers"].lower()
+
+
+async def test_a_browser_from_another_origin_is_not_allowed(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.options(
+        "/api/v1/orders",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+
+    assert response.status_code == 400
+    assert "access-control-allow-origin" not in response.headers

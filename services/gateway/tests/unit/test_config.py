@@ -1,0 +1,69 @@
+"""Gateway settings: defaults for the local run, one environment variable per setting."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from pos_gateway.config import GatewaySettings
+
+
+def test_defaults_point_at_the_local_ports_of_each_service() -> None:
+    settings = GatewaySettings()
+
+    assert settings.service_name == "gateway"
+    assert settings.port == 8000
+    assert settings.upstream_urls() == {
+        "auth": "http://127.0.0.1:8001",
+        "pos-core": "http://127.0.0.1:8002",
+        "inventory": "http://127.0.0.1:8003",
+        "payment": "http://127.0.0.1:8004",
+        "restaurant": "http://127.0.0.1:8005",
+        "chatbot": "http://127.0.0.1:8006",
+        "notification": "http://127.0.0.1:8007",
+    }
+    assert settings.max_body_bytes == 1_048_576
+    assert settings.cors_allowed_origins == []
+
+
+def test_environment_variables_set_each_upstream_and_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POS_GATEWAY_AUTH_URL", "http://auth:8001/")
+    monkeypatch.setenv("POS_GATEWAY_POS_CORE_URL", "http://pos-core.pos.svc.cluster.local:8002")
+    monkeypatch.setenv("POS_GATEWAY_READ_TIMEOUT_SECONDS", "12.5")
+    monkeypatch.setenv("POS_GATEWAY_MAX_BODY_BYTES", "2048")
+    monkeypatch.setenv("POS_GATEWAY_PORT", "9000")
+
+    settings = GatewaySettings()
+
+    assert settings.upstream_urls()["auth"] == "http://auth:8001"
+    assert settings.upstream_urls()["pos-core"] == "http://pos-core.pos.svc.cluster.local:8002"
+    assert settings.read_timeout_seconds == 12.5
+    assert settings.max_body_bytes == 2048
+    assert settings.port == 9000
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://till.example, http://localhost:5173",
+        '["https://till.example", "http://localhost:5173"]',
+    ],
+)
+def test_cors_origins_are_a_comma_separated_or_json_list(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("POS_GATEWAY_CORS_ALLOWED_ORIGINS", value)
+
+    assert GatewaySettings().cors_allowed_origins == [
+        "https://till.example",
+        "http://localhost:5173",
+    ]
+
+
+def test_an_upstream_url_without_http_scheme_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POS_GATEWAY_INVENTORY_URL", "inventory:8003")
+
+    with pytest.raises(ValidationError, match="http://"):
+        GatewaySettings()
