@@ -37,7 +37,7 @@ def test_nats_server_levels_are_kept() -> None:
     assert json.loads(logs.as_json_line("nats-server", line))["level"] == "warning"
 
 
-def test_relay_copies_lines_and_keeps_the_tail(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_relay_copies_lines_and_keeps_the_tail(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
     monkeypatch.setattr(logs, "OUT", logs.JsonLines(out))
     reader = asyncio.StreamReader()
@@ -45,7 +45,7 @@ def test_relay_copies_lines_and_keeps_the_tail(monkeypatch: pytest.MonkeyPatch) 
     reader.feed_eof()
     tail = logs.new_tail()
 
-    asyncio.run(logs.relay(reader, "auth", tail))
+    await logs.relay(reader, "auth", tail)
 
     printed = out.getvalue().splitlines()
     assert printed[0] == '{"event": "a"}'
