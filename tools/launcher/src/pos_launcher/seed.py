@@ -6,23 +6,20 @@ when that login answers 401. Demo data of later services goes in `seed_demo_data
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
+
+from pos_launcher.demo_menu import seed_demo_menu
+from pos_launcher.logs import emit
+from pos_launcher.seed_http import SeedError, send, unexpected
+
+__all__ = ["DemoSession", "SeedError", "ensure_demo_owner", "seed", "seed_demo_data"]
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - a published demo login, not a secret
 DEMO_RESTAURANT = "Demo Bistro"
 DEMO_FULL_NAME = "Demo Owner"
-
-_RETRYABLE = {502, 503, 504}
-_ATTEMPTS = 5
-
-
-class SeedError(Exception):
-    """The demo restaurant could not be created or logged into; the message has the answer."""
 
 
 @dataclass(frozen=True)
@@ -37,23 +34,12 @@ class DemoSession:
         return {"Authorization": f"Bearer {self.access_token}"}
 
 
-async def _post(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> httpx.Response:
-    # The gateway may answer 502/503 for a moment while it first reaches an upstream.
-    for attempt in range(_ATTEMPTS):
-        response = await client.post(path, json=body)
-        if response.status_code not in _RETRYABLE or attempt == _ATTEMPTS - 1:
-            return response
-        await asyncio.sleep(0.5 * (attempt + 1))
-    raise AssertionError("unreachable")
-
-
-def _unexpected(what: str, response: httpx.Response) -> SeedError:
-    return SeedError(f"{what} answered {response.status_code}: {response.text[:500]}")
-
-
 async def _login(client: httpx.AsyncClient) -> httpx.Response:
-    return await _post(
-        client, "/api/v1/auth/login", {"email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+    return await send(
+        client,
+        "POST",
+        "/api/v1/auth/login",
+        json={"email": DEMO_EMAIL, "password": DEMO_PASSWORD},
     )
 
 
@@ -65,10 +51,11 @@ async def ensure_demo_owner(client: httpx.AsyncClient) -> tuple[str, bool]:
     created = False
     response = await _login(client)
     if response.status_code == 401:
-        signup = await _post(
+        signup = await send(
             client,
+            "POST",
             "/api/v1/auth/signup",
-            {
+            json={
                 "restaurant_name": DEMO_RESTAURANT,
                 "email": DEMO_EMAIL,
                 "password": DEMO_PASSWORD,
@@ -76,11 +63,11 @@ async def ensure_demo_owner(client: httpx.AsyncClient) -> tuple[str, bool]:
             },
         )
         if signup.status_code != 201:
-            raise _unexpected("sign-up of the demo restaurant", signup)
+            raise unexpected("sign-up of the demo restaurant", signup)
         created = True
         response = await _login(client)
     if response.status_code != 200:
-        raise _unexpected("login as the demo owner", response)
+        raise unexpected("login as the demo owner", response)
     token = response.json().get("access_token")
     if not isinstance(token, str):
         raise SeedError("login as the demo owner answered 200 without an access_token")
@@ -99,8 +86,10 @@ async def seed_demo_data(client: httpx.AsyncClient, demo: DemoSession) -> None:
         if "restaurant" in demo.running:
             await seed_demo_floor(client, demo)
     """
-    # No service has demo data yet.
-    del client, demo
+    if "inventory" in demo.running:
+        created = await seed_demo_menu(client, demo.headers)
+        if created:
+            emit("demo menu created", items=created)
 
 
 async def seed(client: httpx.AsyncClient, running: frozenset[str]) -> bool:
