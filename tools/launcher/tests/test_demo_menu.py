@@ -18,8 +18,10 @@ def test_a_couple_of_dozen_items_in_categories() -> None:
 
 def test_money_is_in_minor_units_and_taxes_in_basis_points() -> None:
     for dish in dishes():
-        assert isinstance(dish["price"], int) and dish["price"] > 0, dish["name"]
-        assert isinstance(dish["tax_rate_bps"], int) and 0 <= dish["tax_rate_bps"] <= 10_000
+        assert isinstance(dish["price"], int), dish["name"]
+        assert dish["price"] > 0, dish["name"]
+        assert isinstance(dish["tax_rate_bps"], int)
+        assert 0 <= dish["tax_rate_bps"] <= 10_000
 
 
 def test_some_items_have_stock_and_some_have_modifiers() -> None:
