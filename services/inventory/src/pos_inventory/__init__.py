@@ -1,1 +1,1 @@
-"""inventory: Categories, menu items with modifiers, stock levels and stock reservations."""
+"""inventory: categories, menu items with modifiers, stock levels and stock reservations."""

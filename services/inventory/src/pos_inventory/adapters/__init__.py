@@ -1,0 +1,1 @@
+"""inventory's adapters: tables and repositories (all of its SQL)."""

@@ -1,0 +1,1 @@
+"""inventory's HTTP API: thin routers and their pydantic schemas."""

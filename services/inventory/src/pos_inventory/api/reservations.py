@@ -1,0 +1,109 @@
+"""Stock reservations for orders: any member of staff (pos-core, with the waiter's token)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from pos_inventory.api.dependencies import Reserver, Services, tenant_of
+from pos_inventory.api.schemas import (
+    InsufficientStockProblem,
+    ReservationIn,
+    ReservationLineOut,
+    ReservationOut,
+)
+from pos_inventory.domain.reservations import RequestedLine, Reservation
+from pos_kit.dependencies import DbSession
+
+router = APIRouter(prefix="/api/v1/reservations", tags=["reservations"])
+
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+RESERVE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "This order was reserved before: the same reservation, nothing held again."
+    },
+    409: {
+        **_PROBLEM,
+        "model": InsufficientStockProblem,
+        "description": "Not enough stock (`short_lines`: product_id, name, requested, "
+        "available), an 86'd item (`unavailable_lines`), or the order already holds "
+        "other lines. Nothing was reserved.",
+    },
+    422: {**_PROBLEM, "description": "Bad lines, or an unknown product (the line is named)."},
+}
+
+
+def _out(reservation: Reservation) -> ReservationOut:
+    return ReservationOut(
+        id=reservation.id,
+        order_id=reservation.order_id,
+        status=reservation.status,
+        lines=[
+            ReservationLineOut(product_id=ln.product_id, quantity=ln.quantity)
+            for ln in reservation.lines
+        ],
+        created_at=reservation.created_at,
+        expires_at=reservation.expires_at,
+        committed_at=reservation.committed_at,
+        released_at=reservation.released_at,
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReservationOut,
+    responses=RESERVE_RESPONSES,
+)
+async def reserve_stock(
+    body: ReservationIn, principal: Reserver, db: DbSession, services: Services, response: Response
+) -> ReservationOut:
+    """Hold stock for every line of an order, or for none. Idempotent on `order_id`."""
+    reservation, created = await services.reservations.reserve(
+        db,
+        tenant_id=tenant_of(principal),
+        actor=principal.subject,
+        order_id=body.order_id,
+        lines=[RequestedLine(ln.product_id, ln.quantity) for ln in body.lines],
+    )
+    response.headers["Location"] = f"{router.prefix}/{reservation.id}"
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return _out(reservation)
+
+
+@router.get("/{reservation_id}", response_model=ReservationOut)
+async def get_reservation(
+    reservation_id: uuid.UUID, principal: Reserver, db: DbSession, services: Services
+) -> ReservationOut:
+    return _out(
+        await services.reservations.get(
+            db, tenant_id=tenant_of(principal), reservation_id=reservation_id
+        )
+    )
+
+
+@router.post("/{reservation_id}/commit", response_model=ReservationOut)
+async def commit_reservation(
+    reservation_id: uuid.UUID, principal: Reserver, db: DbSession, services: Services
+) -> ReservationOut:
+    """The order went through: held units leave on hand. Repeating it changes nothing.
+    409 if the reservation was released or expired."""
+    reservation = await services.reservations.commit(
+        db, tenant_id=tenant_of(principal), actor=principal.subject, reservation_id=reservation_id
+    )
+    return _out(reservation)
+
+
+@router.post("/{reservation_id}/release", response_model=ReservationOut)
+async def release_reservation(
+    reservation_id: uuid.UUID, principal: Reserver, db: DbSession, services: Services
+) -> ReservationOut:
+    """The order was cancelled: held units are free again. Repeating it changes nothing.
+    409 if the reservation was committed."""
+    reservation = await services.reservations.release(
+        db, tenant_id=tenant_of(principal), reservation_id=reservation_id
+    )
+    return _out(reservation)

@@ -1,0 +1,1 @@
+"""inventory's business rules: the menu and its modifiers, stock arithmetic, reservations."""

@@ -1,0 +1,1 @@
+"""inventory's use cases: load via repositories, apply domain rules, record events. No commits."""

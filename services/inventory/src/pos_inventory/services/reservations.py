@@ -1,0 +1,270 @@
+"""Reservation use cases: hold stock for an order, commit it, release it, let it expire."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+from prometheus_client import Counter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pos_inventory.adapters.repositories import (
+    AdjustmentRepository,
+    DuplicateOrder,
+    ProductRepository,
+    ReservationRepository,
+    StockRepository,
+)
+from pos_inventory.domain.reservations import (
+    RequestedLine,
+    Reservation,
+    ReservationStatus,
+    check_lines,
+    hold_stock,
+)
+from pos_inventory.domain.stock import Adjustment, AdjustmentReason
+from pos_inventory.services.events import record_stock_low
+from pos_kit import context
+from pos_kit.db import Database
+from pos_kit.dbtypes import utcnow
+from pos_kit.problems import Conflict, NotFound, ProblemError
+
+log = structlog.get_logger(__name__)
+
+RESERVATIONS = Counter(
+    "pos_inventory_reservations_total",
+    "Reservation outcomes: held, refused (short, unavailable), committed, released, expired.",
+    ["outcome"],
+)
+
+
+class ReservationExpired(Conflict):
+    type_slug = "reservation-expired"
+    title = "Reservation expired"
+    # The expiry found on the way gives the stock back; that must stay.
+    commit_changes = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This reservation expired before it was committed and its stock was given "
+            "back. Reserve again."
+        )
+
+
+class ReservationMismatch(Conflict):
+    type_slug = "reservation-mismatch"
+    title = "Order already reserved"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This order already has a reservation with other lines. "
+            "Release it, or send the same lines to get it back."
+        )
+
+
+@dataclass
+class ReservationServices:
+    ttl: timedelta
+
+    async def reserve(
+        self,
+        session: AsyncSession,
+        *,
+        tenant_id: uuid.UUID,
+        actor: str,
+        order_id: uuid.UUID,
+        lines: Sequence[RequestedLine],
+    ) -> tuple[Reservation, bool]:
+        """Hold stock for every line, or for none. Returns the reservation and whether it is new.
+
+        Idempotent on the order: a repeat returns the first reservation and holds nothing more.
+        """
+        check_lines(lines)
+        reservations = ReservationRepository(session)
+        existing = await reservations.by_order(tenant_id=tenant_id, order_id=order_id)
+        if existing is not None:
+            return await self._repeat(session, existing, lines), False
+
+        now = utcnow()
+        reservation = Reservation(
+            id=uuid.uuid4(),
+            tenant_id=tenant_id,
+            order_id=order_id,
+            status=ReservationStatus.HELD,
+            lines=(),
+            created_at=now,
+            expires_at=now + self.ttl,
+        )
+        try:
+            # First, so that a concurrent request for the same order waits right here.
+            await reservations.add(reservation, created_by=actor)
+        except DuplicateOrder:
+            existing = await reservations.by_order(tenant_id=tenant_id, order_id=order_id)
+            if existing is None:  # pragma: no cover - the violation says it exists
+                raise
+            return await self._repeat(session, existing, lines), False
+
+        products = await ProductRepository(session).get_many(
+            tenant_id=tenant_id, product_ids=[ln.product_id for ln in lines]
+        )
+        levels = await StockRepository(session).lock(
+            tenant_id=tenant_id, product_ids=[p.id for p in products.values() if p.track_stock]
+        )
+        try:
+            reservation.lines = hold_stock(lines, products, levels, now)
+        except ProblemError as exc:
+            RESERVATIONS.labels(exc.type_slug).inc()
+            log.info("reservation_refused", order_id=str(order_id), reason=exc.type_slug)
+            raise
+        await reservations.add_lines(reservation)
+        stock = StockRepository(session)
+        for line in reservation.lines:
+            if line.tracked:
+                level = levels[line.product_id]
+                await stock.save(level)
+                for low in level.events:
+                    await record_stock_low(session, products[line.product_id], low)
+        RESERVATIONS.labels("held").inc()
+        log.info("reservation_held", reservation_id=str(reservation.id), order_id=str(order_id))
+        return reservation, True
+
+    async def _repeat(
+        self, session: AsyncSession, existing: Reservation, lines: Sequence[RequestedLine]
+    ) -> Reservation:
+        if not existing.asks_for(lines):
+            raise ReservationMismatch()
+        return await self._settle_expiry(session, existing)
+
+    async def get(
+        self, session: AsyncSession, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID
+    ) -> Reservation:
+        reservation = await ReservationRepository(session).get(
+            tenant_id=tenant_id, reservation_id=reservation_id
+        )
+        if reservation is None:
+            raise NotFound("No such reservation.")
+        return await self._settle_expiry(session, reservation)
+
+    async def _locked(
+        self, session: AsyncSession, tenant_id: uuid.UUID, reservation_id: uuid.UUID
+    ) -> Reservation:
+        reservation = await ReservationRepository(session).get(
+            tenant_id=tenant_id, reservation_id=reservation_id, for_update=True
+        )
+        if reservation is None:
+            raise NotFound("No such reservation.")
+        return reservation
+
+    async def commit(
+        self,
+        session: AsyncSession,
+        *,
+        tenant_id: uuid.UUID,
+        actor: str,
+        reservation_id: uuid.UUID,
+    ) -> Reservation:
+        """The order went through: held units leave on hand. Committing twice is harmless."""
+        reservation = await self._locked(session, tenant_id, reservation_id)
+        now = utcnow()
+        if await self._expire(session, reservation, now):
+            raise ReservationExpired()
+        if not reservation.commit(now):
+            return reservation
+        tracked = [ln for ln in reservation.lines if ln.tracked]
+        levels = await StockRepository(session).lock(
+            tenant_id=tenant_id, product_ids=[ln.product_id for ln in tracked]
+        )
+        stock, trail = StockRepository(session), AdjustmentRepository(session)
+        for line in tracked:
+            level = levels.get(line.product_id)
+            if level is None:  # pragma: no cover - a held line always has its row
+                continue
+            level.sell(line.quantity, now)
+            await stock.save(level)
+            await trail.add(
+                Adjustment(
+                    id=uuid.uuid4(),
+                    tenant_id=tenant_id,
+                    product_id=line.product_id,
+                    delta=-line.quantity,
+                    reason=AdjustmentReason.SALE,
+                    note=f"Order {reservation.order_id}",
+                    on_hand_after=level.on_hand,
+                    created_at=now,
+                    created_by=actor,
+                    reservation_id=reservation.id,
+                )
+            )
+        await ReservationRepository(session).save_status(reservation)
+        RESERVATIONS.labels("committed").inc()
+        log.info("reservation_committed", reservation_id=str(reservation.id))
+        return reservation
+
+    async def release(
+        self, session: AsyncSession, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID
+    ) -> Reservation:
+        """The order was cancelled: held units are free again. Releasing twice is harmless."""
+        reservation = await self._locked(session, tenant_id, reservation_id)
+        now = utcnow()
+        if await self._expire(session, reservation, now):
+            return reservation  # the expiry gave the stock back already
+        if not reservation.release(now):
+            return reservation
+        await self._give_back(session, reservation, now)
+        RESERVATIONS.labels("released").inc()
+        log.info("reservation_released", reservation_id=str(reservation.id))
+        return reservation
+
+    async def _settle_expiry(self, session: AsyncSession, reservation: Reservation) -> Reservation:
+        """Expire a hold found past its time, even if the sweeper has not come by yet."""
+        if not reservation.is_due(utcnow()):
+            return reservation
+        locked = await self._locked(session, reservation.tenant_id, reservation.id)
+        await self._expire(session, locked, utcnow())
+        return locked
+
+    async def _expire(self, session: AsyncSession, reservation: Reservation, now: datetime) -> bool:
+        """Give back a locked reservation's stock if its time ran out; True if it did now."""
+        if not reservation.expire(now):
+            return False
+        await self._give_back(session, reservation, now)
+        RESERVATIONS.labels("expired").inc()
+        log.info("reservation_expired", reservation_id=str(reservation.id))
+        return True
+
+    async def _give_back(
+        self, session: AsyncSession, reservation: Reservation, now: datetime
+    ) -> None:
+        tracked = [ln for ln in reservation.lines if ln.tracked]
+        stock = StockRepository(session)
+        levels = await stock.lock(
+            tenant_id=reservation.tenant_id, product_ids=[ln.product_id for ln in tracked]
+        )
+        for line in tracked:
+            level = levels.get(line.product_id)
+            if level is not None:
+                level.give_back(line.quantity, now)
+                await stock.save(level)
+        await ReservationRepository(session).save_status(reservation)
+
+    async def expire_due(self, database: Database, *, limit: int = 500) -> int:
+        """The sweep: give back every hold past its time, one transaction per reservation.
+
+        One at a time, so each transaction locks one reservation and then its stock rows
+        in product order, exactly like commit and release do: no deadlock between them.
+        """
+        expired = 0
+        for _ in range(limit):
+            with context.request_context():
+                async with database.unit_of_work() as session:
+                    now = utcnow()
+                    reservation = await ReservationRepository(session).next_due(now)
+                    if reservation is None:
+                        break
+                    context.bind_tenant(str(reservation.tenant_id))
+                    if await self._expire(session, reservation, now):
+                        expired += 1
+        return expired

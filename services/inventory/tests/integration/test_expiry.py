@@ -1,0 +1,77 @@
+"""Holds nobody settles run out: the sweeper gives them back, and so does the next look at one."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from pos_inventory.main import create_app
+from pos_kit.testing.app import app_client
+
+pytestmark = pytest.mark.integration
+
+
+async def _eventually(check, within: float = 10.0):
+    deadline = time.monotonic() + within
+    while True:
+        result = await check()
+        if result or time.monotonic() > deadline:
+            return result
+        await asyncio.sleep(0.1)
+
+
+async def test_the_sweeper_releases_an_expired_hold(settings, tokens, restaurant) -> None:
+    app = create_app(
+        settings.model_copy(
+            update={"reservation_ttl_seconds": 1, "reservation_sweep_interval_seconds": 0.2}
+        ),
+        token_verifier=tokens.verifier(),
+    )
+    async with app_client(app) as client:
+        restaurant.client = client
+        pizza = await restaurant.stocked(3)
+        reservation = (await restaurant.reserve((pizza, 3))).json()
+        assert (await restaurant.stock(pizza))["available"] == 0
+
+        async def given_back() -> bool:
+            return (await restaurant.stock(pizza))["available"] == 3
+
+        assert await _eventually(given_back), "the sweeper never gave the hold back"
+        path = f"/api/v1/reservations/{reservation['id']}"
+        fetched = await client.get(path, headers=restaurant.as_())
+        assert fetched.json()["status"] == "expired"
+        assert fetched.json()["released_at"]
+        commit = await client.post(f"{path}/commit", headers=restaurant.as_())
+        assert commit.status_code == 409
+        release = await client.post(f"{path}/release", headers=restaurant.as_())
+        assert release.status_code == 200  # already given back: nothing to do
+        stock = await restaurant.stock(pizza)
+        assert (stock["on_hand"], stock["reserved"]) == (3, 0)
+
+
+async def test_an_expired_hold_is_noticed_without_the_sweeper(settings, tokens, restaurant) -> None:
+    app = create_app(
+        settings.model_copy(
+            update={"reservation_ttl_seconds": 1, "reservation_sweep_interval_seconds": 3600}
+        ),
+        token_verifier=tokens.verifier(),
+    )
+    async with app_client(app) as client:
+        restaurant.client = client
+        pizza = await restaurant.stocked(2)
+        reservation = (await restaurant.reserve((pizza, 2))).json()
+        await asyncio.sleep(1.1)
+        commit = await client.post(
+            f"/api/v1/reservations/{reservation['id']}/commit", headers=restaurant.as_()
+        )
+        assert commit.status_code == 409
+        assert "expired" in commit.json()["detail"]
+        # The expiry found by the refused commit stuck: the stock is free again.
+        stock = await restaurant.stock(pizza)
+        assert (stock["on_hand"], stock["reserved"]) == (2, 0)
+        fetched = await client.get(
+            f"/api/v1/reservations/{reservation['id']}", headers=restaurant.as_()
+        )
+        assert fetched.json()["status"] == "expired"

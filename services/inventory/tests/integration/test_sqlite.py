@@ -1,0 +1,47 @@
+"""The local run's store: the same migrations and rules on a SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+
+import pytest
+
+from pos_inventory.main import create_app
+from pos_kit.migrations import upgrade_head
+from pos_kit.testing.app import app_client
+
+pytestmark = pytest.mark.integration
+
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+
+async def test_reserve_commit_and_no_overselling_on_sqlite(
+    settings, tokens, restaurant, tmp_path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'inventory.db'}"
+    await asyncio.to_thread(upgrade_head, ALEMBIC_INI, url)
+    app = create_app(
+        settings.model_copy(update={"database_url": url}), token_verifier=tokens.verifier()
+    )
+    async with app_client(app) as client:
+        restaurant.client = client
+        pizza = await restaurant.stocked(5, name="Margherita", sku="PZ-1")
+        results = await asyncio.gather(
+            *(restaurant.reserve((pizza, 1), order_id=str(uuid.uuid4())) for _ in range(12))
+        )
+        assert sorted(r.status_code for r in results) == [201] * 5 + [409] * 7
+        held = next(r.json() for r in results if r.status_code == 201)
+        committed = await client.post(
+            f"/api/v1/reservations/{held['id']}/commit", headers=restaurant.as_()
+        )
+        assert committed.status_code == 200
+        stock = await restaurant.stock(pizza)
+        assert (stock["on_hand"], stock["reserved"], stock["available"]) == (4, 4, 0)
+        duplicate = await client.post(
+            "/api/v1/products",
+            json={"name": "Copy", "price": 1, "sku": "PZ-1"},
+            headers=restaurant.as_(),
+        )
+        assert duplicate.status_code == 409
