@@ -1,1 +1,1 @@
-"""restaurant: The restaurant profile and settings, floors and tables, and staff."""
+"""restaurant: the restaurant's profile and settings, its floors and tables, and its staff."""

@@ -1,0 +1,1 @@
+"""restaurant's adapters: its database tables and repositories, and its client of auth."""

@@ -1,0 +1,264 @@
+"""auth's staff-login API, called with a client-credentials token bound to one restaurant.
+
+The token (`users:write`, carrying the tenant) is fetched per tenant and cached until
+shortly before it expires. Creating a login is never sent twice once it may have
+reached auth (auth does not honour Idempotency-Key), so a timeout leaves its outcome
+unknown and says so. Deactivating is idempotent by nature (a repeat answers
+"already deactivated"), so it is retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import structlog
+
+from pos_kit.http import DownstreamError, DownstreamTimeout, ResilientClient
+from pos_kit.problems import Conflict, ProblemError, ServiceUnavailable
+from pos_restaurant.domain.errors import InvalidValue
+from pos_restaurant.domain.staff import Login, Role
+
+log = structlog.get_logger(__name__)
+
+USERS_WRITE_SCOPE = "users:write"
+TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
+USERS_PATH = "/api/v1/auth/users"
+
+
+class AuthRefusedService(ServiceUnavailable):
+    """auth will not serve this service: its client id, secret or scope is wrong."""
+
+    type_slug = "downstream-refused-service"
+    title = "Dependency refused this service"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "auth refused this service's credentials, so staff logins cannot be managed "
+            "until an operator fixes the restaurant service's configuration. Nothing was saved.",
+            retry_after_seconds=60,
+            extra={"downstream": "auth"},
+        )
+
+
+class AuthAnsweredUnexpectedly(ProblemError):
+    status = 502
+    type_slug = "bad-gateway"
+    title = "Unexpected answer from a dependency"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, extra={"downstream": "auth"})
+
+
+class LoginEmailTaken(Conflict):
+    def __init__(self) -> None:
+        super().__init__("A login with this e-mail already exists; choose another e-mail.")
+
+
+@dataclass(frozen=True)
+class _CachedToken:
+    value: str
+    renew_at: float
+
+
+class AuthLogins:
+    """Creates and deactivates staff logins in auth on behalf of a restaurant."""
+
+    def __init__(
+        self,
+        http: ResilientClient,
+        *,
+        client_id: str,
+        client_secret: str,
+        refresh_margin_seconds: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.http = http
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.refresh_margin_seconds = refresh_margin_seconds
+        self._clock = clock
+        self._tokens: dict[uuid.UUID, _CachedToken] = {}
+        self._lock = asyncio.Lock()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def create_login(
+        self, *, tenant_id: uuid.UUID, email: str, full_name: str, role: Role, password: str
+    ) -> Login:
+        body = {"email": email, "full_name": full_name, "role": role.value, "password": password}
+        try:
+            response = await self._authorised("POST", USERS_PATH, tenant_id, json=body)
+        except DownstreamTimeout as exc:
+            log.warning("auth_login_creation_outcome_unknown", email=email)
+            raise _reworded(
+                exc,
+                "auth did not answer in time; the login may or may not have been made, and "
+                "nobody was added here. Try again: if auth then says the e-mail exists, "
+                "the login was made and an owner must deactivate it in auth.",
+            ) from exc
+        except DownstreamError as exc:
+            raise _reworded(
+                exc,
+                "auth is unavailable, so a member of staff with a login cannot be added now. "
+                "Nothing was saved; try again shortly.",
+            ) from exc
+        if response.status_code == 201:
+            payload = _json(response)
+            try:
+                return Login(user_id=uuid.UUID(str(payload["id"])), email=str(payload["email"]))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise AuthAnsweredUnexpectedly(
+                    "auth made the login but its answer is unreadable."
+                ) from exc
+        if response.status_code == 409:
+            raise LoginEmailTaken()
+        if response.status_code == 422:
+            raise InvalidValue("login", f"auth refused the login: {_detail(response)}")
+        raise self._unexpected("create a login", response)
+
+    async def deactivate_login(self, *, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        try:
+            response = await self._authorised(
+                "POST",
+                f"{USERS_PATH}/{user_id}/deactivate",
+                tenant_id,
+                # Safe to repeat: a second deactivation changes nothing (auth answers 409).
+                idempotency_key=f"deactivate-login-{user_id}",
+            )
+        except DownstreamError as exc:
+            raise _reworded(
+                exc,
+                "auth is unavailable, so this person's login cannot be stopped now. "
+                "Nothing was changed; try again shortly.",
+            ) from exc
+        if response.status_code == 200:
+            return
+        if response.status_code in (404, 409):
+            # Gone or already stopped: the login cannot sign in, which is what we want.
+            log.info("auth_login_already_inactive", auth_user_id=str(user_id))
+            return
+        raise self._unexpected("deactivate a login", response)
+
+    async def _authorised(
+        self,
+        method: str,
+        path: str,
+        tenant_id: uuid.UUID,
+        *,
+        json: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> httpx.Response:
+        async def send(token: str) -> httpx.Response:
+            return await self.http.request(
+                method, path, token=token, json=json, idempotency_key=idempotency_key
+            )
+
+        response = await send(await self._token(tenant_id))
+        if response.status_code == 401:
+            # Rejected before anything was done (a rotated key, a revoked client): a
+            # fresh token may do, and resending cannot repeat an effect.
+            self._tokens.pop(tenant_id, None)
+            response = await send(await self._token(tenant_id))
+            if response.status_code == 401:
+                log.error("auth_rejected_service_token", path=path)
+                raise AuthRefusedService()
+        if response.status_code == 403:
+            log.error("auth_forbade_service", path=path, detail=_detail(response))
+            raise AuthRefusedService()
+        return response
+
+    async def _token(self, tenant_id: uuid.UUID) -> str:
+        cached = self._tokens.get(tenant_id)
+        if cached is not None and self._clock() < cached.renew_at:
+            return cached.value
+        async with self._lock:
+            cached = self._tokens.get(tenant_id)
+            if cached is not None and self._clock() < cached.renew_at:
+                return cached.value
+            token = await self._fetch_token(tenant_id)
+            self._tokens[tenant_id] = token
+            return token.value
+
+    async def _fetch_token(self, tenant_id: uuid.UUID) -> _CachedToken:
+        try:
+            response = await self.http.post(
+                TOKEN_PATH,
+                json={
+                    "grant_type": "client_credentials",
+                    "client_id": self.client_id,
+                    "client_secret": self._client_secret,
+                    "scope": USERS_WRITE_SCOPE,
+                    "tenant_id": str(tenant_id),
+                },
+            )
+        except DownstreamError as exc:
+            raise _reworded(
+                exc,
+                "auth is unavailable, so staff logins cannot be managed now. "
+                "Nothing was saved; try again shortly.",
+            ) from exc
+        if response.status_code != 200:
+            log.error(
+                "auth_refused_client_credentials",
+                client_id=self.client_id,
+                status_code=response.status_code,
+                detail=_detail(response),
+            )
+            raise AuthRefusedService()
+        payload = _json(response)
+        token, expires_in = payload.get("access_token"), payload.get("expires_in")
+        if not isinstance(token, str) or not token or not isinstance(expires_in, int):
+            raise AuthAnsweredUnexpectedly("auth answered the token request unreadably.")
+        # Renew a little before expiry, so a token never dies in flight.
+        margin = min(self.refresh_margin_seconds, expires_in / 2)
+        return _CachedToken(value=token, renew_at=self._clock() + expires_in - margin)
+
+    def _unexpected(self, action: str, response: httpx.Response) -> ProblemError:
+        log.error(
+            "auth_answered_unexpectedly",
+            action=action,
+            status_code=response.status_code,
+            detail=_detail(response),
+        )
+        return AuthAnsweredUnexpectedly(
+            f"auth answered {response.status_code} when asked to {action}; nothing was saved."
+        )
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        payload = response.json()
+    except ValueError as exc:
+        raise AuthAnsweredUnexpectedly("auth's answer is not JSON.") from exc
+    if not isinstance(payload, dict):
+        raise AuthAnsweredUnexpectedly("auth's answer is not a JSON object.")
+    return payload
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        payload = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(payload, dict) and isinstance(payload.get("detail"), str):
+        return str(payload["detail"])
+    return str(payload)[:200]
+
+
+def _reworded(exc: DownstreamError, detail: str) -> DownstreamError:
+    """The same failure (status, Retry-After, reason) told in the restaurant's words."""
+    return type(exc)(
+        exc.downstream,
+        detail,
+        reason=exc.reason,
+        retry_after_seconds=exc.retry_after_seconds,
+        attempts=exc.attempts,
+        status_code=exc.status_code,
+    )

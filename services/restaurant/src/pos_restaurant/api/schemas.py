@@ -1,0 +1,305 @@
+"""What restaurant's API accepts and answers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from pos_restaurant.domain import floor_plan as plan
+from pos_restaurant.domain import profile as rules
+from pos_restaurant.domain.floor_plan import Floor, Placement, Table, TableShape, TableStatus
+from pos_restaurant.domain.profile import RestaurantProfile
+from pos_restaurant.domain.staff import MAX_FULL_NAME, Role, StaffMember, check_phone
+
+# What auth accepts for a password; checked here too so a bad one costs no call to auth.
+Password = Field(min_length=10, max_length=128)
+
+Currency = Annotated[str, AfterValidator(rules.check_currency)]
+TimeZone = Annotated[str, AfterValidator(rules.check_timezone)]
+TaxRate = Annotated[int, Field(ge=0, le=rules.MAX_TAX_RATE_BPS)]
+Phone = Annotated[str, Field(max_length=32), AfterValidator(check_phone)]
+Coordinate = Annotated[int, Field(ge=0, le=plan.MAX_COORDINATE)]
+Size = Annotated[int, Field(ge=plan.MIN_SIZE, le=plan.MAX_SIZE)]
+Seats = Annotated[int, Field(ge=plan.MIN_SEATS, le=plan.MAX_SEATS)]
+SortOrder = Annotated[int, Field(ge=0, le=plan.MAX_SORT_ORDER)]
+FloorName = Annotated[str, Field(min_length=1, max_length=plan.MAX_FLOOR_NAME)]
+TableName = Annotated[str, Field(min_length=1, max_length=plan.MAX_TABLE_NAME)]
+FullName = Annotated[str, Field(min_length=1, max_length=MAX_FULL_NAME)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Patch(Strict):
+    """A partial update: only the fields sent change; `None` clears a field that may be empty.
+
+    Fields listed in `not_nullable` may be left out but not sent as null.
+    """
+
+    not_nullable: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> Patch:
+        nulled = [
+            f for f in self.not_nullable if f in self.model_fields_set and getattr(self, f) is None
+        ]
+        if nulled:
+            raise ValueError(f"{', '.join(nulled)} cannot be null; leave it out to keep it")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+# --- profile ---------------------------------------------------------------------------
+
+
+class ProfileOut(BaseModel):
+    tenant_id: uuid.UUID
+    name: str
+    address: str | None
+    currency: str
+    timezone: str
+    default_tax_rate_bps: int
+    receipt_footer: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, p: RestaurantProfile) -> ProfileOut:
+        return cls(
+            tenant_id=p.tenant_id,
+            name=p.name,
+            address=p.address,
+            currency=p.currency,
+            timezone=p.timezone,
+            default_tax_rate_bps=p.default_tax_rate_bps,
+            receipt_footer=p.receipt_footer,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+        )
+
+
+class ProfilePatch(Patch):
+    not_nullable: ClassVar[tuple[str, ...]] = (
+        "name",
+        "currency",
+        "timezone",
+        "default_tax_rate_bps",
+    )
+
+    name: str | None = Field(default=None, min_length=1, max_length=rules.MAX_NAME_LENGTH)
+    address: str | None = Field(default=None, max_length=rules.MAX_ADDRESS_LENGTH)
+    currency: Currency | None = None
+    timezone: TimeZone | None = None
+    default_tax_rate_bps: TaxRate | None = None
+    receipt_footer: str | None = Field(default=None, max_length=rules.MAX_FOOTER_LENGTH)
+
+
+# --- floors and tables -----------------------------------------------------------------
+
+
+class FloorIn(Strict):
+    name: FloorName
+    sort_order: SortOrder = 0
+
+
+class FloorPatch(Patch):
+    not_nullable: ClassVar[tuple[str, ...]] = ("name", "sort_order")
+
+    name: FloorName | None = None
+    sort_order: SortOrder | None = None
+
+
+class FloorOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    sort_order: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, f: Floor) -> FloorOut:
+        return cls(
+            id=f.id,
+            name=f.name,
+            sort_order=f.sort_order,
+            created_at=f.created_at,
+            updated_at=f.updated_at,
+        )
+
+
+class FloorPage(BaseModel):
+    items: list[FloorOut]
+    next_cursor: str | None
+
+
+class TableIn(Strict):
+    floor_id: uuid.UUID
+    name: TableName
+    seats: Seats
+    shape: TableShape = TableShape.SQUARE
+    x: Coordinate = 0
+    y: Coordinate = 0
+    width: Size = 1
+    height: Size = 1
+
+    def placement(self) -> Placement:
+        return Placement(x=self.x, y=self.y, width=self.width, height=self.height)
+
+
+_LAYOUT_FIELDS = ("floor_id", "name", "seats", "shape", "x", "y", "width", "height")
+
+
+class TablePatch(Patch):
+    """Layout fields (owner or manager) and seating fields (front-of-house staff)."""
+
+    not_nullable: ClassVar[tuple[str, ...]] = (*_LAYOUT_FIELDS, "status")
+
+    floor_id: uuid.UUID | None = None
+    name: TableName | None = None
+    seats: Seats | None = None
+    shape: TableShape | None = None
+    x: Coordinate | None = None
+    y: Coordinate | None = None
+    width: Size | None = None
+    height: Size | None = None
+    status: TableStatus | None = None
+    current_order_id: uuid.UUID | None = Field(
+        default=None,
+        description="With status occupied: the open order of the guests seated here.",
+    )
+
+    @model_validator(mode="after")
+    def _order_only_when_occupied(self) -> TablePatch:
+        if self.current_order_id is not None and self.status is not TableStatus.OCCUPIED:
+            raise ValueError('current_order_id can only be set together with status "occupied"')
+        return self
+
+    def layout_changes(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in _LAYOUT_FIELDS if f in self.model_fields_set}
+
+
+class TableOut(BaseModel):
+    id: uuid.UUID
+    floor_id: uuid.UUID
+    name: str
+    seats: int
+    shape: TableShape
+    x: int
+    y: int
+    width: int
+    height: int
+    status: TableStatus
+    current_order_id: uuid.UUID | None
+    order_ids: list[uuid.UUID] = Field(description="Every open order seated here, oldest first.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, t: Table) -> TableOut:
+        return cls(
+            id=t.id,
+            floor_id=t.floor_id,
+            name=t.name,
+            seats=t.seats,
+            shape=t.shape,
+            x=t.placement.x,
+            y=t.placement.y,
+            width=t.placement.width,
+            height=t.placement.height,
+            status=t.status,
+            current_order_id=t.current_order_id,
+            order_ids=list(t.order_ids),
+            created_at=t.created_at,
+            updated_at=t.updated_at,
+        )
+
+
+class TablePage(BaseModel):
+    items: list[TableOut]
+    next_cursor: str | None
+
+
+class MoveOrderIn(Strict):
+    to_table_id: uuid.UUID
+    order_id: uuid.UUID | None = Field(
+        default=None, description="Which order moves; by default the table's current order."
+    )
+
+
+class MoveOrderOut(BaseModel):
+    from_table: TableOut
+    to_table: TableOut
+
+
+# --- staff -----------------------------------------------------------------------------
+
+
+class LoginIn(Strict):
+    email: EmailStr
+    password: str = Password
+
+
+class StaffIn(Strict):
+    full_name: FullName
+    role: Role
+    phone: Phone | None = None
+    email: EmailStr | None = None
+    login: LoginIn | None = Field(
+        default=None, description="Give this to let the person sign in; auth makes the login."
+    )
+
+
+class StaffPatch(Patch):
+    not_nullable: ClassVar[tuple[str, ...]] = ("full_name", "role")
+
+    full_name: FullName | None = None
+    role: Role | None = None
+    phone: Phone | None = None
+    email: EmailStr | None = None
+
+    def changes(self) -> dict[str, Any]:
+        sent = super().changes()
+        if sent.get("email") is not None:
+            sent["email"] = str(sent["email"])
+        return sent
+
+
+class StaffOut(BaseModel):
+    id: uuid.UUID
+    full_name: str
+    role: Role
+    phone: str | None
+    email: str | None
+    is_active: bool
+    auth_user_id: uuid.UUID | None
+    login_email: str | None
+    created_at: datetime
+    updated_at: datetime
+    deactivated_at: datetime | None
+
+    @classmethod
+    def of(cls, m: StaffMember) -> StaffOut:
+        return cls(
+            id=m.id,
+            full_name=m.full_name,
+            role=m.role,
+            phone=m.phone,
+            email=m.email,
+            is_active=m.is_active,
+            auth_user_id=m.login.user_id if m.login else None,
+            login_email=m.login.email if m.login else None,
+            created_at=m.created_at,
+            updated_at=m.updated_at,
+            deactivated_at=m.deactivated_at,
+        )
+
+
+class StaffPage(BaseModel):
+    items: list[StaffOut]
+    next_cursor: str | None

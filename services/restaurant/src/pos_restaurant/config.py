@@ -1,0 +1,65 @@
+"""restaurant's settings (env prefix POS_RESTAURANT_)."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from pos_kit.settings import ServiceSettings
+from pos_restaurant.domain.profile import check_currency, check_tax_rate_bps, check_timezone
+
+# Known to everyone who reads this file, so only good enough for a laptop or a test.
+DEV_AUTH_CLIENT_SECRET = "restaurant-dev-secret"  # noqa: S105 - a documented dev-only value
+
+
+class RestaurantSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="POS_RESTAURANT_", extra="ignore")
+
+    service_name: str = "restaurant"
+    port: int = 8005
+    database_url: str = "sqlite:///./var/restaurant.db"
+
+    # auth, for creating and deactivating staff logins with a client-credentials token.
+    auth_url: str = "http://127.0.0.1:8001"
+    auth_client_id: str = "restaurant"
+    auth_client_secret: SecretStr = SecretStr(DEV_AUTH_CLIENT_SECRET)
+    auth_timeout_seconds: float = 3.0
+    # A cached service token is renewed this long before auth says it expires.
+    auth_token_refresh_margin_seconds: float = 30.0
+
+    # A new restaurant's profile starts with these until its owner edits it.
+    default_currency: str = "EUR"
+    default_timezone: str = "UTC"
+    default_tax_rate_bps: int = 0
+
+    # The event consumer: deliveries of a failing event before it is dead-lettered.
+    consumer_max_deliver: int = 5
+    consumer_backoff_initial_seconds: float = 1.0
+    consumer_backoff_max_seconds: float = 60.0
+
+    @field_validator("default_currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        return check_currency(value)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        return check_timezone(value)
+
+    @field_validator("default_tax_rate_bps")
+    @classmethod
+    def _tax_rate(cls, value: int) -> int:
+        return check_tax_rate_bps(value)
+
+    @model_validator(mode="after")
+    def _real_secret_in_production(self) -> RestaurantSettings:
+        secret = self.auth_client_secret.get_secret_value()
+        if not secret:
+            raise ValueError("POS_RESTAURANT_AUTH_CLIENT_SECRET must not be empty")
+        if self.is_production and secret == DEV_AUTH_CLIENT_SECRET:
+            raise ValueError(
+                "POS_RESTAURANT_AUTH_CLIENT_SECRET is the dev-only default; "
+                "set the secret auth knows for this client before running in production"
+            )
+        return self

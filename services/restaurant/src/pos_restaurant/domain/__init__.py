@@ -1,0 +1,1 @@
+"""restaurant's business rules: the profile, the floor plan and table seating, staff roles."""

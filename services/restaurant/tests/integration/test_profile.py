@@ -1,0 +1,127 @@
+"""The profile appears after sign-up (tenant.registered), all staff read it, owners edit it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from pos_kit.events.testing import wait_until
+
+pytestmark = pytest.mark.integration
+
+PROBLEM = "application/problem+json"
+
+
+async def _profile_ready(client, restaurant) -> bool:
+    response = await client.get("/api/v1/restaurant", headers=restaurant.headers("kitchen"))
+    return response.status_code == 200
+
+
+async def test_the_profile_is_readable_seconds_after_sign_up(client, restaurant, bus) -> None:
+    before = await client.get("/api/v1/restaurant", headers=restaurant.headers())
+    assert before.status_code == 404
+    assert before.headers["content-type"] == PROBLEM
+    assert "few seconds" in before.json()["detail"]
+
+    await bus.publish(restaurant.registered("Trattoria Uno"))
+    await wait_until(lambda: _profile_ready(client, restaurant), within=5, what="the profile")
+
+    profile = (await client.get("/api/v1/restaurant", headers=restaurant.headers("waiter"))).json()
+    assert profile["tenant_id"] == restaurant.tenant_id
+    assert profile["name"] == "Trattoria Uno"
+    assert (profile["currency"], profile["timezone"], profile["default_tax_rate_bps"]) == (
+        "EUR",
+        "UTC",
+        0,
+    )
+    # The owner auth registered is on the staff list, linked to their login.
+    staff = (await client.get("/api/v1/staff", headers=restaurant.headers())).json()["items"]
+    assert [(m["role"], m["auth_user_id"]) for m in staff] == [("owner", restaurant.owner_user_id)]
+
+
+async def test_a_redelivered_sign_up_has_no_second_effect(
+    client, restaurant, restaurant_factory, bus
+) -> None:
+    event = restaurant.registered()
+    await bus.publish(event)
+    await wait_until(lambda: _profile_ready(client, restaurant), within=5, what="the profile")
+    edited = await client.patch(
+        "/api/v1/restaurant", json={"name": "Renamed"}, headers=restaurant.headers()
+    )
+    assert edited.status_code == 200
+    # The same event again, past JetStream's de-duplication (another Nats-Msg-Id), and
+    # a second sign-up event for the same restaurant: neither resets nor duplicates.
+    await bus.publish(event, msg_id=str(uuid.uuid4()))
+    await bus.publish(restaurant.registered("Other name"))
+    sentinel = restaurant_factory()
+    await bus.publish(sentinel.registered())
+    await wait_until(lambda: _profile_ready(client, sentinel), within=5, what="the sentinel")
+
+    profile = (await client.get("/api/v1/restaurant", headers=restaurant.headers())).json()
+    assert profile["name"] == "Renamed"
+    staff = (await client.get("/api/v1/staff", headers=restaurant.headers())).json()["items"]
+    assert len(staff) == 1
+
+
+async def test_owner_and_manager_edit_the_profile_and_nobody_else(client, restaurant, bus) -> None:
+    await bus.publish(restaurant.registered())
+    await wait_until(lambda: _profile_ready(client, restaurant), within=5, what="the profile")
+    change = {
+        "address": "1 Rue de la Paix, 75002 Paris",
+        "currency": "chf",
+        "timezone": "Europe/Zurich",
+        "default_tax_rate_bps": 810,
+        "receipt_footer": "Merci et à bientôt",
+    }
+    edited = await client.patch(
+        "/api/v1/restaurant", json=change, headers=restaurant.headers("manager")
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["currency"] == "CHF"
+    assert edited.json()["timezone"] == "Europe/Zurich"
+
+    for role in ("cashier", "waiter", "kitchen"):
+        refused = await client.patch(
+            "/api/v1/restaurant", json={"name": "Mine now"}, headers=restaurant.headers(role)
+        )
+        assert refused.status_code == 403, role
+    cleared = await client.patch(
+        "/api/v1/restaurant", json={"receipt_footer": None}, headers=restaurant.headers()
+    )
+    assert cleared.json()["receipt_footer"] is None
+    assert cleared.json()["address"] == change["address"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"currency": "EURO"}, "body.currency"),
+        ({"timezone": "Mars/Olympus_Mons"}, "body.timezone"),
+        ({"default_tax_rate_bps": 10_001}, "body.default_tax_rate_bps"),
+        ({"default_tax_rate_bps": 12.5}, "body.default_tax_rate_bps"),
+        ({"name": ""}, "body.name"),
+        ({"name": None}, "body"),
+        ({"colour": "red"}, "body.colour"),
+    ],
+)
+async def test_bad_profile_edits_are_422_naming_the_field_and_change_nothing(
+    client, restaurant, bus, body, field
+) -> None:
+    await bus.publish(restaurant.registered("Unchanged"))
+    await wait_until(lambda: _profile_ready(client, restaurant), within=5, what="the profile")
+    refused = await client.patch(
+        "/api/v1/restaurant", json={"address": "somewhere", **body}, headers=restaurant.headers()
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == PROBLEM
+    assert field in {e["field"] for e in refused.json()["errors"]}
+    profile = (await client.get("/api/v1/restaurant", headers=restaurant.headers())).json()
+    assert (profile["name"], profile["address"], profile["currency"]) == ("Unchanged", None, "EUR")
+
+
+async def test_editing_before_the_profile_exists_is_404(client, restaurant) -> None:
+    response = await client.patch(
+        "/api/v1/restaurant", json={"name": "Too early"}, headers=restaurant.headers()
+    )
+    assert response.status_code == 404
