@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,32 @@ def test_the_var_dir_defaults_to_var_under_the_current_directory(
 def test_a_setting_that_cannot_work_is_named(environ: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match="^" + message.replace("(", r"\(")):
         LauncherConfig.from_environ(environ, CATALOGUE)
+
+
+def test_services_learn_where_the_services_they_call_are(tmp_path: Path) -> None:
+    config = LauncherConfig.from_environ(
+        {"POS_VAR_DIR": str(tmp_path), "POS_INVENTORY_PORT": "9103", "POS_AUTH_PORT": "9101"},
+        CATALOGUE,
+    )
+
+    assert env_of(config, "pos-core")["POS_CORE_INVENTORY_URL"] == "http://127.0.0.1:9103"
+    assert env_of(config, "restaurant")["POS_RESTAURANT_AUTH_URL"] == "http://127.0.0.1:9101"
+    assert "POS_AUTH_AUTH_URL" not in env_of(config, "auth")
+
+
+def test_the_restaurant_service_account_shares_one_secret_with_auth(tmp_path: Path) -> None:
+    config = LauncherConfig.from_environ({"POS_VAR_DIR": str(tmp_path)}, CATALOGUE)
+
+    clients = json.loads(env_of(config, "auth")["POS_AUTH_BOOTSTRAP_CLIENTS"])
+    restaurant = env_of(config, "restaurant")
+
+    assert clients == [
+        {
+            "client_id": "restaurant",
+            "secret": restaurant["POS_RESTAURANT_AUTH_CLIENT_SECRET"],
+            "scopes": ["users:write"],
+        }
+    ]
+    assert restaurant["POS_RESTAURANT_AUTH_CLIENT_ID"] == "restaurant"
+    other_run = LauncherConfig.from_environ({"POS_VAR_DIR": str(tmp_path)}, CATALOGUE)
+    assert other_run.service_secrets["restaurant"] != config.service_secrets["restaurant"]

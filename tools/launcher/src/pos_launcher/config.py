@@ -9,8 +9,10 @@ service is only a default, so a PostgreSQL URL or another port set in the shell 
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pos_launcher.catalogue import InstalledService, ServiceSpec, Stage
@@ -18,6 +20,10 @@ from pos_launcher.catalogue import InstalledService, ServiceSpec, Stage
 LOOPBACK = "127.0.0.1"
 DEFAULT_NATS_PORT = 14222
 _WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+
+# Service accounts of the local run (client credentials): auth registers them at start
+# and the calling service gets the same secret. The restaurant creates staff logins.
+LOCAL_SERVICE_ACCOUNTS: Mapping[str, tuple[str, ...]] = {"restaurant": ("users:write",)}
 
 
 class ConfigError(Exception):
@@ -65,6 +71,10 @@ class LauncherConfig:
     migrate_timeout: float
     stop_timeout: float
     environ: Mapping[str, str]
+    # One random secret per service account and run; nothing is written to disk.
+    service_secrets: Mapping[str, str] = field(
+        default_factory=lambda: {name: secrets.token_urlsafe(24) for name in LOCAL_SERVICE_ACCOUNTS}
+    )
 
     @classmethod
     def from_environ(
@@ -128,10 +138,21 @@ class LauncherConfig:
         }
         if spec.has_store:
             defaults["DATABASE_URL"] = self.database_url(spec)
-        if spec.stage is Stage.EDGE:
-            for upstream in catalogue:
-                if upstream.stage is not Stage.EDGE:
-                    defaults[f"{upstream.upstream_env}_URL"] = self.url_of(upstream)
+        # Every service learns where the others are (the gateway routes to them; pos-core
+        # asks inventory; restaurant asks auth). Settings a service does not have are ignored.
+        for upstream in catalogue:
+            if upstream.stage is not Stage.EDGE and upstream.name != spec.name:
+                defaults[f"{upstream.upstream_env}_URL"] = self.url_of(upstream)
+        if spec.stage is Stage.IDENTITY:
+            defaults["BOOTSTRAP_CLIENTS"] = json.dumps(
+                [
+                    {"client_id": name, "secret": self.service_secrets[name], "scopes": list(s)}
+                    for name, s in LOCAL_SERVICE_ACCOUNTS.items()
+                ]
+            )
+        if spec.name in LOCAL_SERVICE_ACCOUNTS:
+            defaults["AUTH_CLIENT_ID"] = spec.name
+            defaults["AUTH_CLIENT_SECRET"] = self.service_secrets[spec.name]
         env = dict(self.environ)
         for key, value in defaults.items():
             env.setdefault(f"{spec.env_prefix}{key}", value)
