@@ -1,1 +1,1 @@
-"""pos-core: Orders, their items and status, and receipts."""
+"""pos-core: orders, their items and status, and receipts."""

@@ -1,0 +1,1 @@
+"""pos-core's adapters: tables and repositories, the inventory client, restaurant profiles."""

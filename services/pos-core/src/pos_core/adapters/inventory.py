@@ -1,0 +1,336 @@
+"""The client of the inventory service: product look-ups and stock reservations.
+
+Every call goes through pos-kit's `ResilientClient` (a total time budget, retries
+only where a second copy is harmless, one circuit breaker for inventory) and
+carries the caller's bearer token, so inventory answers for the same tenant and
+person. Inventory's answers are checked strictly: money must be an integer.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any, TypeVar, Unpack
+
+import httpx
+import structlog
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+
+from pos_core.config import CoreSettings
+from pos_core.domain.menu import ModifierGroup, ModifierOption, Product
+from pos_core.domain.problems import UnknownProduct
+from pos_core.domain.stock import Reservation, StockLine
+from pos_kit.http import (
+    BreakerPolicy,
+    ClientPolicy,
+    DownstreamError,
+    DownstreamTimeout,
+    RequestOptions,
+    ResilientClient,
+    RetryPolicy,
+)
+from pos_kit.problems import Conflict, ProblemError, ServiceUnavailable
+
+log = structlog.get_logger(__name__)
+
+DOWNSTREAM = "inventory"
+
+
+class InventoryUnavailable(ServiceUnavailable):
+    """Inventory is down, hanging or its circuit is open: nothing was changed here."""
+
+    type_slug = "inventory-unavailable"
+    title = "Inventory unavailable"
+
+
+class InventoryBadAnswer(ProblemError):
+    status = 502
+    type_slug = "inventory-bad-answer"
+    title = "Unexpected answer from inventory"
+
+
+class InsufficientStock(Conflict):
+    type_slug = "insufficient-stock"
+    title = "Not enough stock"
+
+
+class ReservationRefused(Conflict):
+    type_slug = "reservation-refused"
+    title = "Inventory refused the reservation"
+
+
+class _Lenient(BaseModel):
+    # Inventory may add fields; pos-core reads what it needs and ignores the rest.
+    model_config = ConfigDict(extra="ignore")
+
+
+class _OptionIn(_Lenient):
+    id: uuid.UUID
+    name: str = Field(min_length=1)
+    price_delta: StrictInt
+
+
+class _GroupIn(_Lenient):
+    id: uuid.UUID
+    name: str = Field(min_length=1)
+    # Inventory calls them min_choices/max_choices.
+    min_select: StrictInt = Field(ge=0, alias="min_choices")
+    max_select: StrictInt = Field(ge=0, alias="max_choices")
+    options: list[_OptionIn] = Field(default_factory=list)
+
+
+class _ProductIn(_Lenient):
+    id: uuid.UUID
+    name: str = Field(min_length=1)
+    price: StrictInt = Field(ge=0)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    tax_rate_bps: StrictInt = Field(ge=0, le=100_000)
+    available: StrictBool
+    modifier_groups: list[_GroupIn] = Field(default_factory=list)
+
+    def to_domain(self) -> Product:
+        return Product(
+            id=self.id,
+            name=self.name,
+            price=self.price,
+            currency=self.currency,
+            tax_rate_bps=self.tax_rate_bps,
+            available=self.available,
+            modifier_groups=tuple(
+                ModifierGroup(
+                    id=g.id,
+                    name=g.name,
+                    min_select=g.min_select,
+                    max_select=g.max_select,
+                    options=tuple(ModifierOption(o.id, o.name, o.price_delta) for o in g.options),
+                )
+                for g in self.modifier_groups
+            ),
+        )
+
+
+class _LineIn(_Lenient):
+    product_id: uuid.UUID
+    quantity: StrictInt
+
+
+class _ReservationIn(_Lenient):
+    id: str = Field(min_length=1, max_length=100)
+    status: str
+    lines: list[_LineIn] | None = None
+
+    def to_domain(self) -> Reservation:
+        return Reservation(
+            id=self.id,
+            status=self.status,
+            lines=(
+                tuple(StockLine(line.product_id, line.quantity) for line in self.lines)
+                if self.lines is not None
+                else None
+            ),
+        )
+
+
+class _ShortLineIn(_Lenient):
+    product_id: uuid.UUID
+    name: str | None = None
+    requested: StrictInt
+    available: StrictInt
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _parse(model: type[_M], response: httpx.Response, what: str) -> _M:
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as exc:
+        log.error("inventory_answer_invalid", what=what, errors=exc.errors(include_url=False))
+        raise InventoryBadAnswer(
+            f"Inventory answered {what} in a form pos-core cannot use."
+        ) from exc
+
+
+def _problem_detail(response: httpx.Response) -> tuple[str | None, dict[str, Any]]:
+    try:
+        body = response.json()
+    except ValueError:
+        return None, {}
+    if not isinstance(body, dict):
+        return None, {}
+    detail = body.get("detail")
+    return (detail if isinstance(detail, str) else None), body
+
+
+def policy_from(settings: CoreSettings) -> ClientPolicy:
+    return ClientPolicy(
+        total_timeout=settings.inventory_total_timeout_seconds,
+        attempt_timeout=settings.inventory_attempt_timeout_seconds,
+        retry=RetryPolicy(
+            max_attempts=settings.inventory_max_attempts,
+            backoff_base=settings.inventory_backoff_base_seconds,
+            backoff_cap=settings.inventory_backoff_cap_seconds,
+        ),
+        breaker=BreakerPolicy(
+            consecutive_failures=settings.inventory_breaker_failures,
+            open_seconds=settings.inventory_breaker_open_seconds,
+        ),
+        retry_after_seconds=max(1, math.ceil(settings.inventory_breaker_open_seconds)),
+    )
+
+
+class InventoryClient:
+    def __init__(self, http: ResilientClient) -> None:
+        self.http = http
+
+    @classmethod
+    def from_settings(cls, settings: CoreSettings) -> InventoryClient:
+        return cls(
+            ResilientClient(DOWNSTREAM, settings.inventory_url, policy=policy_from(settings))
+        )
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def _call(
+        self, action: str, method: str, path: str, **options: Unpack[RequestOptions]
+    ) -> httpx.Response:
+        try:
+            return await self.http.request(method, path, **options)
+        except DownstreamError as exc:
+            # One decided fallback: fail fast with 503 and Retry-After; the caller changed nothing.
+            why = (
+                "did not answer in time" if isinstance(exc, DownstreamTimeout) else "is unavailable"
+            )
+            if exc.reason == "circuit_open":
+                why = "is unavailable (calls are paused after repeated failures)"
+            raise InventoryUnavailable(
+                f"Inventory {why}, so pos-core could not {action}. The order is unchanged; "
+                f"try again in {exc.retry_after_seconds} s.",
+                retry_after_seconds=exc.retry_after_seconds,
+                extra={"downstream": DOWNSTREAM, "reason": exc.reason},
+            ) from exc
+
+    def _unexpected(self, response: httpx.Response, action: str) -> InventoryBadAnswer:
+        detail, _ = _problem_detail(response)
+        log.error(
+            "inventory_unexpected_status",
+            action=action,
+            status_code=response.status_code,
+            detail=detail,
+        )
+        return InventoryBadAnswer(
+            f"Inventory refused to {action} (it answered {response.status_code}"
+            + (f": {detail}" if detail else "")
+            + ")."
+        )
+
+    async def product(self, product_id: uuid.UUID, *, token: str) -> Product:
+        """The product as inventory sells it now, for the caller's tenant."""
+        action = "look up the product"
+        response = await self._call(action, "GET", f"/api/v1/products/{product_id}", token=token)
+        if response.status_code == 404:
+            raise UnknownProduct(str(product_id))
+        if response.status_code != 200:
+            raise self._unexpected(response, action)
+        product = _parse(_ProductIn, response, "a product").to_domain()
+        if product.id != product_id:
+            raise InventoryBadAnswer("Inventory answered with a different product than asked for.")
+        return product
+
+    async def reserve(
+        self, *, order_id: uuid.UUID, lines: list[StockLine], token: str
+    ) -> Reservation:
+        """Hold stock for the order. Safe to repeat: inventory keys the hold on order_id."""
+        action = "reserve stock for the order"
+        response = await self._call(
+            action,
+            "POST",
+            "/api/v1/reservations",
+            json={
+                "order_id": str(order_id),
+                "lines": [
+                    {"product_id": str(line.product_id), "quantity": line.quantity}
+                    for line in lines
+                ],
+            },
+            token=token,
+            # With the key the client may retry a reservation that timed out.
+            idempotency_key=str(order_id),
+        )
+        if response.status_code in (200, 201):
+            return _parse(_ReservationIn, response, "a reservation").to_domain()
+        detail, body = _problem_detail(response)
+        if response.status_code == 409:
+            short = body.get("short_lines")
+            if isinstance(short, list) and short:
+                try:
+                    short_lines = [_ShortLineIn.model_validate(s) for s in short]
+                except ValidationError as exc:
+                    raise InventoryBadAnswer(
+                        "Inventory named short lines pos-core cannot read."
+                    ) from exc
+                names = ", ".join(
+                    f"{s.name or s.product_id} ({s.available} left, {s.requested} wanted)"
+                    for s in short_lines
+                )
+                raise InsufficientStock(
+                    f"Not enough stock for: {names}. The order is still open.",
+                    extra={
+                        "current_status": "open",
+                        "short_lines": [s.model_dump(mode="json") for s in short_lines],
+                    },
+                )
+            raise ReservationRefused(
+                f"Inventory refused the reservation: {detail or 'conflict'}."
+                " The order is still open.",
+                extra={"current_status": "open"},
+            )
+        unknown = body.get("unknown_product_ids")
+        if response.status_code == 422 and isinstance(unknown, list) and unknown:
+            # Inventory names products it does not know (or that another tenant owns).
+            raise UnknownProduct(
+                str(unknown[0]),
+                detail=(
+                    "A product on this order is no longer on the menu"
+                    + (f" ({detail})" if detail else "")
+                    + ". Remove it and place the order again."
+                ),
+            )
+        if response.status_code == 404:
+            product_id = body.get("product_id")
+            raise UnknownProduct(
+                str(product_id) if product_id else None,
+                detail=(
+                    "A product on this order is no longer on the menu"
+                    + (f" ({detail})" if detail else "")
+                    + ". Remove it and place the order again."
+                ),
+            )
+        raise self._unexpected(response, action)
+
+    async def commit(self, reservation_id: str, *, token: str) -> None:
+        """Turn the hold into a sale. Idempotent at inventory, hence retryable."""
+        await self._settle(reservation_id, "commit", token=token)
+
+    async def release(self, reservation_id: str, *, token: str) -> None:
+        """Give the held stock back. Idempotent at inventory; an unknown hold is already gone."""
+        await self._settle(reservation_id, "release", token=token)
+
+    async def _settle(self, reservation_id: str, verb: str, *, token: str) -> None:
+        action = f"{verb} the stock reservation"
+        response = await self._call(
+            action,
+            "POST",
+            f"/api/v1/reservations/{reservation_id}/{verb}",
+            token=token,
+            idempotency_key=f"{reservation_id}:{verb}",
+        )
+        if response.status_code in (200, 204):
+            return
+        if response.status_code == 404 and verb == "release":
+            return  # nothing held any more (expired and purged): the goal is reached
+        if response.status_code in (404, 409):
+            detail, _ = _problem_detail(response)
+            raise ReservationRefused(f"Inventory refused to {verb} the reservation: {detail}.")
+        raise self._unexpected(response, action)

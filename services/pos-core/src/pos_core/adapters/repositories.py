@@ -1,0 +1,309 @@
+"""All of pos-core's SQL. Every query filters on the tenant."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pos_core.adapters.tables import OrderCounterRow, OrderItemRow, OrderRow
+from pos_core.domain.menu import ChosenModifier
+from pos_core.domain.orders import (
+    Order,
+    OrderItem,
+    OrderStatus,
+    OrderType,
+    ReservationStatus,
+)
+
+
+class DuplicateIdempotencyKey(Exception):
+    """Another request created an order with this Idempotency-Key first."""
+
+
+def _modifiers_in(modifiers: tuple[ChosenModifier, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "group_id": str(m.group_id),
+            "group_name": m.group_name,
+            "option_id": str(m.option_id),
+            "name": m.name,
+            "price_delta": m.price_delta,
+        }
+        for m in modifiers
+    ]
+
+
+def _modifiers_out(stored: list[dict[str, Any]]) -> tuple[ChosenModifier, ...]:
+    return tuple(
+        ChosenModifier(
+            group_id=uuid.UUID(m["group_id"]),
+            group_name=m["group_name"],
+            option_id=uuid.UUID(m["option_id"]),
+            name=m["name"],
+            price_delta=int(m["price_delta"]),
+        )
+        for m in stored
+    )
+
+
+def _item(row: OrderItemRow) -> OrderItem:
+    return OrderItem(
+        id=row.id,
+        product_id=row.product_id,
+        name=row.name,
+        base_price=row.base_price,
+        currency=row.currency,
+        tax_rate_bps=row.tax_rate_bps,
+        quantity=row.quantity,
+        notes=row.notes,
+        modifiers=_modifiers_out(row.modifiers),
+        added_at=row.added_at,
+        added_by=row.added_by,
+    )
+
+
+def _item_row(order: Order, item: OrderItem, position: int) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "tenant_id": order.tenant_id,
+        "order_id": order.id,
+        "position": position,
+        "product_id": item.product_id,
+        "name": item.name,
+        "base_price": item.base_price,
+        "currency": item.currency,
+        "tax_rate_bps": item.tax_rate_bps,
+        "quantity": item.quantity,
+        "notes": item.notes,
+        "modifiers": _modifiers_in(item.modifiers),
+        "added_at": item.added_at,
+        "added_by": item.added_by,
+    }
+
+
+def _order(row: OrderRow, items: list[OrderItem]) -> Order:
+    return Order(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        number=row.number,
+        type=OrderType(row.type),
+        status=OrderStatus(row.status),
+        table_id=row.table_id,
+        guests=row.guests,
+        currency=row.currency,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        items=items,
+        placed_at=row.placed_at,
+        placed_by=row.placed_by,
+        paid_at=row.paid_at,
+        paid_by=row.paid_by,
+        closed_at=row.closed_at,
+        closed_by=row.closed_by,
+        cancelled_at=row.cancelled_at,
+        cancelled_by=row.cancelled_by,
+        reservation_id=row.reservation_id,
+        reservation_status=(
+            ReservationStatus(row.reservation_status) if row.reservation_status else None
+        ),
+        placing_until=row.placing_until,
+    )
+
+
+def _state(order: Order) -> dict[str, Any]:
+    """The columns that change over an order's life."""
+    return {
+        "status": order.status.value,
+        "currency": order.currency,
+        "reservation_id": order.reservation_id,
+        "reservation_status": (
+            order.reservation_status.value if order.reservation_status else None
+        ),
+        "placing_until": order.placing_until,
+        "placed_at": order.placed_at,
+        "placed_by": order.placed_by,
+        "paid_at": order.paid_at,
+        "paid_by": order.paid_by,
+        "closed_at": order.closed_at,
+        "closed_by": order.closed_by,
+        "cancelled_at": order.cancelled_at,
+        "cancelled_by": order.cancelled_by,
+    }
+
+
+class OrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def next_number(self, tenant_id: uuid.UUID) -> int:
+        """The restaurant's next order number. On PostgreSQL concurrent calls queue on the row."""
+        dialect = self.session.get_bind().dialect.name
+        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        table = OrderCounterRow.__table__
+        assert isinstance(table, Table)
+        statement = (
+            upsert(table)
+            .values(tenant_id=tenant_id, last_number=1)
+            .on_conflict_do_update(
+                index_elements=[table.c.tenant_id],
+                set_={"last_number": table.c.last_number + 1},
+            )
+            .returning(table.c.last_number)
+        )
+        return int((await self.session.execute(statement)).scalar_one())
+
+    async def add(
+        self,
+        order: Order,
+        *,
+        idempotency_key: str | None = None,
+        request_fingerprint: str | None = None,
+    ) -> None:
+        row = {
+            "id": order.id,
+            "tenant_id": order.tenant_id,
+            "number": order.number,
+            "type": order.type.value,
+            "table_id": order.table_id,
+            "guests": order.guests,
+            "created_at": order.created_at,
+            "created_by": order.created_by,
+            "idempotency_key": idempotency_key,
+            "request_fingerprint": request_fingerprint,
+            **_state(order),
+        }
+        try:
+            # A savepoint: a lost race on the Idempotency-Key leaves the transaction usable.
+            async with self.session.begin_nested():
+                await self.session.execute(insert(OrderRow).values(**row))
+        except IntegrityError as exc:
+            if idempotency_key is not None:
+                raise DuplicateIdempotencyKey(idempotency_key) from exc
+            raise
+        if order.items:
+            await self.session.execute(
+                insert(OrderItemRow),
+                [_item_row(order, item, n) for n, item in enumerate(order.items)],
+            )
+
+    async def by_idempotency_key(
+        self, *, tenant_id: uuid.UUID, key: str
+    ) -> tuple[Order, str | None] | None:
+        row = await self.session.scalar(
+            select(OrderRow).where(OrderRow.tenant_id == tenant_id, OrderRow.idempotency_key == key)
+        )
+        if row is None:
+            return None
+        return _order(row, await self._items(tenant_id, [row.id])), row.request_fingerprint
+
+    async def get(
+        self, *, tenant_id: uuid.UUID, order_id: uuid.UUID, for_update: bool = False
+    ) -> Order | None:
+        query = select(OrderRow).where(OrderRow.tenant_id == tenant_id, OrderRow.id == order_id)
+        if for_update:
+            # Serialises changes to one order; a no-op on SQLite, which has one writer anyway.
+            query = query.with_for_update()
+        row = await self.session.scalar(query)
+        if row is None:
+            return None
+        return _order(row, await self._items(tenant_id, [row.id]))
+
+    async def _items(self, tenant_id: uuid.UUID, order_ids: list[uuid.UUID]) -> list[OrderItem]:
+        rows = await self.session.scalars(
+            select(OrderItemRow)
+            .where(OrderItemRow.tenant_id == tenant_id, OrderItemRow.order_id.in_(order_ids))
+            .order_by(OrderItemRow.order_id, OrderItemRow.position)
+        )
+        return [_item(r) for r in rows]
+
+    async def save(self, order: Order) -> None:
+        """Write the order's state and bring its stored items in line with the aggregate's."""
+        await self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.tenant_id == order.tenant_id, OrderRow.id == order.id)
+            .values(**_state(order))
+        )
+        positions = await self.session.execute(
+            select(OrderItemRow.id, OrderItemRow.position).where(
+                OrderItemRow.tenant_id == order.tenant_id,
+                OrderItemRow.order_id == order.id,
+            )
+        )
+        stored: dict[uuid.UUID, int] = {item_id: position for item_id, position in positions}
+        wanted = {item.id for item in order.items}
+        gone = [item_id for item_id in stored if item_id not in wanted]
+        if gone:
+            await self.session.execute(
+                delete(OrderItemRow).where(
+                    OrderItemRow.tenant_id == order.tenant_id, OrderItemRow.id.in_(gone)
+                )
+            )
+        new = [item for item in order.items if item.id not in stored]
+        if new:
+            start = max(stored.values(), default=-1) + 1
+            await self.session.execute(
+                insert(OrderItemRow),
+                [_item_row(order, item, start + n) for n, item in enumerate(new)],
+            )
+
+    async def record_reservation_status(
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        order_id: uuid.UUID,
+        reservation_id: str,
+        status: ReservationStatus,
+    ) -> None:
+        await self.session.execute(
+            update(OrderRow)
+            .where(
+                OrderRow.tenant_id == tenant_id,
+                OrderRow.id == order_id,
+                OrderRow.reservation_id == reservation_id,
+            )
+            .values(reservation_status=status.value)
+        )
+
+    async def list_page(
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        status: OrderStatus | None,
+        limit: int,
+        before: tuple[datetime, uuid.UUID] | None,
+    ) -> list[Order]:
+        """Newest first; `before` is the (created_at, id) of the last order of the previous page."""
+        query = select(OrderRow).where(OrderRow.tenant_id == tenant_id)
+        if status is not None:
+            query = query.where(OrderRow.status == status.value)
+        if before is not None:
+            created, last_id = before
+            query = query.where(
+                or_(
+                    OrderRow.created_at < created,
+                    (OrderRow.created_at == created) & (OrderRow.id < last_id),
+                )
+            )
+        rows = list(
+            await self.session.scalars(
+                query.order_by(OrderRow.created_at.desc(), OrderRow.id.desc()).limit(limit)
+            )
+        )
+        items: dict[uuid.UUID, list[OrderItem]] = {row.id: [] for row in rows}
+        if rows:
+            for item_row in await self.session.scalars(
+                select(OrderItemRow)
+                .where(
+                    OrderItemRow.tenant_id == tenant_id,
+                    OrderItemRow.order_id.in_(list(items)),
+                )
+                .order_by(OrderItemRow.position)
+            ):
+                items[item_row.order_id].append(_item(item_row))
+        return [_order(row, items[row.id]) for row in rows]

@@ -1,0 +1,1 @@
+"""pos-core's HTTP API: thin routers and their pydantic schemas."""

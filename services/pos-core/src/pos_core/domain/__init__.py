@@ -1,0 +1,1 @@
+"""pos-core's business rules: orders and their status, money and tax, modifiers, receipts."""

@@ -1,0 +1,73 @@
+"""The errors pos-core's rules raise, each carrying the HTTP meaning a client acts on."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pos_kit.problems import Conflict, ProblemError
+
+
+class Unprocessable(ProblemError):
+    """Well-formed input that the restaurant's rules refuse (an unknown product, a bad choice)."""
+
+    status: ClassVar[int] = 422
+    type_slug: ClassVar[str] = "unprocessable"
+    title: ClassVar[str] = "Cannot be processed"
+
+
+class InvalidModifiers(Unprocessable):
+    type_slug = "invalid-modifiers"
+    title = "Invalid modifier choice"
+
+
+class UnknownProduct(Unprocessable):
+    type_slug = "unknown-product"
+    title = "Unknown product"
+
+    def __init__(self, product_id: str | None, detail: str | None = None) -> None:
+        super().__init__(
+            detail or f"There is no product {product_id} on this restaurant's menu.",
+            extra={"product_id": product_id} if product_id else None,
+        )
+
+
+class OrderConflict(Conflict):
+    """The order's current status does not allow the request; the body names the status."""
+
+    def __init__(
+        self, detail: str, *, current_status: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(detail, headers=headers, extra={"current_status": current_status})
+        self.current_status = current_status
+
+
+class IllegalTransition(OrderConflict):
+    type_slug = "illegal-transition"
+    title = "Not allowed in the order's current status"
+
+    def __init__(self, *, current_status: str, requested: str) -> None:
+        detail = (
+            f"The order is already {current_status}."
+            if current_status == requested
+            else f"An order that is {current_status} cannot be {requested}."
+        )
+        super().__init__(detail, current_status=current_status)
+        self.extra["requested_status"] = requested
+
+
+class OrderNotOpen(OrderConflict):
+    type_slug = "order-not-open"
+    title = "The order is no longer open"
+
+
+class OrderBeingPlaced(OrderConflict):
+    type_slug = "order-being-placed"
+    title = "The order is being placed"
+
+
+class ProductUnavailable(Conflict):
+    type_slug = "product-unavailable"
+    title = "Product unavailable"
+
+    def __init__(self, *, product_id: str, name: str) -> None:
+        super().__init__(f"{name} is not available right now.", extra={"product_id": product_id})

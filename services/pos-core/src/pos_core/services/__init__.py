@@ -1,0 +1,1 @@
+"""pos-core's use cases: load through repositories, apply domain rules, record events."""

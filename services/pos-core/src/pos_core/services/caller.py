@@ -1,0 +1,31 @@
+"""Who is asking, as the use cases need it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from pos_core.adapters.repositories import OrderRepository
+from pos_core.domain.orders import Order
+from pos_kit.problems import NotFound
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A member of staff of one restaurant, with the token inventory will see on their behalf."""
+
+    tenant_id: uuid.UUID
+    subject: str
+    role: str
+    # Forwarded to inventory so it answers for the same tenant (and checks the same person).
+    token: str
+
+
+async def load_order(
+    repo: OrderRepository, caller: Caller, order_id: uuid.UUID, *, for_update: bool = False
+) -> Order:
+    """The caller's order; another restaurant's answers exactly like a missing one."""
+    order = await repo.get(tenant_id=caller.tenant_id, order_id=order_id, for_update=for_update)
+    if order is None:
+        raise NotFound("No such order.")
+    return order

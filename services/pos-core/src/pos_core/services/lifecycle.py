@@ -1,0 +1,270 @@
+"""Moving an order through its life: place, pay, close, cancel, and settling its stock hold.
+
+These use cases talk to inventory around a state change, so they run their own
+short units of work instead of the request's: no transaction is open while
+inventory answers, and each knows whether its commit succeeded before it acts on
+inventory. See the README's "Placing an order" note for the reasoning.
+
+Placing (inventory first, then the order):
+  1. freeze the items under a placing lease and commit (a short transaction);
+  2. reserve the stock at inventory, keyed on the order id (safe to retry);
+  3. in a new transaction: still open -> placed + `order.placed` in the outbox;
+     cancelled meanwhile -> release the hold; placed meanwhile -> keep it (it is
+     the same hold: inventory keys it on the order id).
+  If step 3 cannot commit, the hold is released, best effort.
+
+Pay, close and cancel change the order first and then commit or release the
+hold, best effort: a guest can pay and a waiter can cancel while inventory is
+down. A hold left behind expires at inventory, and the events carry the
+reservation id for inventory to settle it from the event stream.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pos_core.adapters.inventory import InventoryClient
+from pos_core.adapters.repositories import OrderRepository
+from pos_core.adapters.tables import outbox
+from pos_core.domain import events
+from pos_core.domain.orders import Order, OrderStatus, ReservationStatus
+from pos_core.domain.problems import IllegalTransition, OrderConflict
+from pos_core.domain.stock import Reservation
+from pos_core.services.caller import Caller, load_order
+from pos_kit.db import Database
+from pos_kit.dbtypes import utcnow
+from pos_kit.events.outbox import record_event
+from pos_kit.problems import ProblemError
+
+log = structlog.get_logger(__name__)
+
+SOURCE = "pos-core"
+
+
+class ReservationNotHeld(OrderConflict):
+    type_slug = "reservation-not-held"
+    title = "Inventory holds no stock for this order"
+
+
+class ItemsChangedWhilePlacing(OrderConflict):
+    type_slug = "items-changed-while-placing"
+    title = "The order changed while it was being placed"
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """How step 3 of a placement ended: the order, or a problem to answer and what to undo."""
+
+    order: Order
+    problem: ProblemError | None = None
+    release_hold: bool = False
+
+
+@dataclass
+class OrderLifecycle:
+    database: Database
+    inventory: InventoryClient
+    placing_lease: timedelta
+    # Wakes the outbox relay after a commit that recorded events.
+    events_committed: Callable[[], None]
+
+    async def place(self, *, caller: Caller, order_id: uuid.UUID) -> Order:
+        # 1. Freeze the items while their stock is reserved; committed before inventory is asked.
+        async with self.database.unit_of_work() as session:
+            repo = OrderRepository(session)
+            order = await load_order(repo, caller, order_id, for_update=True)
+            lines = order.begin_placing(utcnow(), self.placing_lease)
+            await repo.save(order)
+
+        # 2. Reserve the stock. No transaction is open here.
+        try:
+            reservation = await self.inventory.reserve(
+                order_id=order.id, lines=lines, token=caller.token
+            )
+            if not reservation.is_held:
+                raise ReservationNotHeld(
+                    f"Inventory answered with a reservation that is {reservation.status}, not held;"
+                    " the order is still open.",
+                    current_status=OrderStatus.OPEN.value,
+                )
+        except Exception:
+            await self._end_placing(caller, order_id)
+            raise
+
+        # 3. Record the placement.
+        try:
+            outcome = await self._apply_placement(caller, order_id, reservation)
+        except Exception:
+            # The stock is held but the order could not say so: give it back (unless the
+            # order turns out to be placed on this very hold after all) and unfreeze it.
+            if not await self._placed_on(caller, order_id, reservation.id):
+                await self._settle_quietly(caller, order_id, reservation.id, release=True)
+                await self._end_placing(caller, order_id)
+            raise
+        if outcome.release_hold:
+            await self._settle_quietly(caller, order_id, reservation.id, release=True)
+        if outcome.problem is not None:
+            raise outcome.problem
+        self.events_committed()
+        log.info(
+            "order_placed",
+            order_id=str(order_id),
+            order_number=outcome.order.number,
+            reservation_id=reservation.id,
+        )
+        return outcome.order
+
+    async def _apply_placement(
+        self, caller: Caller, order_id: uuid.UUID, reservation: Reservation
+    ) -> _Placement:
+        async with self.database.unit_of_work() as session:
+            repo = OrderRepository(session)
+            order = await load_order(repo, caller, order_id, for_update=True)
+            refused = IllegalTransition(
+                current_status=order.status.value, requested=OrderStatus.PLACED.value
+            )
+            if order.status is OrderStatus.CANCELLED:
+                # Cancelled while inventory was reserving: that stock must not stay held.
+                return _Placement(order, problem=refused, release_hold=True)
+            if order.status is not OrderStatus.OPEN:
+                # Placed by a concurrent attempt, necessarily on this same hold: keep it.
+                return _Placement(order, problem=refused)
+            if not reservation.covers_exactly(order.stock_lines()):
+                order.end_placing()
+                await repo.save(order)
+                changed = ItemsChangedWhilePlacing(
+                    "The order's items changed while its stock was being reserved; "
+                    "the order is still open, place it again.",
+                    current_status=order.status.value,
+                )
+                return _Placement(order, problem=changed, release_hold=True)
+            order.place(reservation_id=reservation.id, now=utcnow(), by=caller.subject)
+            await repo.save(order)
+            await self._record(session, order, events.ORDER_PLACED, events.order_placed(order))
+        return _Placement(order)
+
+    async def _end_placing(self, caller: Caller, order_id: uuid.UUID) -> None:
+        """Lift the placing lease after a failed attempt (best effort: it lapses anyway)."""
+        try:
+            async with self.database.unit_of_work() as session:
+                repo = OrderRepository(session)
+                order = await load_order(repo, caller, order_id, for_update=True)
+                if order.status is OrderStatus.OPEN and order.placing_until is not None:
+                    order.end_placing()
+                    await repo.save(order)
+        except Exception as exc:
+            log.warning("placing_lease_not_lifted", order_id=str(order_id), error=repr(exc))
+
+    async def _placed_on(self, caller: Caller, order_id: uuid.UUID, reservation_id: str) -> bool:
+        try:
+            async with self.database.unit_of_work() as session:
+                order = await load_order(OrderRepository(session), caller, order_id)
+        except Exception:
+            return False
+        return order.reservation_id == reservation_id and order.status is not OrderStatus.OPEN
+
+    async def pay(self, *, caller: Caller, order_id: uuid.UUID) -> Order:
+        async with self.database.unit_of_work() as session:
+            repo = OrderRepository(session)
+            order = await load_order(repo, caller, order_id, for_update=True)
+            order.pay(now=utcnow(), by=caller.subject)
+            await repo.save(order)
+            await self._record(session, order, events.ORDER_PAID, events.order_paid(order))
+        self.events_committed()
+        log.info("order_paid", order_id=str(order.id), order_number=order.number)
+        return await self._settle(caller, order, release=False)
+
+    async def close(self, *, caller: Caller, order_id: uuid.UUID) -> Order:
+        async with self.database.unit_of_work() as session:
+            repo = OrderRepository(session)
+            order = await load_order(repo, caller, order_id, for_update=True)
+            previous = order.status.value
+            order.close(now=utcnow(), by=caller.subject)
+            await repo.save(order)
+            await self._record(
+                session,
+                order,
+                events.ORDER_CLOSED,
+                events.order_closed(order, previous_status=previous),
+            )
+        self.events_committed()
+        log.info("order_closed", order_id=str(order.id), order_number=order.number)
+        return await self._settle(caller, order, release=False)
+
+    async def cancel(self, *, caller: Caller, order_id: uuid.UUID) -> Order:
+        async with self.database.unit_of_work() as session:
+            repo = OrderRepository(session)
+            order = await load_order(repo, caller, order_id, for_update=True)
+            previous = order.status.value
+            order.cancel(now=utcnow(), by=caller.subject)
+            await repo.save(order)
+            await self._record(
+                session,
+                order,
+                events.ORDER_CANCELLED,
+                events.order_cancelled(order, previous_status=previous),
+            )
+        self.events_committed()
+        log.info("order_cancelled", order_id=str(order.id), previous_status=previous)
+        return await self._settle(caller, order, release=True)
+
+    @staticmethod
+    async def _record(session: AsyncSession, order: Order, type: str, data: dict[str, Any]) -> None:
+        await record_event(
+            session,
+            outbox,
+            source=SOURCE,
+            type=type,
+            tenant_id=str(order.tenant_id),
+            data=data,
+            schema_version=events.SCHEMA_VERSION,
+        )
+
+    async def _settle(self, caller: Caller, order: Order, *, release: bool) -> Order:
+        """Commit or release the order's stock hold after the order changed (best effort)."""
+        reservation_id = order.reservation_to_settle
+        if reservation_id is None:
+            return order
+        settled = await self._settle_quietly(caller, order.id, reservation_id, release=release)
+        if settled is not None:
+            order.reservation_status = settled
+        return order
+
+    async def _settle_quietly(
+        self, caller: Caller, order_id: uuid.UUID, reservation_id: str, *, release: bool
+    ) -> ReservationStatus | None:
+        verb = "release" if release else "commit"
+        try:
+            if release:
+                await self.inventory.release(reservation_id, token=caller.token)
+            else:
+                await self.inventory.commit(reservation_id, token=caller.token)
+        except Exception as exc:
+            # The hold expires at inventory; the order's events let inventory settle it too.
+            log.warning(
+                "reservation_not_settled",
+                verb=verb,
+                order_id=str(order_id),
+                reservation_id=reservation_id,
+                error=getattr(exc, "detail", repr(exc)),
+            )
+            return None
+        status = ReservationStatus.RELEASED if release else ReservationStatus.COMMITTED
+        try:
+            async with self.database.unit_of_work() as session:
+                await OrderRepository(session).record_reservation_status(
+                    tenant_id=caller.tenant_id,
+                    order_id=order_id,
+                    reservation_id=reservation_id,
+                    status=status,
+                )
+        except Exception as exc:
+            log.warning("reservation_status_not_recorded", order_id=str(order_id), error=repr(exc))
+        return status
