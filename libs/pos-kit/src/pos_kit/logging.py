@@ -18,12 +18,14 @@ from pos_kit import context
 _CONTEXT_KEYS = ("tenant_id", "correlation_id", "trace_id")
 
 
-def _add_service(service: str) -> Processor:
-    def processor(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
-        event_dict.setdefault("service", service)
-        return event_dict
+# The process's service name. Read at each log call rather than captured by a closure:
+# loggers are cached on first use, and a test process configures several services.
+_service_name = "pos"
 
-    return processor
+
+def _add_service(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    event_dict.setdefault("service", _service_name)
+    return event_dict
 
 
 def _add_request_context(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
@@ -36,12 +38,14 @@ def _add_request_context(_: WrappedLogger, __: str, event_dict: EventDict) -> Ev
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Configure structlog and the standard library for one service process."""
+    global _service_name
+    _service_name = service
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        _add_service(service),
+        _add_service,
         _add_request_context,
     ]
     structlog.configure(
