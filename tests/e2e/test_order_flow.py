@@ -1,0 +1,198 @@
+"""Issue 3 end to end: the real services as processes, driven through the gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import time
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pos_kit.testing.nats import read_stream
+
+if TYPE_CHECKING:
+    from conftest import MakeRun, Restaurant
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
+
+SIZE = {
+    "name": "Size",
+    "min_choices": 1,
+    "max_choices": 1,
+    "options": [{"name": "Regular", "price_delta": 0}, {"name": "Large", "price_delta": 250}],
+}
+
+
+def stream_events(system: MakeRun, event_type: str) -> list[dict[str, Any]]:
+    raw = asyncio.run(read_stream(system.nats_url, f"pos.events.{event_type}"))
+    return [json.loads(m) for m in raw]
+
+
+def wait_for_events(
+    system: MakeRun, event_type: str, matches: Callable[[dict[str, Any]], bool]
+) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 15
+    while True:
+        found = [e for e in stream_events(system, event_type) if matches(e)]
+        if found or time.monotonic() > deadline:
+            # A duplicate would arrive right behind the first copy; give it the chance.
+            time.sleep(1.0)
+            return [e for e in stream_events(system, event_type) if matches(e)]
+        time.sleep(0.3)
+
+
+def test_an_order_reserves_releases_and_prints_a_receipt_right_to_the_cent(
+    new_restaurant: Callable[..., Restaurant],
+) -> None:
+    bistro = new_restaurant("Le Petit Test")
+    mains = bistro.call("POST", "/api/v1/categories", 201, json={"name": "Mains"}).json()
+    steak = bistro.add_product(
+        stock=5,
+        name="Steak",
+        price=1250,
+        tax_rate_bps=1000,
+        category_id=mains["id"],
+        modifier_groups=[SIZE],
+    )
+    fries = bistro.add_product(name="Fries", price=450, tax_rate_bps=1000)
+    wine = bistro.add_product(stock=10, name="House red", price=650, tax_rate_bps=2000)
+    large = next(o["id"] for o in steak["modifier_groups"][0]["options"] if o["name"] == "Large")
+
+    order = bistro.open_order(type="dine_in", guests=2, table_id=str(uuid.uuid4()))
+    bistro.add_item(order["id"], steak["id"], 2, modifiers=[large], notes="medium rare")
+    bistro.add_item(order["id"], fries["id"], 1, notes="no salt")
+    bistro.add_item(order["id"], wine["id"], 3)
+
+    placed = bistro.call("POST", f"/api/v1/orders/{order['id']}/place", 200).json()
+    assert placed["status"] == "placed"
+    assert bistro.stock(steak["id"])["reserved"] == 2
+    assert bistro.stock(steak["id"])["available"] == 3
+    assert bistro.stock(wine["id"])["reserved"] == 3
+
+    receipt = bistro.call("GET", f"/api/v1/orders/{order['id']}/receipt", 200).json()
+    # (1250 + 250) x 2 + 450 + 650 x 3 = 5400; tax 300 + 45 + 390 = 735.
+    assert receipt["subtotal"] == 5400
+    assert receipt["tax"] == 735
+    assert receipt["total"] == 6135
+    assert all(isinstance(receipt[k], int) for k in ("subtotal", "tax", "total"))
+    printed = bistro.call(
+        "GET", f"/api/v1/orders/{order['id']}/receipt", 200, headers={"Accept": "text/plain"}
+    )
+    assert "61.35" in printed.text
+    assert "Large" in printed.text
+    assert max(len(line) for line in printed.text.splitlines()) <= 48
+
+    cancelled = bistro.call("POST", f"/api/v1/orders/{order['id']}/cancel", 200).json()
+    assert cancelled["status"] == "cancelled"
+    assert bistro.stock(steak["id"])["reserved"] == 0
+    assert bistro.stock(steak["id"])["available"] == 5
+    assert bistro.stock(wine["id"])["available"] == 10
+
+
+def test_another_restaurants_product_and_order_are_404(
+    new_restaurant: Callable[..., Restaurant],
+) -> None:
+    mine, theirs = new_restaurant("Mine"), new_restaurant("Theirs")
+    their_dish = theirs.add_product(name="Secret dish", price=999, tax_rate_bps=1000)
+    their_order = theirs.open_order()
+
+    assert mine.call("GET", f"/api/v1/products/{their_dish['id']}").status_code == 404
+    assert mine.call("GET", f"/api/v1/orders/{their_order['id']}").status_code == 404
+    my_order = mine.open_order()
+    refused = mine.call(
+        "POST",
+        f"/api/v1/orders/{my_order['id']}/items",
+        json={"product_id": their_dish["id"], "quantity": 1},
+    )
+    assert refused.status_code in (404, 422)
+    assert refused.headers["content-type"] == "application/problem+json"
+
+
+def test_events_reach_the_stream_once_with_the_requests_correlation_id(
+    system: MakeRun, new_restaurant: Callable[..., Restaurant]
+) -> None:
+    bistro = new_restaurant("Events Bistro")
+    soup = bistro.add_product(stock=3, name="Soup", price=700, tax_rate_bps=1000)
+    rename_id = f"rename-{uuid.uuid4().hex[:8]}"
+    bistro.call(
+        "PATCH",
+        f"/api/v1/products/{soup['id']}",
+        200,
+        json={"name": "Soup of the day"},
+        correlation_id=rename_id,
+    )
+    order = bistro.open_order()
+    bistro.add_item(order["id"], soup["id"], 1)
+    place_id = f"place-{uuid.uuid4().hex[:8]}"
+    bistro.call("POST", f"/api/v1/orders/{order['id']}/place", 200, correlation_id=place_id)
+
+    renamed = wait_for_events(
+        system, "product.updated", lambda e: e["data"].get("id") == soup["id"]
+    )
+    assert len(renamed) == 1
+    assert renamed[0]["correlationid"] == rename_id
+    assert renamed[0]["tenantid"] == bistro.tenant_id
+    placed = wait_for_events(
+        system, "order.placed", lambda e: e["data"].get("order_id") == order["id"]
+    )
+    assert len(placed) == 1
+    assert placed[0]["correlationid"] == place_id
+
+    def services_logging(correlation_id: str) -> set[str]:
+        return {
+            r.get("service", "")
+            for r in system.records()
+            if r.get("correlation_id") == correlation_id
+        }
+
+    assert {"gateway", "inventory"} <= services_logging(rename_id)
+    assert {"gateway", "pos-core", "inventory"} <= services_logging(place_id)
+
+
+def test_a_frozen_inventory_fails_placing_fast_and_placing_recovers(
+    system: MakeRun, new_restaurant: Callable[..., Restaurant]
+) -> None:
+    bistro = new_restaurant("Freeze Bistro")
+    tart = bistro.add_product(stock=4, name="Tart", price=800, tax_rate_bps=1000)
+    orders = []
+    for _ in range(4):
+        order = bistro.open_order()
+        bistro.add_item(order["id"], tart["id"], 1)
+        orders.append(order)
+
+    inventory = system.service_process("inventory")
+    os.kill(inventory.pid, signal.SIGSTOP)
+    try:
+        timings = []
+        for order in orders[:3]:
+            started = time.monotonic()
+            response = bistro.call("POST", f"/api/v1/orders/{order['id']}/place")
+            timings.append(time.monotonic() - started)
+            assert response.status_code in (503, 504), response.text
+            assert response.headers["content-type"] == "application/problem+json"
+            assert "retry-after" in response.headers
+        # The configured total timeout is 3 s; the gateway and the reply add little.
+        assert timings[0] < 5.0
+        # By the third call the breaker is open: it fails without waiting on inventory.
+        assert timings[2] < 1.0
+        for order in orders[:3]:
+            assert bistro.call("GET", f"/api/v1/orders/{order['id']}", 200).json()["status"] == (
+                "open"
+            )
+    finally:
+        os.kill(inventory.pid, signal.SIGCONT)
+
+    deadline = time.monotonic() + 20
+    while True:
+        response = bistro.call("POST", f"/api/v1/orders/{orders[0]['id']}/place")
+        if response.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert response.status_code == 200, response.text
+    bistro.call("POST", f"/api/v1/orders/{orders[3]['id']}/place", 200)
+    assert bistro.stock(tart["id"])["reserved"] == 2
