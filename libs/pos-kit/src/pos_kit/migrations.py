@@ -23,14 +23,19 @@ def alembic_config(ini_path: str | Path, database_url: str) -> Config:
 
 
 def locate_alembic_ini(configured: str | None, migrate_module_file: str) -> Path:
-    """The configured alembic.ini, or the one of the source tree.
+    """A service's alembic.ini: the configured one, the one its wheel carries, or the source tree's.
 
-    In the source tree a service's `src/pos_<name>/migrate.py` sits two levels
-    below `services/<name>/alembic.ini`.
+    Each service's wheel force-includes `alembic.ini` and `migrations/` beside its package,
+    so an installed image migrates without the sources; in the source tree the file sits
+    two levels above `src/pos_<name>/migrate.py`.
     """
     if configured:
         return Path(configured)
-    return Path(migrate_module_file).resolve().parents[2] / "alembic.ini"
+    package_dir = Path(migrate_module_file).resolve().parent
+    for candidate in (package_dir / "alembic.ini", package_dir.parents[1] / "alembic.ini"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"no alembic.ini beside {package_dir} nor in its source tree")
 
 
 def upgrade_head(ini_path: str | Path, database_url: str) -> None:
