@@ -85,6 +85,7 @@ async def _create_or_update(js: JetStreamContext, config: StreamConfig) -> None:
         # Replication is the operators' decision: a production cluster runs the stream
         # with 3 replicas, and a service starting with the default of 1 must not scale
         # it down. Only the limits the services own are brought up to date.
+        assert config.name is not None  # both configs above are named
         existing = await js.stream_info(config.name)
         config.num_replicas = existing.config.num_replicas
         await js.update_stream(config)
