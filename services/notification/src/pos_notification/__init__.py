@@ -1,1 +1,1 @@
-"""notification: Kitchen tickets and the live kitchen feed, webhooks and e-mail deliveries."""
+"""notification: kitchen tickets and the live kitchen feed, webhooks and e-mail deliveries."""

@@ -1,0 +1,1 @@
+"""notification's HTTP API: thin routers and their pydantic schemas."""

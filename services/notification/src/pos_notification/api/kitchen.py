@@ -1,0 +1,131 @@
+"""The kitchen: open tickets, bumping one, and the live feed (Server-Sent Events)."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, status
+from fastapi.responses import StreamingResponse
+from fastapi.sse import format_sse_event
+
+from pos_kit.dbtypes import utcnow
+from pos_kit.dependencies import DbSession
+from pos_notification.api.dependencies import Services, StaffMember, StreamCaller
+from pos_notification.api.paging import (
+    DEFAULT_LIMIT,
+    Cursor,
+    Limit,
+    next_cursor,
+    position_after,
+)
+from pos_notification.api.schemas import StreamTicketOut, TicketOut, TicketPage
+from pos_notification.domain.feed import FeedEntry
+
+router = APIRouter(prefix="/api/v1/kitchen", tags=["kitchen"])
+
+KEEPALIVE = b": keep-alive\n\n"
+
+
+@router.get("/tickets", response_model=TicketPage)
+async def list_open_tickets(
+    principal: StaffMember,
+    db: DbSession,
+    services: Services,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> TicketPage:
+    """The restaurant's open tickets, oldest first, with how long each has waited."""
+    found = await services.tickets.list_open(
+        db, principal=principal, limit=limit + 1, after=position_after(cursor)
+    )
+    page, more = found.tickets[:limit], len(found.tickets) > limit
+    return TicketPage(
+        items=[TicketOut.of(t, found.as_of) for t in page],
+        next_cursor=next_cursor((page[-1].placed_at, page[-1].id) if page else None, more),
+        last_event_id=found.last_event_id,
+    )
+
+
+@router.get("/tickets/{ticket_id}", response_model=TicketOut)
+async def get_ticket(
+    ticket_id: uuid.UUID, principal: StaffMember, db: DbSession, services: Services
+) -> TicketOut:
+    ticket = await services.tickets.get(db, principal=principal, ticket_id=ticket_id)
+    return TicketOut.of(ticket, utcnow())
+
+
+@router.post(
+    "/tickets/{ticket_id}/bump",
+    response_model=TicketOut,
+    responses={409: {"description": "Already bumped or cancelled: `current_status` says which."}},
+)
+async def bump_ticket(
+    ticket_id: uuid.UUID, principal: StaffMember, db: DbSession, services: Services
+) -> TicketOut:
+    """The kitchen is done with this ticket: it leaves the screen and `ticket.bumped` goes out."""
+    ticket = await services.tickets.bump(db, principal=principal, ticket_id=ticket_id)
+    return TicketOut.of(ticket, utcnow())
+
+
+@router.post("/stream-tickets", status_code=status.HTTP_201_CREATED, response_model=StreamTicketOut)
+async def issue_stream_ticket(
+    principal: StaffMember, db: DbSession, services: Services
+) -> StreamTicketOut:
+    """A one-time ticket for `GET /api/v1/kitchen/stream?ticket=...` (browsers' EventSource)."""
+    issued = await services.stream_tickets.issue(db, principal=principal)
+    return StreamTicketOut(ticket=issued.ticket, expires_in=issued.expires_in)
+
+
+@router.get(
+    "/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "Server-Sent Events: `id` is the restaurant's feed number, "
+            "`event` is ticket.created, ticket.cancelled or ticket.bumped, `data` the ticket.",
+        }
+    },
+)
+async def kitchen_stream(
+    request: Request,
+    grant: StreamCaller,
+    db: DbSession,
+    services: Services,
+    last_event_id_header: Annotated[
+        str | None, Header(alias="Last-Event-ID", pattern=r"^\d{1,18}$")
+    ] = None,
+    last_event_id: Annotated[
+        int | None,
+        Query(ge=0, le=10**18, description="Resume after this feed number (first connect)."),
+    ] = None,
+) -> StreamingResponse:
+    """The restaurant's live kitchen feed, resumed after Last-Event-ID when given."""
+    # The header is what a reconnecting EventSource sends: newer than the URL's value.
+    asked = int(last_event_id_header) if last_event_id_header is not None else last_event_id
+    tenant_id = uuid.UUID(grant.tenant_id)
+    after = await services.feed.resume_point(db, tenant_id, asked)
+    entries = services.feed.follow(tenant_id, after=after)
+    return StreamingResponse(
+        _server_sent_events(entries, retry_ms=request.app.state.settings.feed_retry_milliseconds),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _server_sent_events(
+    entries: AsyncGenerator[FeedEntry | None, None], *, retry_ms: int
+) -> AsyncIterator[bytes]:
+    # Closed with the response, whether it ends, the client goes away or the process stops.
+    async with contextlib.aclosing(entries):
+        yield format_sse_event(retry=retry_ms)
+        async for entry in entries:
+            if entry is None:
+                yield KEEPALIVE
+            else:
+                yield format_sse_event(
+                    data_str=entry.payload, event=entry.kind.value, id=str(entry.seq)
+                )

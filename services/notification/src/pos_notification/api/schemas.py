@@ -1,0 +1,178 @@
+"""What notification's API accepts and answers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pos_notification.domain.deliveries import DeliveryProgress, DeliveryStatus, WebhookDelivery
+from pos_notification.domain.emails import EmailDelivery
+from pos_notification.domain.targets import MAX_URL_LENGTH
+from pos_notification.domain.tickets import KitchenTicket, TicketStatus
+from pos_notification.domain.webhooks import Webhook, unknown_event_types
+from pos_notification.services.feed import ticket_view
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class TicketItemOut(BaseModel):
+    product_id: uuid.UUID | None
+    name: str
+    quantity: int
+    notes: str | None
+    modifiers: list[str]
+
+
+class TicketOut(BaseModel):
+    """A kitchen ticket. The same document is the `data` of the stream's events."""
+
+    id: uuid.UUID
+    order_id: uuid.UUID
+    order_type: str | None
+    table_id: uuid.UUID | None
+    guests: int | None
+    items: list[TicketItemOut]
+    status: TicketStatus
+    placed_at: datetime | None
+    placed_by: str | None
+    age_seconds: int = Field(description="Seconds since the order was placed.")
+    bumped_at: datetime | None
+    bumped_by: str | None
+    cancelled_at: datetime | None
+
+    @classmethod
+    def of(cls, ticket: KitchenTicket, now: datetime) -> TicketOut:
+        return cls.model_validate(ticket_view(ticket, now))
+
+
+class TicketPage(BaseModel):
+    items: list[TicketOut]
+    next_cursor: str | None
+    last_event_id: int = Field(
+        description="The kitchen stream's position this list is at least as new as: "
+        "open the stream with Last-Event-ID (or ?last_event_id=) set to it to miss nothing."
+    )
+
+
+class StreamTicketOut(BaseModel):
+    ticket: str
+    expires_in: int
+
+
+class WebhookIn(Strict):
+    url: str = Field(min_length=1, max_length=MAX_URL_LENGTH)
+    events: list[str] = Field(min_length=1, max_length=50)
+
+    @field_validator("events")
+    @classmethod
+    def _known_events(cls, events: list[str]) -> list[str]:
+        unknown = unknown_event_types(events)
+        if unknown:
+            raise ValueError(f"not in the event catalogue: {', '.join(unknown)}")
+        return events
+
+
+class WebhookOut(BaseModel):
+    id: uuid.UUID
+    url: str
+    events: list[str]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, webhook: Webhook) -> WebhookOut:
+        return cls(
+            id=webhook.id,
+            url=webhook.url,
+            events=list(webhook.event_types),
+            created_at=webhook.created_at,
+        )
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str = Field(
+        description="Signs every delivery (X-POS-Signature). Shown only now: keep it safe."
+    )
+
+    @classmethod
+    def created(cls, webhook: Webhook) -> WebhookCreatedOut:
+        return cls(**WebhookOut.of(webhook).model_dump(), secret=webhook.secret)
+
+
+class WebhookPage(BaseModel):
+    items: list[WebhookOut]
+    next_cursor: str | None
+
+
+def _progress_fields(progress: DeliveryProgress) -> dict[str, Any]:
+    return {
+        "status": progress.status,
+        "attempts": progress.attempts,
+        "last_error": progress.last_error,
+        "next_attempt_at": progress.next_attempt_at,
+        "delivered_at": progress.delivered_at,
+    }
+
+
+class DeliveryOut(BaseModel):
+    id: uuid.UUID
+    event_id: str
+    event_type: str
+    status: DeliveryStatus
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    next_attempt_at: datetime | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+    @classmethod
+    def of(cls, delivery: WebhookDelivery) -> DeliveryOut:
+        return cls(
+            id=delivery.id,
+            event_id=delivery.event_id,
+            event_type=delivery.event_type,
+            last_status_code=delivery.progress.last_status_code,
+            created_at=delivery.created_at,
+            **_progress_fields(delivery.progress),
+        )
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryOut]
+    next_cursor: str | None
+
+
+class EmailOut(BaseModel):
+    id: uuid.UUID
+    kind: str
+    event_id: str
+    recipient: str | None
+    subject: str
+    status: DeliveryStatus
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+    @classmethod
+    def of(cls, email: EmailDelivery) -> EmailOut:
+        return cls(
+            id=email.id,
+            kind=email.kind,
+            event_id=email.event_id,
+            recipient=email.recipient,
+            subject=email.content.subject,
+            created_at=email.created_at,
+            **_progress_fields(email.progress),
+        )
+
+
+class EmailPage(BaseModel):
+    items: list[EmailOut]
+    next_cursor: str | None

@@ -1,0 +1,1 @@
+"""notification's business rules: tickets, deliveries, webhook signatures and targets."""

@@ -1,0 +1,1 @@
+"""notification's use cases: load via repositories, apply rules, record events; never commit."""

@@ -1,0 +1,79 @@
+"""The dispatcher: a background task that sends due webhook calls and e-mails, and tidies up.
+
+Several notification processes can run it side by side: each claims its own due
+rows (FOR UPDATE SKIP LOCKED on PostgreSQL) under a lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import structlog
+
+from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
+from pos_notification.services.emails import EmailSends
+from pos_notification.services.webhook_calls import WebhookCalls
+
+log = structlog.get_logger(__name__)
+
+Housekeeping = Callable[[], Awaitable[None]]
+
+
+class Dispatcher(BackgroundWorker):
+    def __init__(
+        self,
+        *,
+        webhook_calls: WebhookCalls,
+        email_sends: EmailSends,
+        housekeeping: Housekeeping,
+        poll_seconds: float,
+        # Set after a commit that recorded new deliveries: look now, not at the next poll.
+        wake: asyncio.Event,
+        stop_timeout: float,
+        housekeeping_interval_seconds: float = 600.0,
+    ) -> None:
+        super().__init__(name="notification-dispatcher", stop_timeout=stop_timeout)
+        self.webhook_calls = webhook_calls
+        self.email_sends = email_sends
+        self.housekeeping = housekeeping
+        self.poll_seconds = poll_seconds
+        self.housekeeping_interval_seconds = housekeeping_interval_seconds
+        self._wake = wake
+
+    async def _send_due(self) -> int:
+        # Side by side, so a slow SMTP server does not hold up webhooks, nor the reverse.
+        results = await asyncio.gather(
+            self.webhook_calls.send_due(), self.email_sends.send_due(), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return sum(r for r in results if isinstance(r, int))
+
+    async def run(self) -> None:
+        failures = 0
+        next_housekeeping = 0.0
+        while not self.stopping:
+            try:
+                if time.monotonic() >= next_housekeeping:
+                    next_housekeeping = time.monotonic() + self.housekeeping_interval_seconds
+                    with self.job():
+                        await self.housekeeping()
+                with self.job():
+                    tried = await self._send_due()
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                delay = backoff_delay(failures, self.poll_seconds, 30.0)
+                log.warning(
+                    "dispatcher_retrying",
+                    error=str(exc) or repr(exc),
+                    failures=failures,
+                    retry_in=delay,
+                )
+                await pause(delay, self._wake)
+                continue
+            if not tried:
+                await pause(self.poll_seconds, self._wake)

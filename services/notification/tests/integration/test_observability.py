@@ -1,0 +1,35 @@
+"""Health, readiness and metrics; request log lines name the tenant and the correlation id."""
+
+from __future__ import annotations
+
+import pytest
+
+from pos_kit.testing.app import captured_logs
+
+pytestmark = pytest.mark.integration
+
+
+async def test_health_readiness_and_metrics(client) -> None:
+    assert (await client.get("/healthz")).status_code == 200
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok", "nats": "ok"}
+    metrics = (await client.get("/metrics")).text
+    assert "pos_notification_kitchen_streams" in metrics
+    assert "pos_http_requests_total" in metrics
+
+
+async def test_a_request_log_line_names_tenant_and_correlation_id(restaurant, client) -> None:
+    with captured_logs() as logs:
+        response = await client.get(
+            "/api/v1/kitchen/tickets",
+            headers={**restaurant.headers(), "X-Correlation-ID": "kitchen-screen-7"},
+        )
+    assert response.headers["x-correlation-id"] == "kitchen-screen-7"
+    (line,) = [
+        line
+        for line in logs.lines()
+        if line.get("event") == "request" and line.get("correlation_id") == "kitchen-screen-7"
+    ]
+    assert line["tenant_id"] == restaurant.tenant_id
+    assert line["service"] == "notification"
