@@ -60,21 +60,21 @@ class UserRepository:
         self.session = session
 
     async def add(self, user: User) -> None:
-        self.session.add(
-            UserRow(
-                id=user.id,
-                tenant_id=user.tenant_id,
-                email=user.email,
-                full_name=user.full_name,
-                role=user.role.value,
-                password_hash=user.password_hash,
-                is_active=user.is_active,
-                created_at=user.created_at,
-            )
+        row = UserRow(
+            id=user.id,
+            tenant_id=user.tenant_id,
+            email=user.email,
+            full_name=user.full_name,
+            role=user.role.value,
+            password_hash=user.password_hash,
+            is_active=user.is_active,
+            created_at=user.created_at,
         )
         try:
-            # A savepoint, so a duplicate e-mail leaves the rest of the transaction usable.
+            # Added inside the savepoint (begin_nested flushes what is pending first), so
+            # a duplicate e-mail rolls back only this row and the transaction stays usable.
             async with self.session.begin_nested():
+                self.session.add(row)
                 await self.session.flush()
         except IntegrityError as exc:
             raise DuplicateEmail(user.email) from exc
