@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from pos_launcher.demo_floor import seed_demo_floor
 from pos_launcher.demo_menu import seed_demo_menu
 from pos_launcher.logs import emit
 from pos_launcher.seed_http import SeedError, send, unexpected
@@ -90,6 +91,10 @@ async def seed_demo_data(client: httpx.AsyncClient, demo: DemoSession) -> None:
         created = await seed_demo_menu(client, demo.headers)
         if created:
             emit("demo menu created", items=created)
+    if "restaurant" in demo.running:
+        tables = await seed_demo_floor(client, demo.headers)
+        if tables:
+            emit("demo floor plan created", tables=tables)
 
 
 async def seed(client: httpx.AsyncClient, running: frozenset[str]) -> bool:
