@@ -15,7 +15,7 @@ VENV_PY := .venv/bin/python
 	.tools/bin/pip install --quiet uv
 
 sync: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
-	$(UV) sync --frozen --quiet || $(UV) sync --quiet
+	@$(UV) sync --frozen --quiet || $(UV) sync --quiet
 
 ## The whole system on this machine: nats-server, every service, the gateway.
 run: sync

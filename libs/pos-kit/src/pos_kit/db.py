@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -20,6 +20,21 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from pos_kit.errors import ProblemError
+
+# One naming convention for every service's constraints, so that migrations name them
+# the same on PostgreSQL and SQLite and a later migration can refer to them by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def service_metadata() -> MetaData:
+    """The MetaData a service's declarative Base holds its tables in."""
+    return MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def async_url(url: str) -> str:

@@ -55,7 +55,10 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        # Not cached: a cached logger keeps the processors of the first configuration,
+        # which breaks reconfiguration (several apps in one test process) and
+        # structlog.testing.capture_logs; the saving is a dictionary lookup a call.
+        cache_logger_on_first_use=False,
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,

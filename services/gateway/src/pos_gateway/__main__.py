@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import uvicorn
-
 from pos_gateway.config import GatewaySettings
 from pos_gateway.main import create_app
-from pos_kit.logging import uvicorn_log_config
+from pos_kit.serve import serve
 
 
 def main() -> None:
     settings = GatewaySettings()
-    uvicorn.run(
+    serve(
         create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=uvicorn_log_config(),
-        # The gateway is the edge: it writes X-Forwarded-* itself (see settings).
-        proxy_headers=False,
-        server_header=False,
+        settings,
         # Event streams never end by themselves; do not let them hold a shutdown forever.
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
