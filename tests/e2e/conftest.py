@@ -48,7 +48,7 @@ SERVICE_PACKAGES = {
     "notification": "pos_notification",
 }
 # Ports a developer's `make run` or the machine's own NATS may hold.
-_RESERVED = {4222, 14222, *range(8000, 8008)}
+_RESERVED = {4222, 14222, 14025, *range(8000, 8008)}
 
 
 def free_ports(count: int) -> list[int]:
@@ -96,9 +96,10 @@ class MakeRun:
     """One `make run` in its own session, its stdout collected line by line."""
 
     def __init__(self, var_dir: Path, extra_env: dict[str, str] | None = None) -> None:
-        ports = free_ports(len(SERVICE_PREFIXES) + 1)
+        ports = free_ports(len(SERVICE_PREFIXES) + 2)
         self.ports = dict(zip(SERVICE_PREFIXES, ports, strict=False))
-        self.nats_port = ports[-1]
+        self.nats_port = ports[-2]
+        self.smtp_port = ports[-1]
         self.var_dir = var_dir
         # Nothing of the developer's own run may leak in: no POS_* setting, no NATS_URL,
         # and no outer make's flags (`make test` runs this test).
@@ -108,7 +109,11 @@ class MakeRun:
             if not key.startswith("POS_") and key not in {"NATS_URL", "MAKEFLAGS", "MAKELEVEL"}
         }
         env |= {f"{prefix}PORT": str(self.ports[name]) for name, prefix in SERVICE_PREFIXES.items()}
-        env |= {"POS_VAR_DIR": str(var_dir), "POS_NATS_PORT": str(self.nats_port)}
+        env |= {
+            "POS_VAR_DIR": str(var_dir),
+            "POS_NATS_PORT": str(self.nats_port),
+            "POS_SMTP_PORT": str(self.smtp_port),
+        }
         env |= extra_env or {}
         self.env = env
         self.lines: list[str] = []
@@ -329,6 +334,7 @@ class Restaurant:
     def __init__(self, gateway: httpx.Client, name: str) -> None:
         self.gateway = gateway
         email = f"owner-{uuid.uuid4().hex[:12]}@example.com"
+        self.owner_email = email
         signup = gateway.post(
             "/api/v1/auth/signup",
             json={

@@ -243,3 +243,28 @@ def test_a_killed_notification_catches_up_every_ticket_exactly_once(
     ordered = [t["order_id"] for t in open_tickets(bistro)]
     assert sorted(ordered) == sorted(o["id"] for o in orders)
     assert system.service_process("notification").pid != notification.pid
+
+
+def test_low_stock_mails_the_owner_into_the_local_mail_sink(
+    system: MakeRun, new_restaurant: Callable[..., Restaurant]
+) -> None:
+    bistro = new_restaurant("Mail Bistro")
+    name = f"Truffle risotto {uuid.uuid4().hex[:6]}"
+    risotto = bistro.add_product(stock=3, name=name, price=2400, tax_rate_bps=1000)
+    bistro.call(
+        "PUT",
+        f"/api/v1/products/{risotto['id']}/stock",
+        200,
+        json={"on_hand": 3, "low_stock_threshold": 2},
+    )
+    placed_order(bistro, risotto["id"])  # two portions: one left, under the threshold
+
+    def mail_for_owner() -> str | None:
+        for path in (system.var_dir / "mail" / "new").glob("*"):
+            text = path.read_text(errors="replace")
+            if bistro.owner_email in text and name in text:
+                return text
+        return None
+
+    mail = eventually(mail_for_owner, within=30, every=0.5)
+    assert mail, "no low-stock e-mail reached the owner"

@@ -128,3 +128,22 @@ def test_the_restaurant_service_account_shares_one_secret_with_auth(tmp_path: Pa
     assert restaurant["POS_RESTAURANT_AUTH_CLIENT_ID"] == "restaurant"
     other_run = LauncherConfig.from_environ({"POS_VAR_DIR": str(tmp_path)}, CATALOGUE)
     assert other_run.service_secrets["restaurant"] != config.service_secrets["restaurant"]
+
+
+def test_notification_mails_into_the_local_sink_unless_smtp_is_configured(
+    tmp_path: Path,
+) -> None:
+    local = LauncherConfig.from_environ(
+        {"POS_VAR_DIR": str(tmp_path), "POS_SMTP_PORT": "9125"}, CATALOGUE
+    )
+    notification = env_of(local, "notification")
+    assert notification["POS_NOTIFICATION_SMTP_HOST"] == "127.0.0.1"
+    assert notification["POS_NOTIFICATION_SMTP_PORT"] == "9125"
+    assert local.mail_dir == tmp_path / "mail"
+
+    real = LauncherConfig.from_environ(
+        {"POS_VAR_DIR": str(tmp_path), "POS_NOTIFICATION_SMTP_HOST": "smtp.example.com"},
+        CATALOGUE,
+    )
+    assert real.mail_sink_port is None
+    assert env_of(real, "notification")["POS_NOTIFICATION_SMTP_HOST"] == "smtp.example.com"

@@ -65,6 +65,8 @@ def announce(
         f"  {'NATS':<12}{config.nats_url}",
         f"  {'State':<12}{config.var_dir}",
     ]
+    if config.mail_sink_port is not None and any(s.name == "notification" for s in installed):
+        lines.append(f"  {'E-mails':<12}{config.mail_dir}/new (nothing is sent out)")
     if missing:
         lines.append(f"  {'Not yet':<12}{', '.join(s.name for s in missing)} (not installed)")
     lines += ["", "  Ctrl-C stops everything.", "", ""]

@@ -19,6 +19,8 @@ from pos_launcher.catalogue import InstalledService, ServiceSpec, Stage
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_NATS_PORT = 14222
+# A local SMTP sink keeps the e-mails notification sends (low stock) under var/mail.
+DEFAULT_SMTP_PORT = 14025
 _WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
 
 # Service accounts of the local run (client credentials): auth registers them at start
@@ -64,6 +66,8 @@ class LauncherConfig:
     nats_url: str
     # Port of the bundled nats-server; None when NATS_URL points at a server we do not run.
     bundled_nats_port: int | None
+    # Port of the local mail sink; None when notification is pointed at a real SMTP server.
+    mail_sink_port: int | None
     # Port of every row of the table, installed or not, so the gateway's upstreams are all known.
     ports: Mapping[str, int]
     hosts: Mapping[str, str]
@@ -86,11 +90,22 @@ class LauncherConfig:
         bundled_port = (
             None if external_nats else _int_setting(environ, "POS_NATS_PORT", DEFAULT_NATS_PORT)
         )
+        mail_sink_port = (
+            None
+            if environ.get("POS_NOTIFICATION_SMTP_HOST", "").strip()
+            else _int_setting(environ, "POS_SMTP_PORT", DEFAULT_SMTP_PORT)
+        )
         ports = {
             spec.name: _int_setting(environ, f"{spec.env_prefix}PORT", spec.default_port)
             for spec in catalogue
         }
         taken: dict[int, str] = {} if bundled_port is None else {bundled_port: "nats-server"}
+        if mail_sink_port is not None:
+            if mail_sink_port in taken:
+                raise ConfigError(
+                    f"the mail sink and nats-server are both on port {mail_sink_port}"
+                )
+            taken[mail_sink_port] = "mail sink"
         for name, port in ports.items():
             if port in taken:
                 raise ConfigError(f"{name} and {taken[port]} are both set to port {port}")
@@ -99,6 +114,7 @@ class LauncherConfig:
             var_dir=var_dir,
             nats_url=external_nats or f"nats://{LOOPBACK}:{bundled_port}",
             bundled_nats_port=bundled_port,
+            mail_sink_port=mail_sink_port,
             ports=ports,
             hosts={
                 spec.name: environ.get(f"{spec.env_prefix}HOST", LOOPBACK) for spec in catalogue
@@ -112,6 +128,11 @@ class LauncherConfig:
     @property
     def nats_store_dir(self) -> Path:
         return self.var_dir / "nats"
+
+    @property
+    def mail_dir(self) -> Path:
+        """A Maildir: each e-mail the sink receives is one file under new/."""
+        return self.var_dir / "mail"
 
     def url_of(self, spec: ServiceSpec) -> str:
         """Where the launcher (and the other services) reach a service."""
@@ -150,6 +171,9 @@ class LauncherConfig:
                     for name, s in LOCAL_SERVICE_ACCOUNTS.items()
                 ]
             )
+        if spec.name == "notification" and self.mail_sink_port is not None:
+            defaults["SMTP_HOST"] = LOOPBACK
+            defaults["SMTP_PORT"] = str(self.mail_sink_port)
         if spec.name in LOCAL_SERVICE_ACCOUNTS:
             defaults["AUTH_CLIENT_ID"] = spec.name
             defaults["AUTH_CLIENT_SECRET"] = self.service_secrets[spec.name]

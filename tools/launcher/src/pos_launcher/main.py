@@ -27,6 +27,7 @@ from pos_launcher.probes import http_ready, tcp_ready
 from pos_launcher.process import ChildProcess, StartError, SupervisedProcess, wait_until_ready
 
 _NATS = "nats-server"
+_MAIL_SINK = "mail-sink"
 
 
 def nats_server_binary() -> Path:
@@ -86,6 +87,7 @@ class Launcher:
         self.installed = tuple(installed)
         self.missing = tuple(missing)
         self.nats: SupervisedProcess | None = None
+        self.mail_sink: SupervisedProcess | None = None
         self.running: dict[str, SupervisedProcess] = {}
         self._stop_requested = asyncio.Event()
         self._signals = 0
@@ -144,6 +146,7 @@ class Launcher:
             not_installed=[s.name for s in self.missing],
         )
         await self._start_nats()
+        await self._start_mail_sink()
         for stage in Stage:
             members = [s for s in self.installed if s.spec.stage is stage]
             if members:
@@ -156,6 +159,10 @@ class Launcher:
         """Fail before starting anything when a port is taken, naming the setting to change."""
         if self.config.bundled_nats_port is not None:
             _check_port_free(LOOPBACK, self.config.bundled_nats_port, _NATS, "POS_NATS_PORT")
+        if self.config.mail_sink_port is not None and any(
+            s.name == "notification" for s in self.installed
+        ):
+            _check_port_free(LOOPBACK, self.config.mail_sink_port, _MAIL_SINK, "POS_SMTP_PORT")
         for service in self.installed:
             spec = service.spec
             _check_port_free(
@@ -190,6 +197,36 @@ class Launcher:
         )
         self.nats.supervise()
         logs.emit("ready", process=_NATS, url=self.config.nats_url, seconds=round(took, 2))
+
+    async def _start_mail_sink(self) -> None:
+        """aiosmtpd keeping every e-mail as a file under var/mail, so nothing leaves the machine."""
+        port = self.config.mail_sink_port
+        if port is None or not any(s.name == "notification" for s in self.installed):
+            return
+        argv = [
+            sys.executable,
+            *("-m", "aiosmtpd", "-n", "-l", f"{LOOPBACK}:{port}"),
+            *("-c", "aiosmtpd.handlers.Mailbox", str(self.config.mail_dir)),
+        ]
+        self.mail_sink = SupervisedProcess(
+            _MAIL_SINK,
+            argv,
+            dict(os.environ),
+            tcp_ready(LOOPBACK, port),
+            stop_timeout=self.config.stop_timeout,
+        )
+        child = await self.mail_sink.start()
+        took = await wait_until_ready(
+            child, self.mail_sink.is_ready, within=15, what="it accepted connections"
+        )
+        self.mail_sink.supervise()
+        logs.emit(
+            "ready",
+            process=_MAIL_SINK,
+            smtp=f"{LOOPBACK}:{port}",
+            mail_dir=str(self.config.mail_dir),
+            seconds=round(took, 2),
+        )
 
     async def _start_service(self, service: InstalledService) -> None:
         spec = service.spec
@@ -262,7 +299,7 @@ class Launcher:
     # -- shutdown ------------------------------------------------------------------------
 
     async def _stop_everything(self) -> None:
-        if not self.running and self.nats is None:
+        if not self.running and self.nats is None and self.mail_sink is None:
             return
         logs.emit("stopping everything")
         for stage in reversed(Stage):
@@ -272,6 +309,8 @@ class Launcher:
                 if s.spec.stage is stage and s.name in self.running
             ]
             await asyncio.gather(*(member.stop() for member in members))
+        if self.mail_sink is not None:
+            await self.mail_sink.stop()
         if self.nats is not None:
             await self.nats.stop()
         logs.emit("stopped everything")
