@@ -24,6 +24,8 @@ import httpx
 import psutil
 import pytest
 
+from pos_kit.testing.postgres import fresh_database
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # Table name -> the settings prefix of its package (pos_core -> POS_CORE_).
@@ -310,10 +312,25 @@ SYSTEM_ENV = {
 }
 
 
+# The shared system runs on PostgreSQL, as in production; `make run`'s own test keeps
+# covering the SQLite default.
+DATABASE_SERVICES = ("auth", "pos-core", "inventory", "restaurant", "notification")
+
+
 @pytest.fixture(scope="session")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
     """One `make run` of the whole system, shared by the tests that drive it over HTTP."""
-    run = MakeRun(tmp_path_factory.mktemp("system") / "var", extra_env=SYSTEM_ENV)
+    with contextlib.ExitStack() as databases:
+        env = dict(SYSTEM_ENV)
+        for name in DATABASE_SERVICES:
+            # An empty database: the launcher runs the service's migrations itself.
+            url = databases.enter_context(fresh_database(f"pos_e2e_{name.replace('-', '_')}"))
+            env[f"{SERVICE_PREFIXES[name]}DATABASE_URL"] = url
+        run = MakeRun(tmp_path_factory.mktemp("system") / "var", extra_env=env)
+        yield from _running(run)
+
+
+def _running(run: MakeRun) -> Iterator[MakeRun]:
     run.start()
     try:
         run.wait_until_ready()

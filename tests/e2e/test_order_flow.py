@@ -6,11 +6,14 @@ import asyncio
 import json
 import os
 import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from pos_kit.testing.nats import read_stream
@@ -196,3 +199,41 @@ def test_a_frozen_inventory_fails_placing_fast_and_placing_recovers(
     assert response.status_code == 200, response.text
     bistro.call("POST", f"/api/v1/orders/{orders[3]['id']}/place", 200)
     assert bistro.stock(tart["id"])["reserved"] == 2
+
+
+def test_thirty_waiters_racing_for_ten_portions_place_exactly_ten_orders(
+    system: MakeRun, new_restaurant: Callable[..., Restaurant]
+) -> None:
+    """On PostgreSQL, through the gateway, pos-core and inventory: stock never oversells."""
+    bistro = new_restaurant("Rush Hour Bistro")
+    special = bistro.add_product(stock=10, name="Chef's special", price=1900, tax_rate_bps=1000)
+    orders = []
+    for _ in range(30):
+        order = bistro.open_order()
+        bistro.add_item(order["id"], special["id"], 1)
+        orders.append(order)
+
+    start = threading.Barrier(30)
+
+    def place(order: dict[str, Any]) -> httpx.Response:
+        with httpx.Client(base_url=system.url("gateway"), timeout=30, trust_env=False) as c:
+            start.wait()
+            return c.post(f"/api/v1/orders/{order['id']}/place", headers=bistro.headers())
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(place, orders))
+
+    statuses = sorted(r.status_code for r in answers)
+    assert statuses.count(200) == 10, statuses
+    assert statuses.count(409) == 20, statuses
+    for refused in (r for r in answers if r.status_code == 409):
+        assert "Chef's special" in refused.json()["detail"]
+        assert refused.json()["short_lines"][0]["product_id"] == special["id"]
+    assert bistro.stock(special["id"])["available"] == 0
+    assert bistro.stock(special["id"])["reserved"] == 10
+    placed = [
+        o
+        for o in orders
+        if bistro.call("GET", f"/api/v1/orders/{o['id']}", 200).json()["status"] == "placed"
+    ]
+    assert len(placed) == 10
