@@ -30,6 +30,8 @@ class AuthSettings(ServiceSettings):
     # Signing keys: a new key every `key_rotation_days`; a retired key keeps
     # verifying for `key_overlap_seconds` so tokens it signed live out their TTL.
     key_rotation_days: int = 30
+    # How often a running auth checks whether its key has reached that age.
+    key_check_interval_seconds: float = 3600.0
     key_overlap_seconds: int = 2 * 3600
 
     # argon2id cost; never below OWASP's m=19456 KiB, t=2, p=1 (enforced in passwords.py).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -67,9 +69,15 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
             keys, issuer=settings.jwt_issuer, audience=settings.jwt_audience
         )
         await relay.start()
+        key_checks = asyncio.create_task(
+            keys.keep_current(settings.key_check_interval_seconds), name="signing-key-checks"
+        )
         try:
             yield
         finally:
+            key_checks.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await key_checks
             await relay.stop()
             await database.dispose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import time
@@ -136,3 +137,26 @@ async def test_after_rotation_old_tokens_still_verify_and_new_ones_use_the_new_k
         json={"email": owner["user"]["email"], "password": owner["password"]},
     )
     assert jwt.get_unverified_header(login.json()["access_token"])["kid"] == new_key.kid
+
+
+async def test_a_running_auth_rotates_a_key_that_reached_its_age(auth_app) -> None:
+    from datetime import timedelta
+
+    from pos_auth.services.keys import KeyRing
+
+    ring = KeyRing(
+        auth_app.state.database,
+        rotation_age=timedelta(milliseconds=200),
+        overlap=timedelta(hours=1),
+        reload_seconds=0,
+    )
+    await ring.ensure_current()
+    before = (await ring.signing_key()).kid
+    checks = asyncio.create_task(ring.keep_current(every_seconds=0.1))
+    try:
+        await asyncio.sleep(0.6)
+    finally:
+        checks.cancel()
+    after = (await ring.signing_key()).kid
+    assert after != before
+    assert before in {k["kid"] for k in (await ring.jwks())["keys"]}, "old key still verifies"

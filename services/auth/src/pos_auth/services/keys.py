@@ -63,6 +63,19 @@ class KeyRing:
         elif now - active[0].created_at > self.rotation_age:
             await self.rotate(reason="active key reached its rotation age")
 
+    async def keep_current(self, every_seconds: float) -> None:
+        """Check the active key's age now and then, so a long-running auth rotates too.
+
+        Runs until cancelled; a failed check (the database away for a moment) is logged
+        and tried again at the next interval.
+        """
+        while True:
+            await asyncio.sleep(every_seconds)
+            try:
+                await self.ensure_current()
+            except Exception as exc:  # a check that fails must not end the loop
+                log.warning("signing_key_check_failed", error=str(exc))
+
     async def rotate(self, *, reason: str = "requested") -> SigningKey:
         now = utcnow()
         new_key = generate_signing_key(now)
