@@ -98,3 +98,28 @@ async def test_the_same_order_sent_ten_times_at_once_is_reserved_once(base_url, 
         assert sorted(r.status_code for r in results) == [200] * 9 + [201]
         assert len({r.json()["id"] for r in results}) == 1
         assert (await restaurant.stock(pizza))["reserved"] == 3
+
+
+async def test_a_released_order_sent_ten_times_at_once_is_held_again_once(
+    base_url, restaurant
+) -> None:
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+        restaurant.client = client
+        pizza = await restaurant.stocked(30)
+        order_id = str(uuid.uuid4())
+        first = (await restaurant.reserve((pizza, 3), order_id=order_id)).json()
+        released = await client.post(
+            f"/api/v1/reservations/{first['id']}/release", headers=restaurant.as_("waiter")
+        )
+        assert released.json()["status"] == "released"
+        results = await asyncio.gather(
+            *(restaurant.reserve((pizza, 3), order_id=order_id) for _ in range(10))
+        )
+        assert sorted(r.status_code for r in results) == [200] * 9 + [201], [
+            (r.status_code, r.text) for r in results
+        ]
+        assert {r.json()["status"] for r in results} == {"held"}
+        assert {r.json()["id"] for r in results} == {first["id"]}
+        assert len({r.json()["expires_at"] for r in results}) == 1
+        stock = await restaurant.stock(pizza)
+        assert (stock["on_hand"], stock["reserved"]) == (30, 3)

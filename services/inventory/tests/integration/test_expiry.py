@@ -75,3 +75,39 @@ async def test_an_expired_hold_is_noticed_without_the_sweeper(settings, tokens, 
             f"/api/v1/reservations/{reservation['id']}", headers=restaurant.as_()
         )
         assert fetched.json()["status"] == "expired"
+
+
+async def test_an_expired_order_is_reserved_afresh(settings, tokens, restaurant) -> None:
+    app = create_app(
+        settings.model_copy(
+            update={"reservation_ttl_seconds": 1, "reservation_sweep_interval_seconds": 3600}
+        ),
+        token_verifier=tokens.verifier(),
+    )
+    async with app_client(app) as client:
+        restaurant.client = client
+        pizza = await restaurant.stocked(4)
+
+        # Expired and recorded as such (a look at it noticed), then reserved again.
+        noticed = (await restaurant.reserve((pizza, 3))).json()
+        await asyncio.sleep(1.1)
+        path = f"/api/v1/reservations/{noticed['id']}"
+        assert (await client.get(path, headers=restaurant.as_())).json()["status"] == "expired"
+        again = await restaurant.reserve((pizza, 3), order_id=noticed["order_id"])
+        assert again.status_code == 201, again.text
+        assert again.json()["id"] == noticed["id"]
+        assert again.json()["status"] == "held"
+        assert again.json()["released_at"] is None
+        assert again.json()["expires_at"] > noticed["expires_at"]
+        stock = await restaurant.stock(pizza)
+        assert (stock["on_hand"], stock["reserved"]) == (4, 3)
+
+        # Past its time but not yet expired by anyone: the repeat gives its stock back and
+        # holds afresh in one go, so the units it held count as free (4 on hand, 4 asked).
+        await asyncio.sleep(1.1)
+        unnoticed = await restaurant.reserve((pizza, 4), order_id=noticed["order_id"])
+        assert unnoticed.status_code == 201, unnoticed.text
+        assert unnoticed.json()["status"] == "held"
+        assert unnoticed.json()["lines"] == [{"product_id": pizza["id"], "quantity": 4}]
+        stock = await restaurant.stock(pizza)
+        assert (stock["on_hand"], stock["reserved"]) == (4, 4)

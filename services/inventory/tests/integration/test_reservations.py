@@ -135,3 +135,73 @@ async def test_untracked_items_are_always_reservable_but_must_exist(restaurant) 
     missing = await restaurant.reserve((water, 1), (gone, 1))
     assert missing.status_code == 422
     assert missing.json()["unknown_product_ids"] == [gone["id"]]
+
+
+async def test_a_released_order_is_reserved_afresh_on_the_same_reservation(
+    client, restaurant
+) -> None:
+    pizza = await restaurant.stocked(5)
+    beer = await restaurant.stocked(10)
+    order_id = str(uuid.uuid4())
+    first = (await restaurant.reserve((pizza, 3), order_id=order_id)).json()
+    path = f"/api/v1/reservations/{first['id']}"
+    assert (await client.post(f"{path}/release", headers=restaurant.as_("waiter"))).json()[
+        "status"
+    ] == "released"
+    assert (await restaurant.stock(pizza))["reserved"] == 0
+
+    # pos-core retries placing the order (its items changed meanwhile): a fresh hold.
+    again = await restaurant.reserve((pizza, 2), (beer, 1), order_id=order_id)
+    assert again.status_code == 201, again.text
+    held = again.json()
+    assert held["id"] == first["id"]
+    assert again.headers["location"] == path
+    assert held["status"] == "held"
+    assert held["released_at"] is None
+    assert held["lines"] == [
+        {"product_id": pizza["id"], "quantity": 2},
+        {"product_id": beer["id"], "quantity": 1},
+    ]
+    assert held["expires_at"] > first["expires_at"]
+    assert held["created_at"] > first["created_at"]
+    assert (await restaurant.stock(pizza))["reserved"] == 2
+    assert (await restaurant.stock(beer))["reserved"] == 1
+
+    # The fresh hold behaves like any other: a repeat is the same one, other lines conflict.
+    repeat = await restaurant.reserve((pizza, 2), (beer, 1), order_id=order_id)
+    assert (repeat.status_code, repeat.json()) == (200, held)
+    assert (await restaurant.reserve((pizza, 3), order_id=order_id)).status_code == 409
+    assert (await client.get(path, headers=restaurant.as_())).json() == held
+    assert (await restaurant.stock(pizza))["reserved"] == 2
+
+    committed = await client.post(f"{path}/commit", headers=restaurant.as_("cashier"))
+    assert committed.json()["status"] == "committed"
+    stock = await restaurant.stock(pizza)
+    assert (stock["on_hand"], stock["reserved"], stock["available"]) == (3, 0, 3)
+    # A committed order is never held again: the repeat answers it as it is.
+    after = await restaurant.reserve((pizza, 2), (beer, 1), order_id=order_id)
+    assert (after.status_code, after.json()["status"]) == (200, "committed")
+    assert (await restaurant.stock(pizza))["reserved"] == 0
+
+
+async def test_a_released_order_that_is_now_short_holds_nothing_and_stays_released(
+    client, restaurant
+) -> None:
+    pizza = await restaurant.stocked(5, name="Diavola")
+    order_id = str(uuid.uuid4())
+    first = (await restaurant.reserve((pizza, 3), order_id=order_id)).json()
+    path = f"/api/v1/reservations/{first['id']}"
+    released = (await client.post(f"{path}/release", headers=restaurant.as_("waiter"))).json()
+    assert (await restaurant.reserve((pizza, 4))).status_code == 201  # another table: 1 left
+
+    short = await restaurant.reserve((pizza, 3), order_id=order_id)
+    assert short.status_code == 409, short.text
+    assert short.json()["short_lines"] == [
+        {"product_id": pizza["id"], "name": "Diavola", "requested": 3, "available": 1}
+    ]
+    assert (await client.get(path, headers=restaurant.as_())).json() == released
+    assert (await restaurant.stock(pizza))["reserved"] == 4
+
+    fits = await restaurant.reserve((pizza, 1), order_id=order_id)
+    assert (fits.status_code, fits.json()["status"]) == (201, "held")
+    assert (await restaurant.stock(pizza))["reserved"] == 5

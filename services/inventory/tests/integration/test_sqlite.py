@@ -39,6 +39,13 @@ async def test_reserve_commit_and_no_overselling_on_sqlite(
         assert committed.status_code == 200
         stock = await restaurant.stock(pizza)
         assert (stock["on_hand"], stock["reserved"], stock["available"]) == (4, 4, 0)
+        # A released order is held again on its reservation.
+        other = next(r.json() for r in results if r.status_code == 201 and r.json() != held)
+        path = f"/api/v1/reservations/{other['id']}/release"
+        assert (await client.post(path, headers=restaurant.as_())).status_code == 200
+        again = await restaurant.reserve((pizza, 1), order_id=other["order_id"])
+        assert (again.status_code, again.json()["id"]) == (201, other["id"])
+        assert (await restaurant.stock(pizza))["reserved"] == 4
         duplicate = await client.post(
             "/api/v1/products",
             json={"name": "Copy", "price": 1, "sku": "PZ-1"},

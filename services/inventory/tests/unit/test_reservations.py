@@ -178,3 +178,50 @@ def test_a_repeat_is_the_same_request_whatever_the_order_of_its_lines() -> None:
     line = r.lines[0]
     assert r.asks_for([RequestedLine(line.product_id, 2)])
     assert not r.asks_for([RequestedLine(line.product_id, 3)])
+
+
+def test_only_a_held_hold_in_its_time_or_a_committed_one_answers_a_repeat_as_it_is() -> None:
+    held = a_reservation(timedelta(minutes=30))
+    assert held.is_live(NOW + timedelta(minutes=29))
+    assert not held.is_live(NOW + timedelta(minutes=30))  # past its time: about to expire
+    committed = a_reservation()
+    committed.commit(NOW)
+    assert committed.is_live(NOW + timedelta(days=1))
+    released = a_reservation()
+    released.release(NOW)
+    assert not released.is_live(NOW)
+    expired = a_reservation(timedelta(minutes=30))
+    expired.expire(NOW + timedelta(minutes=30))
+    assert not expired.is_live(NOW + timedelta(minutes=30))
+
+
+@pytest.mark.parametrize("given_back", ["release", "expire"])
+def test_a_released_or_expired_reservation_is_held_again_with_new_lines_and_times(
+    given_back: str,
+) -> None:
+    r = a_reservation(timedelta(minutes=30))
+    gone = NOW + timedelta(minutes=45)
+    assert getattr(r, given_back)(gone)
+    assert r.released_at == gone
+    lines = (ReservationLine(uuid.uuid4(), 1, True), ReservationLine(uuid.uuid4(), 4, False))
+    later = NOW + timedelta(hours=1)
+    r.hold_again(lines, later, later + timedelta(minutes=30))
+    assert r.status is ReservationStatus.HELD
+    assert r.lines == lines
+    assert (r.created_at, r.expires_at) == (later, later + timedelta(minutes=30))
+    assert (r.committed_at, r.released_at) == (None, None)
+    assert r.is_live(later)
+    # From here on it is an ordinary hold: it commits, and cannot be held a second time.
+    with pytest.raises(Conflict, match="held"):
+        r.hold_again(lines, later, later + timedelta(minutes=30))
+    assert r.commit(later)
+
+
+def test_a_committed_reservation_is_never_held_again() -> None:
+    r = a_reservation()
+    r.commit(NOW)
+    lines = (ReservationLine(uuid.uuid4(), 1, True),)
+    with pytest.raises(Conflict, match="committed"):
+        r.hold_again(lines, NOW, NOW + timedelta(minutes=30))
+    assert r.status is ReservationStatus.COMMITTED
+    assert r.lines != lines

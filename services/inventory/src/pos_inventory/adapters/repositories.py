@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, text, tuple_, update
+from sqlalchemy import Select, delete, func, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -496,6 +496,39 @@ class ReservationRepository:
             for i, line in enumerate(reservation.lines)
         )
         await self.session.flush()
+
+    async def replace_hold(self, reservation: Reservation, *, created_by: str) -> None:
+        """Write a fresh hold over a released or expired reservation (its row locked).
+
+        The row stays (one per order), with the new status, times and creator; its lines
+        are replaced by the new ones.
+        """
+        await self.session.execute(
+            update(ReservationRow)
+            .where(
+                ReservationRow.tenant_id == reservation.tenant_id,
+                ReservationRow.id == reservation.id,
+            )
+            .values(
+                status=reservation.status.value,
+                created_by=created_by,
+                created_at=reservation.created_at,
+                expires_at=reservation.expires_at,
+                committed_at=reservation.committed_at,
+                released_at=reservation.released_at,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(
+            delete(ReservationLineRow)
+            .where(
+                ReservationLineRow.tenant_id == reservation.tenant_id,
+                ReservationLineRow.reservation_id == reservation.id,
+            )
+            # Drop the old lines from the session too: a new line may reuse a key (same product).
+            .execution_options(synchronize_session="evaluate")
+        )
+        await self.add_lines(reservation)
 
     async def _load(self, row: ReservationRow) -> Reservation:
         lines = await self.session.scalars(

@@ -21,8 +21,13 @@ router = APIRouter(prefix="/api/v1/reservations", tags=["reservations"])
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 RESERVE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: {
+        "description": "Held: a new reservation, or this order's released or expired one "
+        "held again (same id) for the lines sent now."
+    },
     200: {
-        "description": "This order was reserved before: the same reservation, nothing held again."
+        "description": "This order is held or committed already: the same reservation, "
+        "nothing held again."
     },
     409: {
         **_PROBLEM,
@@ -60,7 +65,8 @@ def _out(reservation: Reservation) -> ReservationOut:
 async def reserve_stock(
     body: ReservationIn, principal: Reserver, db: DbSession, services: Services, response: Response
 ) -> ReservationOut:
-    """Hold stock for every line of an order, or for none. Idempotent on `order_id`."""
+    """Hold stock for every line of an order, or for none. Idempotent on `order_id` while
+    held or committed; a released or expired reservation is held again (201)."""
     reservation, created = await services.reservations.reserve(
         db,
         tenant_id=tenant_of(principal),

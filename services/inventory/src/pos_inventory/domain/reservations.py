@@ -169,6 +169,36 @@ class Reservation:
     def is_due(self, now: datetime) -> bool:
         return self.status is ReservationStatus.HELD and now >= self.expires_at
 
+    def is_live(self, now: datetime) -> bool:
+        """Whether a repeated request for the order is answered with this reservation as it is.
+
+        Held (and not past its time) or committed: yes. Released, expired, or a hold past its
+        time: its stock is (or is about to be) given back, so a repeat holds afresh instead.
+        """
+        if self.status is ReservationStatus.COMMITTED:
+            return True
+        return self.status is ReservationStatus.HELD and not self.is_due(now)
+
+    def hold_again(
+        self, lines: Sequence[ReservationLine], now: datetime, expires_at: datetime
+    ) -> None:
+        """A fresh hold for an order whose stock was given back: new lines, new times.
+
+        Only from released or expired: a held or committed reservation still has its stock
+        (held or sold), and holding it again would count those units twice.
+        """
+        if self.status not in (ReservationStatus.RELEASED, ReservationStatus.EXPIRED):
+            raise Conflict(
+                f"This reservation is {self.status.value}; only a released or expired one "
+                "can be held again."
+            )
+        self.status = ReservationStatus.HELD
+        self.lines = tuple(lines)
+        self.created_at = now
+        self.expires_at = expires_at
+        self.committed_at = None
+        self.released_at = None
+
     def asks_for(self, lines: Sequence[RequestedLine]) -> bool:
         """Whether a repeated request is the same one (same products and quantities)."""
         return sorted((ln.product_id, ln.quantity) for ln in self.lines) == sorted(

@@ -21,6 +21,7 @@ from pos_inventory.adapters.repositories import (
 from pos_inventory.domain.reservations import (
     RequestedLine,
     Reservation,
+    ReservationLine,
     ReservationStatus,
     check_lines,
     hold_stock,
@@ -78,15 +79,18 @@ class ReservationServices:
         order_id: uuid.UUID,
         lines: Sequence[RequestedLine],
     ) -> tuple[Reservation, bool]:
-        """Hold stock for every line, or for none. Returns the reservation and whether it is new.
+        """Hold stock for every line, or for none. Returns the reservation and whether it holds
+        stock because of this call (new, or held again).
 
-        Idempotent on the order: a repeat returns the first reservation and holds nothing more.
+        Idempotent on the order: a repeat while the reservation is held or committed returns
+        it and holds nothing more. Once released or expired, a repeat holds afresh (the same
+        reservation, with the lines asked now).
         """
         check_lines(lines)
         reservations = ReservationRepository(session)
         existing = await reservations.by_order(tenant_id=tenant_id, order_id=order_id)
         if existing is not None:
-            return await self._repeat(session, existing, lines), False
+            return await self._repeat(session, existing, lines, actor)
 
         now = utcnow()
         reservation = Reservation(
@@ -105,38 +109,87 @@ class ReservationServices:
             existing = await reservations.by_order(tenant_id=tenant_id, order_id=order_id)
             if existing is None:  # pragma: no cover - the violation says it exists
                 raise
-            return await self._repeat(session, existing, lines), False
+            return await self._repeat(session, existing, lines, actor)
 
+        reservation.lines = await self._hold(session, reservation, lines, now)
+        await reservations.add_lines(reservation)
+        RESERVATIONS.labels("held").inc()
+        log.info("reservation_held", reservation_id=str(reservation.id), order_id=str(order_id))
+        return reservation, True
+
+    async def _hold(
+        self,
+        session: AsyncSession,
+        reservation: Reservation,
+        lines: Sequence[RequestedLine],
+        now: datetime,
+        *,
+        expire_first: bool = False,
+    ) -> tuple[ReservationLine, ...]:
+        """Lock the stock rows (in product id order), hold every line or refuse, and save.
+
+        `expire_first`: `reservation` is a hold past its time; give its stock back in this
+        same transaction before holding, so the units it held count as free. Its stock rows
+        are locked together with the new lines' rows, in one ordered statement, so that no
+        lock is ever taken out of product id order.
+        """
+        tenant_id = reservation.tenant_id
         products = await ProductRepository(session).get_many(
             tenant_id=tenant_id, product_ids=[ln.product_id for ln in lines]
         )
-        levels = await StockRepository(session).lock(
-            tenant_id=tenant_id, product_ids=[p.id for p in products.values() if p.track_stock]
-        )
+        stock = StockRepository(session)
+        tracked = [p.id for p in products.values() if p.track_stock]
+        stale = [ln.product_id for ln in reservation.lines if ln.tracked] if expire_first else []
+        levels = await stock.lock(tenant_id=tenant_id, product_ids=[*tracked, *stale])
+        if expire_first:
+            await self._expire(session, reservation, now)
+            levels = await stock.lock(tenant_id=tenant_id, product_ids=tracked)
         try:
-            reservation.lines = hold_stock(lines, products, levels, now)
+            held = hold_stock(lines, products, levels, now)
         except ProblemError as exc:
             RESERVATIONS.labels(exc.type_slug).inc()
-            log.info("reservation_refused", order_id=str(order_id), reason=exc.type_slug)
+            log.info(
+                "reservation_refused", order_id=str(reservation.order_id), reason=exc.type_slug
+            )
             raise
-        await reservations.add_lines(reservation)
-        stock = StockRepository(session)
-        for line in reservation.lines:
+        for line in held:
             if line.tracked:
                 level = levels[line.product_id]
                 await stock.save(level)
                 for low in level.events:
                     await record_stock_low(session, products[line.product_id], low)
-        RESERVATIONS.labels("held").inc()
-        log.info("reservation_held", reservation_id=str(reservation.id), order_id=str(order_id))
-        return reservation, True
+        return held
 
     async def _repeat(
-        self, session: AsyncSession, existing: Reservation, lines: Sequence[RequestedLine]
-    ) -> Reservation:
-        if not existing.asks_for(lines):
-            raise ReservationMismatch()
-        return await self._settle_expiry(session, existing)
+        self,
+        session: AsyncSession,
+        existing: Reservation,
+        lines: Sequence[RequestedLine],
+        actor: str,
+    ) -> tuple[Reservation, bool]:
+        """A request for an order that has a reservation already."""
+        if existing.is_live(utcnow()):
+            if not existing.asks_for(lines):
+                raise ReservationMismatch()
+            return existing, False
+        # Released, expired, or past its time: lock it, then decide on what it is now (a
+        # concurrent request may have held it again, or committed it, while this one waited).
+        locked = await self._locked(session, existing.tenant_id, existing.id)
+        now = utcnow()
+        if locked.is_live(now):
+            if not locked.asks_for(lines):
+                raise ReservationMismatch()
+            return locked, False
+        held = await self._hold(session, locked, lines, now, expire_first=locked.is_due(now))
+        locked.hold_again(held, now, now + self.ttl)
+        await ReservationRepository(session).replace_hold(locked, created_by=actor)
+        RESERVATIONS.labels("held").inc()
+        log.info(
+            "reservation_held_again",
+            reservation_id=str(locked.id),
+            order_id=str(locked.order_id),
+        )
+        return locked, True
 
     async def get(
         self, session: AsyncSession, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID
