@@ -3,17 +3,23 @@ and restaurants (tenants) whose staff carry tokens the app is told to trust."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import nats
 import pytest
 from fastapi import FastAPI
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
 
 from pos_inventory.config import InventorySettings
 from pos_inventory.main import create_app
+from pos_kit.events import DLQ_STREAM, Event, ensure_stream
+from pos_kit.events.testing import stream_messages
 from pos_kit.testing.app import app_client
 from pos_kit.testing.nats import NatsServer, running_nats_server
 from pos_kit.testing.postgres import fresh_database
@@ -45,6 +51,10 @@ def make_settings(database_url: str, nats_url: str, **overrides: Any) -> Invento
         "nats_url": nats_url,
         "environment": "test",
         "default_currency": "EUR",
+        # A malformed event reaches the dead letters in about a second, not minutes.
+        "consumer_max_deliver": 2,
+        "consumer_backoff_initial_seconds": 0.2,
+        "consumer_backoff_max_seconds": 1.0,
     }
     values.update(overrides)
     return InventorySettings(**values)
@@ -64,6 +74,32 @@ def inventory_app(settings: InventorySettings, tokens: TestTokens) -> FastAPI:
 async def client(inventory_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with app_client(inventory_app) as c:
         yield c
+
+
+class Bus:
+    """Publishes CloudEvents to the POS_EVENTS stream as producers do, and reads the DLQ."""
+
+    def __init__(self, nc: NatsClient, js: JetStreamContext) -> None:
+        self.nc, self.js = nc, js
+
+    async def publish(self, event: Event, msg_id: str | None = None) -> None:
+        """`msg_id` other than the event id: JetStream keeps it, the inbox must absorb it."""
+        await self.js.publish(
+            event.subject, event.to_json().encode(), headers={"Nats-Msg-Id": msg_id or event.id}
+        )
+
+    async def dead_letters(self) -> list[dict[str, Any]]:
+        found = await stream_messages(self.js, DLQ_STREAM, "pos.dlq.inventory")
+        return [json.loads(m.data or b"{}") for m in found]
+
+
+@pytest.fixture(scope="session")
+async def bus(nats_server: NatsServer) -> AsyncIterator[Bus]:
+    nc = await nats.connect(nats_server.url)
+    js = nc.jetstream()
+    await ensure_stream(js)
+    yield Bus(nc, js)
+    await nc.close()
 
 
 class Restaurant:

@@ -37,7 +37,8 @@ log = structlog.get_logger(__name__)
 
 RESERVATIONS = Counter(
     "pos_inventory_reservations_total",
-    "Reservation outcomes: held, refused (short, unavailable), committed, released, expired.",
+    "Reservation outcomes: held, refused (short, unavailable), committed, released, expired,"
+    " commit_after_release (an order paid after its hold was given back).",
     ["outcome"],
 )
 
@@ -226,6 +227,14 @@ class ReservationServices:
             raise ReservationExpired()
         if not reservation.commit(now):
             return reservation
+        await self._sell(session, reservation, actor, now)
+        return reservation
+
+    async def _sell(
+        self, session: AsyncSession, reservation: Reservation, actor: str, now: datetime
+    ) -> None:
+        """Take a locked reservation's committed lines off hand, with their audit lines."""
+        tenant_id = reservation.tenant_id
         tracked = [ln for ln in reservation.lines if ln.tracked]
         levels = await StockRepository(session).lock(
             tenant_id=tenant_id, product_ids=[ln.product_id for ln in tracked]
@@ -254,7 +263,6 @@ class ReservationServices:
         await ReservationRepository(session).save_status(reservation)
         RESERVATIONS.labels("committed").inc()
         log.info("reservation_committed", reservation_id=str(reservation.id))
-        return reservation
 
     async def release(
         self, session: AsyncSession, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID
@@ -269,6 +277,74 @@ class ReservationServices:
         await self._give_back(session, reservation, now)
         RESERVATIONS.labels("released").inc()
         log.info("reservation_released", reservation_id=str(reservation.id))
+        return reservation
+
+    async def settle_order(
+        self,
+        session: AsyncSession,
+        *,
+        tenant_id: uuid.UUID,
+        order_id: uuid.UUID,
+        reservation_id: uuid.UUID | None,
+        sold: bool,
+        actor: str,
+    ) -> Reservation | None:
+        """Settle an order's hold from pos-core's word that it was paid or closed (`sold`) or
+        cancelled; never raises for the state the reservation is in, since no retry of the
+        event could change that state.
+
+        The reservation is the tenant's one for `order_id`; a `reservation_id` other than
+        its id names something else, and nothing is done. Sold: a held reservation is
+        committed, a committed one stays so; one already given back (released, or expired,
+        also right now) is left alone with the warning `reservation_commit_after_release`
+        (the sale is real, on hand is then corrected by a stock count). Cancelled: a held
+        reservation is released, a given-back one stays so, and a committed one stays sold
+        with the warning `reservation_release_after_commit` (a refund matter).
+        Returns the reservation as it is now, or None when there was none to settle.
+        """
+        found = await ReservationRepository(session).by_order(
+            tenant_id=tenant_id, order_id=order_id
+        )
+        if found is None:
+            log.info("order_without_reservation", order_id=str(order_id))
+            return None
+        if reservation_id is not None and found.id != reservation_id:
+            log.warning(
+                "order_reservation_mismatch",
+                order_id=str(order_id),
+                reservation_id=str(reservation_id),
+                order_reservation_id=str(found.id),
+            )
+            return None
+        # Locked first, then its stock rows in product order, as commit and release do.
+        reservation = await self._locked(session, tenant_id, found.id)
+        now = utcnow()
+        expired_now = await self._expire(session, reservation, now)
+        status = reservation.status
+        if sold:
+            if status is ReservationStatus.HELD:
+                reservation.commit(now)
+                await self._sell(session, reservation, actor, now)
+            elif status is not ReservationStatus.COMMITTED:
+                RESERVATIONS.labels("commit_after_release").inc()
+                log.warning(
+                    "reservation_commit_after_release",
+                    reservation_id=str(reservation.id),
+                    order_id=str(order_id),
+                    status=status.value,
+                    expired_now=expired_now,
+                )
+        elif status is ReservationStatus.HELD:
+            reservation.release(now)
+            await self._give_back(session, reservation, now)
+            RESERVATIONS.labels("released").inc()
+            log.info("reservation_released", reservation_id=str(reservation.id))
+        elif status is ReservationStatus.COMMITTED:
+            log.warning(
+                "reservation_release_after_commit",
+                reservation_id=str(reservation.id),
+                order_id=str(order_id),
+            )
         return reservation
 
     async def _settle_expiry(self, session: AsyncSession, reservation: Reservation) -> Reservation:
