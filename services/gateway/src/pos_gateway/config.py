@@ -55,11 +55,36 @@ class GatewaySettings(ServiceSettings):
     retry_after_seconds: int = Field(
         default=5, ge=1, description="Retry-After sent with a 503 for an unreachable upstream."
     )
-    max_upstream_connections: int = Field(
-        default=1000,
+    # Bulkheads: each upstream service has a connection pool of its own, so a flood of
+    # slow requests to one (the chatbot's LLM calls) cannot take the connections that
+    # order taking needs. A request that finds its service's pool full waits at most
+    # `upstream_pool_timeout_seconds` for a free connection, then gets a 503.
+    upstream_max_connections: int = Field(
+        default=200,
         ge=1,
-        description="Open upstream connections at most, all services together; "
-        "each live event stream holds one.",
+        description="Open connections to one upstream service at most, unless its own "
+        "`<service>_max_connections` says otherwise; each live event stream holds one.",
+    )
+    auth_max_connections: int | None = Field(default=None, ge=1)
+    pos_core_max_connections: int | None = Field(default=None, ge=1)
+    inventory_max_connections: int | None = Field(default=None, ge=1)
+    payment_max_connections: int | None = Field(default=None, ge=1)
+    restaurant_max_connections: int | None = Field(default=None, ge=1)
+    chatbot_max_connections: int | None = Field(
+        default=50,
+        ge=1,
+        description="Smaller than the others: chatbot requests are long (LLM calls).",
+    )
+    notification_max_connections: int | None = Field(
+        default=None,
+        ge=1,
+        description="Each open kitchen feed (event stream) holds one of these for its lifetime.",
+    )
+    upstream_pool_timeout_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="Longest wait for a free connection to an upstream whose pool is full "
+        "(else 503 with Retry-After naming that service). Other upstreams never wait for it.",
     )
     upstream_keepalive_seconds: float = Field(
         default=2.0,
@@ -109,4 +134,20 @@ class GatewaySettings(ServiceSettings):
             "restaurant": self.restaurant_url,
             "chatbot": self.chatbot_url,
             "notification": self.notification_url,
+        }
+
+    def upstream_connection_limits(self) -> dict[str, int]:
+        """Connection pool size by service name: its own setting, else the default."""
+        own = {
+            "auth": self.auth_max_connections,
+            "pos-core": self.pos_core_max_connections,
+            "inventory": self.inventory_max_connections,
+            "payment": self.payment_max_connections,
+            "restaurant": self.restaurant_max_connections,
+            "chatbot": self.chatbot_max_connections,
+            "notification": self.notification_max_connections,
+        }
+        return {
+            service: own[service] or self.upstream_max_connections
+            for service in self.upstream_urls()
         }

@@ -29,7 +29,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def upstream_client_open() -> None:
         # The gateway's own readiness; each upstream reports its own on /readyz.
         if not proxy.ready:
-            raise RuntimeError("the upstream HTTP client is not open")
+            raise RuntimeError("the upstream HTTP clients are not open")
 
     app = create_service_app(
         settings=settings,

@@ -1,6 +1,10 @@
 """The reverse proxy: sends a request to the service its route names and streams the answer back.
 
-One `httpx.AsyncClient` (opened in the app's lifespan) carries every upstream call.
+Each upstream service has its own `httpx.AsyncClient`, opened in the app's lifespan,
+so its own connection pool (a bulkhead): requests to a slow or flooded service (the
+chatbot's long LLM calls) can fill only that service's pool, and calls to the others
+(order taking) never wait behind them. A request that finds its service's pool full
+waits at most the pool timeout, then gets a 503 naming that service.
 Request and response bodies are streamed, never buffered, so a Server-Sent Events
 feed reaches the browser event by event. Upstream failures become problem+json
 answers: 503 unreachable, 504 too slow, 502 not a valid HTTP answer; never a 500.
@@ -8,6 +12,7 @@ answers: 503 unreachable, 504 too slow, 502 not a valid HTTP answer; never a 500
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import time
 import urllib.parse
@@ -35,7 +40,7 @@ RawHeaders = list[tuple[bytes, bytes]]
 UPSTREAM_REQUESTS = Counter(
     "pos_gateway_upstream_requests_total",
     "Requests the gateway sent upstream, by service and outcome (a status code, or "
-    "unavailable, timeout, bad_gateway, client_gone).",
+    "unavailable, saturated, timeout, bad_gateway, client_gone).",
     ["service", "outcome"],
 )
 UPSTREAM_WAIT = Histogram(
@@ -157,7 +162,7 @@ def _has_body(headers: Sequence[tuple[bytes, bytes]]) -> bool:
 
 
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):
-    """The shared client must never keep one caller's cookies and send them for another."""
+    """A client must never keep one caller's cookies and send them for another."""
 
     def set_ok(self, cookie: http.cookiejar.Cookie, request: object) -> bool:
         return False
@@ -167,7 +172,7 @@ class _NoCookies(http.cookiejar.DefaultCookiePolicy):
 
 
 class UpstreamProxy:
-    """Forwards requests to the upstream services of a route table over one shared client."""
+    """Forwards requests to the upstream services of a route table, one client per service."""
 
     def __init__(self, settings: GatewaySettings, routes: RouteTable = ROUTE_TABLE) -> None:
         self._settings = settings
@@ -177,26 +182,39 @@ class UpstreamProxy:
         if missing:
             raise ValueError(f"no upstream URL configured for {missing}")
         self._upstreams = {service: httpx.URL(url) for service, url in urls.items()}
-        self._client: httpx.AsyncClient | None = None
+        self._limits = settings.upstream_connection_limits()
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._exit_stack: contextlib.AsyncExitStack | None = None
 
     @property
     def ready(self) -> bool:
-        return self._client is not None and not self._client.is_closed
+        return bool(self._clients) and not any(c.is_closed for c in self._clients.values())
 
     async def start(self) -> None:
+        async with contextlib.AsyncExitStack() as stack:
+            clients = {
+                service: await stack.enter_async_context(self._new_client(service))
+                for service in self._upstreams
+            }
+            # Opened: keep them until `stop` (on an error above, those opened are closed).
+            self._exit_stack = stack.pop_all()
+        self._clients = clients
+
+    def _new_client(self, service: str) -> httpx.AsyncClient:
         settings = self._settings
-        self._client = httpx.AsyncClient(
+        max_connections = self._limits[service]
+        return httpx.AsyncClient(
             # No read timeout here: `forward` bounds the wait for response headers and
             # `UpstreamResponse` the pauses in a body that is not an event stream.
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout_seconds,
                 read=None,
                 write=settings.read_timeout_seconds,
-                pool=settings.connect_timeout_seconds,
+                pool=settings.upstream_pool_timeout_seconds,
             ),
             limits=httpx.Limits(
-                max_connections=settings.max_upstream_connections,
-                max_keepalive_connections=min(100, settings.max_upstream_connections),
+                max_connections=max_connections,
+                max_keepalive_connections=min(100, max_connections),
                 keepalive_expiry=settings.upstream_keepalive_seconds,
             ),
             cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
@@ -205,9 +223,11 @@ class UpstreamProxy:
         )
 
     async def stop(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        """Close every upstream client (each one, even if closing another fails)."""
+        stack, self._exit_stack = self._exit_stack, None
+        self._clients = {}
+        if stack is not None:
+            await stack.aclose()
 
     def router(self) -> APIRouter:
         """A catch-all route; include it after every route the gateway answers itself."""
@@ -219,7 +239,7 @@ class UpstreamProxy:
         route = self._routes.match(request.scope["path"])
         if route is None:
             raise NotFound(f"No API is served at {request.scope['path']}.")
-        client = self._client
+        client = self._clients.get(route.service)
         if client is None:
             raise ServiceUnavailable(
                 "The gateway is starting.", retry_after_seconds=self._settings.retry_after_seconds
@@ -325,11 +345,12 @@ class UpstreamProxy:
         extra = {"service": service}
         retry_after = self._settings.retry_after_seconds
         if isinstance(exc, httpx.PoolTimeout):
+            # This service's own pool is full; the other services' pools are untouched.
             return ServiceUnavailable(
-                f"{service} is unavailable: too many requests to it are open.",
+                f"{service} is busy: all {self._limits[service]} connections to it are in use.",
                 retry_after_seconds=retry_after,
                 extra=extra,
-            ), "unavailable"
+            ), "saturated"
         if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
             return ServiceUnavailable(
                 f"{service} is unavailable.", retry_after_seconds=retry_after, extra=extra

@@ -73,6 +73,8 @@ class UpstreamState:
     requests: list[dict[str, Any]] = field(default_factory=list)
     second_event_produced: threading.Event = field(default_factory=threading.Event)
     endless_stream_closed: threading.Event = field(default_factory=threading.Event)
+    hanging: int = 0  # requests to /api/v1/chat/hang open right now
+    hang_received: int = 0  # requests to /api/v1/chat/hang received in all
 
 
 def upstream_app(state: UpstreamState) -> Starlette:
@@ -125,8 +127,20 @@ def upstream_app(state: UpstreamState) -> Starlette:
 
         return StreamingResponse(body(), media_type="application/json")
 
+    async def hang(request: Request) -> Response:
+        # A chatbot stuck in an LLM call: never answers; lets go when the caller hangs up.
+        state.hanging += 1
+        state.hang_received += 1
+        try:
+            while (await request.receive())["type"] != "http.disconnect":
+                pass
+        finally:
+            state.hanging -= 1
+        return Response(status_code=499)
+
     return Starlette(
         routes=[
+            Route("/api/v1/chat/hang", hang, methods=["GET", "POST"]),
             Route("/api/v1/kitchen/stream", two_events),
             Route("/api/v1/kitchen/endless", endless_events),
             Route("/api/v1/orders/stalls", stalls_mid_body),
@@ -166,6 +180,8 @@ def fresh_upstream_state(upstream: Upstream) -> UpstreamState:
     upstream.state.requests.clear()
     upstream.state.second_event_produced.clear()
     upstream.state.endless_stream_closed.clear()
+    upstream.state.hanging = 0
+    upstream.state.hang_received = 0
     return upstream.state
 
 

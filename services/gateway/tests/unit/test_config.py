@@ -67,3 +67,60 @@ def test_an_upstream_url_without_http_scheme_is_refused(monkeypatch: pytest.Monk
 
     with pytest.raises(ValidationError, match="http://"):
         GatewaySettings()
+
+
+def test_each_upstream_has_its_own_connection_pool_size_and_the_chatbot_a_smaller_one() -> None:
+    settings = GatewaySettings()
+
+    assert settings.upstream_max_connections == 200
+    assert settings.upstream_pool_timeout_seconds == 2.0
+    assert settings.upstream_connection_limits() == {
+        "auth": 200,
+        "pos-core": 200,
+        "inventory": 200,
+        "payment": 200,
+        "restaurant": 200,
+        "chatbot": 50,
+        "notification": 200,
+    }
+
+
+def test_the_default_pool_size_and_each_service_s_own_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POS_GATEWAY_UPSTREAM_MAX_CONNECTIONS", "300")
+    monkeypatch.setenv("POS_GATEWAY_POS_CORE_MAX_CONNECTIONS", "500")
+    monkeypatch.setenv("POS_GATEWAY_CHATBOT_MAX_CONNECTIONS", "10")
+    monkeypatch.setenv("POS_GATEWAY_NOTIFICATION_MAX_CONNECTIONS", "1000")
+    monkeypatch.setenv("POS_GATEWAY_UPSTREAM_POOL_TIMEOUT_SECONDS", "0.5")
+
+    settings = GatewaySettings()
+
+    assert settings.upstream_connection_limits() == {
+        "auth": 300,
+        "pos-core": 500,
+        "inventory": 300,
+        "payment": 300,
+        "restaurant": 300,
+        "chatbot": 10,
+        "notification": 1000,
+    }
+    assert settings.upstream_pool_timeout_seconds == 0.5
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("POS_GATEWAY_UPSTREAM_MAX_CONNECTIONS", "0"),
+        ("POS_GATEWAY_CHATBOT_MAX_CONNECTIONS", "0"),
+        ("POS_GATEWAY_PAYMENT_MAX_CONNECTIONS", "-1"),
+        ("POS_GATEWAY_UPSTREAM_POOL_TIMEOUT_SECONDS", "0"),
+    ],
+)
+def test_a_pool_without_connections_or_wait_is_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(ValidationError, match="greater than"):
+        GatewaySettings()
