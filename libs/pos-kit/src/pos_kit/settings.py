@@ -37,6 +37,12 @@ class ServiceSettings(BaseSettings):
     # Container images copy the migrations beside the installed package and set it.
     alembic_ini: str | None = None
 
+    # Event consumers: deliveries of a failing event before it is dead-lettered on
+    # pos.dlq.<consumer>, and the back-off between them.
+    consumer_max_deliver: int = Field(default=5, ge=1)
+    consumer_backoff_initial_seconds: float = Field(default=1.0, gt=0)
+    consumer_backoff_max_seconds: float = Field(default=60.0, gt=0)
+
     # Outbox relay: how long published events are kept so they can be republished.
     outbox_retention_hours: int = 24 * 7
 

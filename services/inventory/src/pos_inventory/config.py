@@ -25,9 +25,3 @@ class InventorySettings(ServiceSettings):
     reservation_ttl_seconds: int = Field(default=4 * 3600, ge=1)
     # How often the sweeper looks for expired holds.
     reservation_sweep_interval_seconds: float = Field(default=15.0, gt=0)
-
-    # The event consumer (pos-core's order outcomes): deliveries of a failing event
-    # before it is dead-lettered on pos.dlq.inventory, and the back-off between them.
-    consumer_max_deliver: int = Field(default=5, ge=1)
-    consumer_backoff_initial_seconds: float = Field(default=1.0, gt=0)
-    consumer_backoff_max_seconds: float = Field(default=60.0, gt=0)

@@ -15,12 +15,6 @@ class NotificationSettings(ServiceSettings):
     port: int = 8007
     database_url: str = "sqlite:///./var/notification.db"
 
-    # The durable consumer "notification" on pos.events.>: a failing event is retried
-    # with back-off up to `consumer_max_deliver` deliveries, then dead-lettered.
-    consumer_max_deliver: int = Field(default=5, ge=1)
-    consumer_backoff_initial_seconds: float = Field(default=1.0, gt=0)
-    consumer_backoff_max_seconds: float = Field(default=60.0, gt=0)
-
     # The live kitchen feed (Server-Sent Events).
     feed_poll_seconds: float = Field(default=0.5, gt=0)
     feed_keepalive_seconds: float = Field(default=15.0, gt=0)

@@ -32,11 +32,6 @@ class RestaurantSettings(ServiceSettings):
     default_timezone: str = "UTC"
     default_tax_rate_bps: int = 0
 
-    # The event consumer: deliveries of a failing event before it is dead-lettered.
-    consumer_max_deliver: int = 5
-    consumer_backoff_initial_seconds: float = 1.0
-    consumer_backoff_max_seconds: float = 60.0
-
     @field_validator("default_currency")
     @classmethod
     def _currency(cls, value: str) -> str:
