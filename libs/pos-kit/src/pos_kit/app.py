@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
-from pos_kit.errors import install_problem_handlers
 from pos_kit.health import ReadinessCheck, health_router
 from pos_kit.logging import configure_logging
 from pos_kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from pos_kit.problem_details import install_problem_handlers
 from pos_kit.settings import ServiceSettings
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[Any]]
@@ -22,7 +22,8 @@ def create_service_app(
     settings: ServiceSettings,
     title: str,
     routers: Sequence[APIRouter] = (),
-    readiness: dict[str, ReadinessCheck] | None = None,
+    readiness: Mapping[str, ReadinessCheck] | None = None,
+    degrading: Mapping[str, ReadinessCheck] | None = None,
     lifespan: Lifespan | None = None,
     version: str = "1.0.0",
 ) -> FastAPI:
@@ -32,7 +33,7 @@ def create_service_app(
     install_problem_handlers(app)
     for router in routers:
         app.include_router(router)
-    app.include_router(health_router(readiness or {}))
+    app.include_router(health_router(readiness or {}, degrading))
     # Added last = outermost: the request context wraps everything, the body limit
     # sits inside it so a 413 still carries the correlation id.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

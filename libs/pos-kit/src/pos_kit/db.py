@@ -1,4 +1,4 @@
-"""Async SQLAlchemy: one engine per service, and a unit of work per request.
+"""Async SQLAlchemy: one engine per service, handing out units of work (see `pos_kit.uow`).
 
 Use cases never commit. The request's unit of work commits once at the end (the
 change and its outbox rows together) or rolls everything back.
@@ -6,20 +6,15 @@ change and its outbox rows together) or rolls everything back.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from pos_kit.errors import ProblemError
+from pos_kit.uow import UnitOfWork
 
 # One naming convention for every service's constraints, so that migrations name them
 # the same on PostgreSQL and SQLite and a later migration can refer to them by name.
@@ -81,29 +76,25 @@ class Database:
         self.url = async_url(url)
         self.engine = create_engine(url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._when_events_commit: list[Callable[[], None]] = []
+
+    def when_events_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` after every commit that recorded events (the outbox relay's nudge)."""
+        self._when_events_commit.append(callback)
 
     @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
-        """A transaction: committed if the block succeeds, rolled back if it raises.
-
-        A `ProblemError` whose `commit_changes` is set still commits: the failure
-        is the answer, and what was recorded on the way (a failed login attempt, a
-        revoked token family) must stay.
-        """
-        async with self.sessions() as session:
-            try:
-                yield session
-            except ProblemError as exc:
-                if exc.commit_changes:
-                    await session.commit()
-                else:
-                    await session.rollback()
-                raise
-            except BaseException:
-                await session.rollback()
-                raise
-            else:
-                await session.commit()
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        """A unit of work: committed if the block succeeds, rolled back if it raises."""
+        uow = UnitOfWork(self.sessions, when_events_commit=self._when_events_commit)
+        try:
+            yield uow
+        except BaseException as exc:
+            await uow.end(exc)
+            raise
+        else:
+            await uow.end()
+        finally:
+            await uow.close()
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

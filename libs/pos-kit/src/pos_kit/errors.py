@@ -1,148 +1,85 @@
-"""RFC 9457 problem details: the one shape every error answer takes.
+"""Errors a client can act on, as plain exceptions that carry their HTTP meaning.
 
-Domain code raises `ProblemError` subclasses that carry their HTTP status; one set
-of handlers turns them, validation failures, malformed JSON and unexpected
-exceptions into `application/problem+json` with the request's correlation id.
+Framework-free on purpose: a service's domain raises these without importing
+FastAPI; `pos_kit.problem_details` turns them into RFC 9457 answers.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from pos_kit import context
-from pos_kit.problems import (
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotFound,
-    ProblemError,
-    ServiceUnavailable,
-    TooManyRequests,
-    Unauthorized,
-)
-
-__all__ = [
-    "BadRequest",
-    "Conflict",
-    "Forbidden",
-    "NotFound",
-    "ProblemError",
-    "ServiceUnavailable",
-    "TooManyRequests",
-    "Unauthorized",
-    "install_problem_handlers",
-    "problem_response",
-]
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_TYPE_BASE = "https://pos.example/problems/"
+from typing import Any, ClassVar
 
 
-def problem_body(
-    *, status: int, title: str, detail: str, type_slug: str, **extra: Any
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + type_slug,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "correlation_id": context.current_correlation_id(),
-    }
-    body.update(extra)
-    return body
+class ProblemError(Exception):
+    """An error a client can act on. Subclasses fix the status, type and title."""
+
+    status: ClassVar[int] = 400
+    type_slug: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad request"
+    # A few failures must keep what the request wrote (a failed login is counted,
+    # a replayed refresh token revokes its family); the unit of work commits
+    # instead of rolling back when the error says so.
+    commit_changes: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+        self.extra = extra or {}
 
 
-def problem_response(
-    *,
-    status: int,
-    title: str,
-    detail: str,
-    type_slug: str,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> JSONResponse:
-    return JSONResponse(
-        problem_body(status=status, title=title, detail=detail, type_slug=type_slug, **extra),
-        status_code=status,
-        headers=headers,
-        media_type=PROBLEM_CONTENT_TYPE,
-    )
+class BadRequest(ProblemError):
+    pass
 
 
-_STATUS_TITLES = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthorized", "Authentication required"),
-    403: ("forbidden", "Not allowed"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    409: ("conflict", "Conflict"),
-    413: ("payload-too-large", "Request body too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
-    429: ("too-many-requests", "Too many requests"),
-}
+class Unauthorized(ProblemError):
+    status = 401
+    type_slug = "unauthorized"
+    title = "Authentication required"
+
+    def __init__(self, detail: str = "Missing or invalid credentials", **kw: Any) -> None:
+        kw.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(detail, **kw)
 
 
-def _describe_validation_error(err: dict[str, Any]) -> dict[str, Any]:
-    loc = [str(part) for part in err.get("loc", ())]
-    return {"field": ".".join(loc), "message": err.get("msg", "invalid"), "type": err.get("type")}
+class Forbidden(ProblemError):
+    status = 403
+    type_slug = "forbidden"
+    title = "Not allowed"
 
 
-async def _on_problem(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, ProblemError)
-    return problem_response(
-        status=exc.status,
-        title=exc.title,
-        detail=exc.detail,
-        type_slug=exc.type_slug,
-        headers=exc.headers,
-        **exc.extra,
-    )
+class NotFound(ProblemError):
+    status = 404
+    type_slug = "not-found"
+    title = "Not found"
 
 
-async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    errors = list(exc.errors())
-    if any(e.get("type") == "json_invalid" for e in errors):
-        # A body that is not JSON at all is a malformed request, not a wrong value.
-        return problem_response(
-            status=400,
-            title="Malformed JSON",
-            detail="The request body is not valid JSON.",
-            type_slug="malformed-json",
-        )
-    return problem_response(
-        status=422,
-        title="Validation failed",
-        detail="; ".join(
-            f"{d['field'] or 'body'}: {d['message']}"
-            for d in map(_describe_validation_error, errors)
-        ),
-        type_slug="validation-failed",
-        errors=[_describe_validation_error(e) for e in errors],
-    )
+class Conflict(ProblemError):
+    status = 409
+    type_slug = "conflict"
+    title = "Conflict"
 
 
-async def _on_http_exception(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
-    slug, title = _STATUS_TITLES.get(exc.status_code, ("error", "Error"))
-    detail = exc.detail if isinstance(exc.detail, str) else title
-    return problem_response(
-        status=exc.status_code,
-        title=title,
-        detail=detail,
-        type_slug=slug,
-        headers=dict(exc.headers or {}),
-    )
+class TooManyRequests(ProblemError):
+    status = 429
+    type_slug = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after_seconds: int, **kw: Any) -> None:
+        kw.setdefault("headers", {"Retry-After": str(max(1, retry_after_seconds))})
+        super().__init__(detail, **kw)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(ProblemError, _on_problem)
-    app.add_exception_handler(RequestValidationError, _on_validation)
-    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
-    # Unexpected exceptions are answered by RequestContextMiddleware, which sits
-    # inside the correlation context and so can still echo the correlation id.
+class ServiceUnavailable(ProblemError):
+    status = 503
+    type_slug = "service-unavailable"
+    title = "Service unavailable"
+
+    def __init__(self, detail: str, *, retry_after_seconds: int = 5, **kw: Any) -> None:
+        kw.setdefault("headers", {"Retry-After": str(max(1, retry_after_seconds))})
+        super().__init__(detail, **kw)

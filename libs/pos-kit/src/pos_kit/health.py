@@ -1,9 +1,17 @@
-"""/healthz (alive), /readyz (database and NATS answer) and /metrics (Prometheus)."""
+"""/healthz (alive), /readyz (what it depends on answers) and /metrics (Prometheus).
+
+`/healthz` is the liveness check: the process answers, nothing more, so an outage
+elsewhere never gets a healthy process restarted. `/readyz` runs the checks: a
+failing *required* check (the database) makes the service not ready (503, taken out
+of rotation); a failing *degrading* check (NATS: the outbox keeps events until it is
+back) leaves it ready but reports it `degraded`, so the outage shows without
+turning away the requests the service can still serve.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -12,8 +20,21 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 ReadinessCheck = Callable[[], Awaitable[None]]
 
 
-def health_router(checks: dict[str, ReadinessCheck], timeout_seconds: float = 2.0) -> APIRouter:
+async def _run(check: ReadinessCheck, timeout_seconds: float) -> str:
+    try:
+        await asyncio.wait_for(check(), timeout=timeout_seconds)
+    except Exception as exc:  # a failed check is an answer, not an error
+        return f"failing: {type(exc).__name__}"
+    return "ok"
+
+
+def health_router(
+    required: Mapping[str, ReadinessCheck],
+    degrading: Mapping[str, ReadinessCheck] | None = None,
+    timeout_seconds: float = 2.0,
+) -> APIRouter:
     router = APIRouter(include_in_schema=False)
+    degrading = degrading or {}
 
     @router.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -21,18 +42,17 @@ def health_router(checks: dict[str, ReadinessCheck], timeout_seconds: float = 2.
 
     @router.get("/readyz")
     async def readyz() -> JSONResponse:
-        results: dict[str, str] = {}
-        for name, check in checks.items():
-            try:
-                await asyncio.wait_for(check(), timeout=timeout_seconds)
-                results[name] = "ok"
-            except Exception as exc:  # a failed check is an answer, not an error
-                results[name] = f"failing: {type(exc).__name__}"
-        ready = all(v == "ok" for v in results.values())
-        return JSONResponse(
-            {"status": "ready" if ready else "not_ready", "checks": results},
-            status_code=200 if ready else 503,
-        )
+        names = [*required, *degrading]
+        checks = [*required.values(), *degrading.values()]
+        outcomes = await asyncio.gather(*(_run(check, timeout_seconds) for check in checks))
+        results = dict(zip(names, outcomes, strict=True))
+        if any(results[name] != "ok" for name in required):
+            status, code = "not_ready", 503
+        elif any(results[name] != "ok" for name in degrading):
+            status, code = "degraded", 200
+        else:
+            status, code = "ready", 200
+        return JSONResponse({"status": status, "checks": results}, status_code=code)
 
     @router.get("/metrics")
     async def metrics() -> Response:

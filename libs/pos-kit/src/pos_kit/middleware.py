@@ -14,7 +14,7 @@ from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pos_kit import context
-from pos_kit.errors import problem_response
+from pos_kit.problem_details import problem_response
 
 log = structlog.get_logger("pos_kit.request")
 

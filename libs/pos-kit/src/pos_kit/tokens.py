@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -38,10 +39,19 @@ class Principal:
     scopes: frozenset[str] = field(default_factory=frozenset)
     token_id: str | None = None
     email: str | None = None
+    # The access token itself, for a service that calls another on the caller's behalf.
+    token: str = field(default="", repr=False, compare=False)
 
     @property
     def is_service(self) -> bool:
         return self.role is None and self.subject.startswith("service:")
+
+    @property
+    def tenant(self) -> uuid.UUID:
+        """The restaurant this principal acts for (from the token only); 401 if it names none."""
+        if not self.tenant_id:
+            raise Unauthorized("The token names no restaurant.")
+        return uuid.UUID(self.tenant_id)  # checked to be a UUID when the token was verified
 
 
 class KeySource(Protocol):
@@ -161,10 +171,10 @@ class TokenVerifier:
             raise Unauthorized("The token has expired.") from exc
         except jwt.InvalidTokenError as exc:
             raise Unauthorized("The token is not valid.") from exc
-        return _principal_from_claims(claims)
+        return _principal_from_claims(claims, token)
 
 
-def _principal_from_claims(claims: dict[str, Any]) -> Principal:
+def _principal_from_claims(claims: dict[str, Any], token: str) -> Principal:
     scope = claims.get("scope") or ""
     if not isinstance(scope, str):
         raise Unauthorized("The token's scope claim is malformed.")
@@ -172,6 +182,11 @@ def _principal_from_claims(claims: dict[str, Any]) -> Principal:
     role = claims.get("role")
     if role is not None and not tenant_id:
         raise Unauthorized("A staff token must name its tenant.")
+    if tenant_id:
+        try:
+            tenant_id = str(uuid.UUID(str(tenant_id)))
+        except ValueError as exc:
+            raise Unauthorized("The token's tenant is not a valid restaurant id.") from exc
     return Principal(
         subject=str(claims["sub"]),
         tenant_id=str(tenant_id) if tenant_id else None,
@@ -179,6 +194,7 @@ def _principal_from_claims(claims: dict[str, Any]) -> Principal:
         scopes=frozenset(scope.split()),
         token_id=claims.get("jti"),
         email=claims.get("email"),
+        token=token,
     )
 
 

@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 from structlog.testing import capture_logs
 
 from pos_kit import context
-from pos_kit.errors import ServiceUnavailable, install_problem_handlers
+from pos_kit.errors import ServiceUnavailable
 from pos_kit.http import (
     BreakerPolicy,
     CircuitState,
@@ -23,6 +23,7 @@ from pos_kit.http import (
     ResilientClient,
     RetryPolicy,
 )
+from pos_kit.problem_details import install_problem_handlers
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

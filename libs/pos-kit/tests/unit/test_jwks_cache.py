@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
 
-from pos_kit.problems import Unauthorized
+from pos_kit.errors import Unauthorized
 from pos_kit.tokens import RemoteJWKS, TokenVerifier
 
 

@@ -1,13 +1,14 @@
 """The event backbone: CloudEvents envelope, outbox and relay, inbox and consumer, streams."""
 
 from pos_kit.events.consumer import EventConsumer, Handler
+from pos_kit.events.data import EventData, parse_data, tenant_of
 from pos_kit.events.envelope import Event, MalformedEvent, subject_for
 from pos_kit.events.outbox import (
+    Outbox,
     create_outbox_tables,
     drop_outbox_tables,
     inbox_table,
     outbox_table,
-    record_event,
 )
 from pos_kit.events.relay import OutboxRelay
 from pos_kit.events.stream import (
@@ -23,8 +24,10 @@ __all__ = [
     "EVENTS_STREAM",
     "Event",
     "EventConsumer",
+    "EventData",
     "Handler",
     "MalformedEvent",
+    "Outbox",
     "OutboxRelay",
     "StreamLimits",
     "create_outbox_tables",
@@ -33,6 +36,7 @@ __all__ = [
     "ensure_stream",
     "inbox_table",
     "outbox_table",
-    "record_event",
+    "parse_data",
     "subject_for",
+    "tenant_of",
 ]

@@ -77,6 +77,17 @@ async def connect_nats(
     return nc
 
 
+class NatsUnavailable(ConnectionError):
+    """A worker's NATS connection is down; its work waits for it."""
+
+
+async def ping(nc: NatsClient | None, *, who: str) -> None:
+    """For /readyz: raises unless `nc` is a live connection to NATS."""
+    if nc is None or not nc.is_connected:
+        raise NatsUnavailable(f"the {who} is not connected to NATS")
+    await nc.flush(timeout=2)
+
+
 async def close_quietly(nc: NatsClient | None) -> None:
     """Close a client on shutdown; a broker that is already gone is not an error then."""
     if nc is None or nc.is_closed:

@@ -1,8 +1,10 @@
 """The event consumer: a durable pull consumer whose handler runs once per event, via the inbox.
 
 Per message: parse the CloudEvent (malformed: dead-letter at once), then in one
-transaction claim (consumer, event id) in the inbox and run the handler; ack only
-after the commit. A redelivery or a duplicate finds its inbox row and is acked
+unit of work claim (consumer, event id) in the inbox and run the handler; ack only
+after the commit. A handler that finds the event's `data` unusable raises
+`MalformedEvent` (`pos_kit.events.data.parse_data` does): no retry can mend that, so
+the event is dead-lettered at once too. A redelivery or a duplicate finds its inbox row and is acked
 without running the handler again. A failing handler is retried with back-off
 (`nak(delay=...)`) up to `max_deliver` deliveries, then the message goes to
 `pos.dlq.<consumer>` with the error in its headers, and the consumer moves on.
@@ -29,11 +31,10 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy import CursorResult, Table, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_kit.context import request_context, trace_id_from_traceparent
 from pos_kit.db import Database
-from pos_kit.events.connection import close_quietly, connect_nats
+from pos_kit.events.connection import close_quietly, connect_nats, ping
 from pos_kit.events.envelope import SUBJECT_PREFIX, Event, MalformedEvent, format_time
 from pos_kit.events.metrics import EVENTS_CONSUMED, EVENTS_DEAD_LETTERED
 from pos_kit.events.stream import (
@@ -44,10 +45,11 @@ from pos_kit.events.stream import (
     ensure_stream,
 )
 from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
+from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
 
-Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+Handler = Callable[[UnitOfWork, Event], Awaitable[None]]
 
 DLQ_REASON_MALFORMED = "malformed"
 DLQ_REASON_HANDLER_FAILED = "handler_failed"
@@ -188,6 +190,10 @@ class EventConsumer(BackgroundWorker):
                     sub = None
                 await pause(delay, self._nats_back)
 
+    async def ping(self) -> None:
+        """For /readyz: raises unless the consumer holds a live connection to NATS."""
+        await ping(self._nc, who=f"event consumer {self.consumer_name}")
+
     async def close(self) -> None:
         await close_quietly(self._nc)
         self._nc = None
@@ -228,6 +234,9 @@ class EventConsumer(BackgroundWorker):
         ):
             try:
                 first_time = await self._process(event)
+            except MalformedEvent as exc:
+                await self._dead_letter(msg, DLQ_REASON_MALFORMED, exc, event_type=event.type)
+                return 0.0
             except Exception as exc:
                 return await self._failed(msg, event, exc, deliveries)
             # Only now, with the effect committed: a lost ack means a redelivery, which
@@ -246,8 +255,8 @@ class EventConsumer(BackgroundWorker):
         return 0.0
 
     async def _process(self, event: Event) -> bool:
-        """Claim the event in the inbox and handle it, in one transaction."""
-        async with self.database.unit_of_work() as session:
+        """Claim the event in the inbox and handle it, in one unit of work."""
+        async with self.database.unit_of_work() as uow:
             claim = (
                 self._insert(self.inbox)
                 .values(
@@ -257,10 +266,10 @@ class EventConsumer(BackgroundWorker):
                 )
                 .on_conflict_do_nothing()
             )
-            result = cast(CursorResult[Any], await session.execute(claim))
+            result = cast(CursorResult[Any], await uow.session.execute(claim))
             if result.rowcount != 1:
                 return False
-            await self.handler(session, event)
+            await self.handler(uow, event)
         return True
 
     async def _failed(self, msg: Msg, event: Event, exc: Exception, deliveries: int) -> float:
@@ -344,8 +353,8 @@ class EventConsumer(BackgroundWorker):
         """Forget events handled longer ago than the inbox retention (past any redelivery)."""
         c = self.inbox.c
         cutoff = datetime.now(UTC) - self.inbox_retention
-        async with self.database.unit_of_work() as session:
-            result = await session.execute(
+        async with self.database.unit_of_work() as uow:
+            result = await uow.session.execute(
                 delete(self.inbox).where(c.consumer == self.consumer_name, c.processed_at < cutoff)
             )
         return cast(CursorResult[Any], result).rowcount or 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,11 +21,11 @@ from sqlalchemy import (
     insert,
     text,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.schema import SchemaItem
 
 from pos_kit import context
 from pos_kit.events.envelope import Event
+from pos_kit.uow import UnitOfWork
 
 DEFAULT_OUTBOX = "outbox"
 DEFAULT_INBOX = "inbox"
@@ -100,59 +101,71 @@ def drop_outbox_tables(
         op.drop_table(outbox)
 
 
-async def record_event(
-    session: AsyncSession,
-    outbox: Table,
-    *,
-    source: str,
-    type: str,
-    data: Mapping[str, Any],
-    tenant_id: str | None = None,
-    correlation_id: str | None = None,
-    schema_version: str = "1",
-) -> Event:
-    """Add an event to the outbox in the caller's transaction; it is published after commit.
+class Outbox:
+    """A service's outbox: the table its events wait in, and the one way to record an event.
 
-    Tenant and correlation id come from the request context unless given. Nothing is
-    committed here: the event commits or rolls back with the change it describes.
-    Call it after the change is written, and `relay.notify()` after the commit.
+    Built once per service next to its tables, e.g.
+    `outbox = Outbox(outbox_table(Base.metadata), source="pos-core")`; use cases call
+    `await outbox.record_event(uow, type=..., data=...)` after writing the change.
     """
-    ctx = context.current()
-    tenant = tenant_id or (ctx.tenant_id if ctx else None)
-    if not tenant:
-        raise ValueError(
-            f"event {type!r} needs a tenant: pass tenant_id or bind one to the request context"
+
+    def __init__(self, table: Table, *, source: str) -> None:
+        self.table = table
+        self.source = source
+
+    async def record_event(
+        self,
+        uow: UnitOfWork,
+        *,
+        type: str,
+        data: Mapping[str, Any],
+        tenant_id: str | uuid.UUID | None = None,
+        correlation_id: str | None = None,
+        schema_version: str = "1",
+    ) -> Event:
+        """Add an event in the unit of work's transaction; the relay publishes it after commit.
+
+        Tenant and correlation id come from the request context unless given. Nothing is
+        committed here: the event commits or rolls back with the change it describes,
+        and the commit wakes the relay.
+        """
+        ctx = context.current()
+        tenant = str(tenant_id) if tenant_id else (ctx.tenant_id if ctx else None)
+        if not tenant:
+            raise ValueError(
+                f"event {type!r} needs a tenant: pass tenant_id or bind one to the request context"
+            )
+        event = Event.new(
+            source=self.source,
+            type=type,
+            data=data,
+            tenant_id=tenant,
+            correlation_id=correlation_id
+            or (ctx.correlation_id if ctx else None)
+            or context.new_correlation_id(),
+            schema_version=schema_version,
+            traceparent=ctx.traceparent() if ctx else None,
         )
-    event = Event.new(
-        source=source,
-        type=type,
-        data=data,
-        tenant_id=tenant,
-        correlation_id=correlation_id
-        or (ctx.correlation_id if ctx else None)
-        or context.new_correlation_id(),
-        schema_version=schema_version,
-        traceparent=ctx.traceparent() if ctx else None,
-    )
-    payload = event.to_json()
-    if session.get_bind().dialect.name == "postgresql":
-        # The relay publishes in seq order, but seq is handed out at INSERT time, not at
-        # commit. Serialising a tenant's event-recording transactions from here to their
-        # commit makes seq order equal commit order, so a tenant's events can never
-        # overtake each other. (SQLite already serialises all writers.)
+        session = uow.session
+        if uow.dialect == "postgresql":
+            # The relay publishes in seq order, but seq is handed out at INSERT time, not at
+            # commit. Serialising a tenant's event-recording transactions from here to their
+            # commit makes seq order equal commit order, so a tenant's events can never
+            # overtake each other. (SQLite already serialises all writers.)
+            await session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                {"key": f"pos_kit.outbox.tenant:{tenant}"},
+            )
         await session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"pos_kit.outbox.tenant:{tenant}"},
+            insert(self.table).values(
+                id=event.id,
+                tenant_id=event.tenantid,
+                subject=event.subject,
+                type=event.type,
+                payload=event.to_json(),
+                created_at=event.time,
+                attempts=0,
+            )
         )
-    await session.execute(
-        insert(outbox).values(
-            id=event.id,
-            tenant_id=event.tenantid,
-            subject=event.subject,
-            type=event.type,
-            payload=payload,
-            created_at=event.time,
-            attempts=0,
-        )
-    )
-    return event
+        uow.events_recorded()
+        return event

@@ -28,12 +28,12 @@ import structlog
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.errors import NoStreamResponseError
-from sqlalchemy import CursorResult, Table, delete, select, text, update
+from sqlalchemy import CursorResult, delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_kit.context import CORRELATION_HEADER, TRACEPARENT_HEADER
 from pos_kit.db import Database
-from pos_kit.events.connection import close_quietly, connect_nats
+from pos_kit.events.connection import NatsUnavailable, close_quietly, connect_nats, ping
 from pos_kit.events.envelope import CLOUDEVENTS_CONTENT_TYPE
 from pos_kit.events.metrics import (
     OUTBOX_DUPLICATES,
@@ -41,16 +41,13 @@ from pos_kit.events.metrics import (
     OUTBOX_PUBLISHED,
     OUTBOX_PURGED,
 )
+from pos_kit.events.outbox import Outbox
 from pos_kit.events.stream import EVENTS_STREAM, StreamLimits, ensure_stream
 from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
 
 log = structlog.get_logger(__name__)
 
 MSG_ID_HEADER = "Nats-Msg-Id"
-
-
-class NatsUnavailable(ConnectionError):
-    """The relay's NATS connection is down; the batch waits for it."""
 
 
 class _Pending(NamedTuple):
@@ -73,14 +70,14 @@ class _BatchOutcome:
 class OutboxRelay(BackgroundWorker):
     """Publishes a service's outbox to JetStream in the background.
 
-    Call `notify()` after committing a unit of work that recorded events, so they go
-    out at once instead of on the next poll.
+    Every commit that recorded events wakes it (`Database.when_events_commit`), so they
+    go out at once instead of on the next poll.
     """
 
     def __init__(
         self,
         database: Database,
-        outbox: Table,
+        outbox: Outbox,
         nats_url: str,
         *,
         batch_size: int = 100,
@@ -93,9 +90,11 @@ class OutboxRelay(BackgroundWorker):
         stream_limits: StreamLimits | None = None,
         reconnect_time_wait: float = 1.0,
     ) -> None:
-        super().__init__(name=f"outbox-relay:{outbox.name}", stop_timeout=publish_timeout + 5.0)
+        super().__init__(
+            name=f"outbox-relay:{outbox.table.name}", stop_timeout=publish_timeout + 5.0
+        )
         self.database = database
-        self.outbox = outbox
+        self.outbox = outbox.table
         self.nats_url = nats_url
         self.batch_size = batch_size
         self.poll_interval = poll_interval
@@ -107,18 +106,16 @@ class OutboxRelay(BackgroundWorker):
         self.stream_limits = stream_limits or StreamLimits()
         self.reconnect_time_wait = reconnect_time_wait
         self._postgres = database.engine.dialect.name == "postgresql"
-        self._lease_key = f"pos_kit.outbox.relay:{outbox.name}"
+        self._lease_key = f"pos_kit.outbox.relay:{outbox.table.name}"
         self._nudge = asyncio.Event()
         self._nats_back = asyncio.Event()
         self._stream_ready = False
         self._nc: NatsClient | None = None
+        database.when_events_commit(self.notify)
 
     async def ping(self) -> None:
         """For /readyz: raises unless the relay holds a live connection to NATS."""
-        nc = self._nc
-        if nc is None or not nc.is_connected:
-            raise NatsUnavailable("the outbox relay is not connected to NATS")
-        await nc.flush(timeout=2)
+        await ping(self._nc, who="outbox relay")
 
     def notify(self) -> None:
         """New rows were committed: publish now rather than at the next poll."""
@@ -182,20 +179,20 @@ class OutboxRelay(BackgroundWorker):
             raise NatsUnavailable("not connected to NATS")
         if self._postgres:
             # One transaction holds the lease for the whole batch: read, publish, mark.
-            async with self.database.unit_of_work() as session:
-                if not await self._take_lease(session):
+            async with self.database.unit_of_work() as uow:
+                if not await self._take_lease(uow.session):
                     return 0, False
-                rows = await self._unpublished(session)
+                rows = await self._unpublished(uow.session)
                 outcome = await self._publish(nc, js, rows)
-                await self._record(session, outcome)
+                await self._record(uow.session, outcome)
         else:
             # SQLite: never hold a transaction across network calls, it would block
             # the service's writers (one writer per database file).
-            async with self.database.unit_of_work() as session:
-                rows = await self._unpublished(session)
+            async with self.database.unit_of_work() as uow:
+                rows = await self._unpublished(uow.session)
             outcome = await self._publish(nc, js, rows)
-            async with self.database.unit_of_work() as session:
-                await self._record(session, outcome)
+            async with self.database.unit_of_work() as uow:
+                await self._record(uow.session, outcome)
         if outcome.error is not None:
             raise outcome.error
         return len(outcome.published), len(rows) == self.batch_size
@@ -262,8 +259,8 @@ class OutboxRelay(BackgroundWorker):
         """Delete rows published longer ago than the retention period."""
         c = self.outbox.c
         cutoff = datetime.now(UTC) - self.retention
-        async with self.database.unit_of_work() as session:
-            result = await session.execute(
+        async with self.database.unit_of_work() as uow:
+            result = await uow.session.execute(
                 delete(self.outbox).where(c.published_at.is_not(None), c.published_at < cutoff)
             )
         purged = cast(CursorResult[Any], result).rowcount or 0
@@ -279,8 +276,8 @@ class OutboxRelay(BackgroundWorker):
         consumers' inboxes absorb the rest.
         """
         c = self.outbox.c
-        async with self.database.unit_of_work() as session:
-            result = await session.execute(
+        async with self.database.unit_of_work() as uow:
+            result = await uow.session.execute(
                 update(self.outbox).where(c.published_at >= since).values(published_at=None)
             )
         count = cast(CursorResult[Any], result).rowcount or 0

@@ -60,7 +60,12 @@ class AttemptFailure:
 
     @property
     def is_downstream_fault(self) -> bool:
-        """Counts against the breaker: anything but an answer below 500 (429 included)."""
+        """Counts against the breaker: no answer, or a 5xx.
+
+        A 4xx, 429 included, is the downstream working as it should for one caller (bad
+        input, one tenant over its limit); counting it would let one tenant's requests
+        open the circuit for every tenant.
+        """
         return self.kind is not FailureKind.STATUS or (self.status_code or 0) >= 500
 
 

@@ -59,9 +59,17 @@ class TestTokens:
         }
         return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.kid})
 
-    def service(self, client_id: str, scopes: list[str], ttl_seconds: int = 600) -> str:
+    def service(
+        self,
+        client_id: str,
+        scopes: list[str],
+        ttl_seconds: int = 600,
+        *,
+        tenant_id: str | None = None,
+    ) -> str:
+        """A service account's token; with `tenant_id`, issued for that restaurant only."""
         now = int(time.time())
-        claims = {
+        claims: dict[str, Any] = {
             "iss": self.issuer,
             "aud": self.audience,
             "sub": f"service:{client_id}",
@@ -70,6 +78,8 @@ class TestTokens:
             "exp": now + ttl_seconds,
             "jti": str(uuid.uuid4()),
         }
+        if tenant_id is not None:
+            claims["tenant_id"] = tenant_id
         return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.kid})
 
 

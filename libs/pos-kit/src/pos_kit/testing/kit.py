@@ -1,0 +1,134 @@
+"""What a service's tests run against: its own nats-server, PostgreSQL database and app.
+
+A service's `tests/conftest.py` describes the service once (`ServiceUnderTest`); the
+pytest plugin (`pos_kit.testing.plugin`) then gives its tests the same fixtures as
+every other service's: `nats_server`, `database_url`, `tokens`, `settings`, `app`,
+`client`, `bus`, `tenant`. Each service gets its own server and database, started on
+first use and kept for the test session; one session runs the tests of every
+service, so the kits live in a registry keyed by the service's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from pos_kit.settings import ServiceSettings
+from pos_kit.testing.app import app_client
+from pos_kit.testing.bus import EventBus
+from pos_kit.testing.nats import NatsServer, running_nats_server
+from pos_kit.testing.postgres import fresh_database
+from pos_kit.testing.tokens import TestTokens
+from pos_kit.tokens import TokenVerifier
+
+# What every service's tests want of the settings: fast retries, so that a failing
+# event reaches the dead letters in about a second rather than minutes.
+TEST_SETTINGS: dict[str, Any] = {
+    "environment": "test",
+    "consumer_max_deliver": 2,
+    "consumer_backoff_initial_seconds": 0.2,
+    "consumer_backoff_max_seconds": 1.0,
+}
+
+
+@dataclass(frozen=True)
+class ServiceUnderTest:
+    """How to build one service for its tests.
+
+    `settings` takes the field values (database and NATS URLs, the test defaults and a
+    test's overrides) and returns the service's settings, adding its own; `create_app`
+    builds the app from settings and a token verifier that trusts `tokens`.
+    """
+
+    name: str
+    settings: Callable[..., ServiceSettings]
+    create_app: Callable[[Any, TokenVerifier], FastAPI]
+    alembic_ini: Path | None = None
+    uses_nats: bool = True
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+
+class ServiceKit:
+    """One service's test resources, each made on first use and kept until the session ends."""
+
+    def __init__(self, service: ServiceUnderTest, stack: AsyncExitStack) -> None:
+        self.service = service
+        self.tokens = TestTokens()
+        self._stack = stack
+        self._nats: NatsServer | None = None
+        self._database_url: str | None = None
+        self._app: FastAPI | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._bus: EventBus | None = None
+
+    def nats_server(self) -> NatsServer:
+        if self._nats is None:
+            self._nats = self._stack.enter_context(running_nats_server())
+        return self._nats
+
+    def database_url(self) -> str:
+        if self._database_url is None:
+            if self.service.alembic_ini is None:
+                raise RuntimeError(f"{self.service.name} has no database of its own")
+            prefix = f"pos_{self.service.name.replace('-', '_')}_test"
+            self._database_url = self._stack.enter_context(
+                fresh_database(prefix, self.service.alembic_ini)
+            )
+        return self._database_url
+
+    def settings(self, **overrides: Any) -> Any:
+        """The service's test settings; `overrides` for a test that needs other values."""
+        values: dict[str, Any] = {**TEST_SETTINGS, **self.service.defaults}
+        if self.service.alembic_ini is not None:
+            values["database_url"] = self.database_url()
+        if self.service.uses_nats:
+            values["nats_url"] = self.nats_server().url
+        values.update(overrides)
+        return self.service.settings(**values)
+
+    def create_app(self, **overrides: Any) -> FastAPI:
+        """A new instance of the app (a second process of the service, as it were)."""
+        return self.service.create_app(self.settings(**overrides), self.tokens.verifier())
+
+    def app(self) -> FastAPI:
+        if self._app is None:
+            self._app = self.create_app()
+        return self._app
+
+    async def client(self) -> httpx.AsyncClient:
+        """An in-process client of the app, whose lifespan runs until the session ends."""
+        if self._client is None:
+            self._client = await self._stack.enter_async_context(app_client(self.app()))
+        return self._client
+
+    @asynccontextmanager
+    async def other_client(self, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+        """A client of another instance of the app with other settings, for one test."""
+        async with app_client(self.create_app(**overrides)) as client:
+            yield client
+
+    async def bus(self) -> EventBus:
+        if self._bus is None:
+            self._bus = await EventBus.connect(self.nats_server().url)
+            self._stack.push_async_callback(self._bus.close)
+        return self._bus
+
+
+class ServiceKits:
+    """The kits of every service whose tests ran in this session."""
+
+    def __init__(self, stack: AsyncExitStack) -> None:
+        self._stack = stack
+        self._kits: dict[str, ServiceKit] = {}
+
+    def kit_for(self, service: ServiceUnderTest) -> ServiceKit:
+        kit = self._kits.get(service.name)
+        if kit is None:
+            kit = self._kits[service.name] = ServiceKit(service, self._stack)
+        return kit
