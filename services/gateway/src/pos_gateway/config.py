@@ -1,18 +1,63 @@
-"""Gateway settings: where each upstream service lives, timeouts, body limit, CORS.
+"""Gateway settings: where each upstream service lives, its connection pool, timeouts, CORS.
 
-Every value has an environment variable with the `POS_GATEWAY_` prefix, e.g.
-`POS_GATEWAY_AUTH_URL=http://auth:8001` in compose or Kubernetes.
+Every value has an environment variable with the `POS_GATEWAY_` prefix. The upstream
+services are those of the service catalogue (`pos_kit.catalogue`), and each has two
+variables named after it: `POS_GATEWAY_<SERVICE>_URL` (e.g.
+`POS_GATEWAY_POS_CORE_URL=http://pos-core:8002` in compose) and
+`POS_GATEWAY_<SERVICE>_MAX_CONNECTIONS`.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Annotated, Any, Self
 
-from pydantic import Field, field_validator
-from pydantic_settings import NoDecode, SettingsConfigDict
+from pydantic import (
+    AfterValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
+from pos_kit import catalogue
 from pos_kit.settings import ServiceSettings
+
+# The settings that each upstream service has one of, by service name, and how the
+# name of each service's own variable ends: `upstream_urls["pos-core"]` is
+# `POS_GATEWAY_POS_CORE_URL`.
+PER_UPSTREAM = {"upstream_urls": "URL", "upstream_connection_limits": "MAX_CONNECTIONS"}
+
+# The chatbot's requests are long (LLM calls): past 50 open ones it is turned away
+# (503) rather than piling up.
+OWN_CONNECTION_LIMITS = {"chatbot": 50}
+
+
+def local_upstream_urls() -> dict[str, str]:
+    """Where each upstream service listens on one machine: 127.0.0.1, its catalogue port."""
+    return {service.name: f"http://127.0.0.1:{service.port}" for service in catalogue.upstreams()}
+
+
+def _http_base_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"an upstream URL starts with http:// or https://, got {value!r}")
+    return value.rstrip("/")
+
+
+# Scheme, host and port; a path is kept as a prefix.
+UpstreamUrl = Annotated[str, AfterValidator(_http_base_url)]
+ConnectionLimit = Annotated[int, Field(ge=1)]
 
 
 class GatewaySettings(ServiceSettings):
@@ -21,14 +66,11 @@ class GatewaySettings(ServiceSettings):
     service_name: str = "gateway"
     port: int = 8000
 
-    # One base URL per upstream service (scheme, host and port; a path is kept as a prefix).
-    auth_url: str = "http://127.0.0.1:8001"
-    pos_core_url: str = "http://127.0.0.1:8002"
-    inventory_url: str = "http://127.0.0.1:8003"
-    payment_url: str = "http://127.0.0.1:8004"
-    restaurant_url: str = "http://127.0.0.1:8005"
-    chatbot_url: str = "http://127.0.0.1:8006"
-    notification_url: str = "http://127.0.0.1:8007"
+    upstream_urls: dict[str, UpstreamUrl] = Field(
+        default_factory=local_upstream_urls,
+        description="Base URL of each upstream service, by its catalogue name: "
+        "`POS_GATEWAY_<SERVICE>_URL`.",
+    )
 
     connect_timeout_seconds: float = Field(
         default=3.0, gt=0, description="Longest wait to open a connection to an upstream."
@@ -63,22 +105,14 @@ class GatewaySettings(ServiceSettings):
         default=200,
         ge=1,
         description="Open connections to one upstream service at most, unless its own "
-        "`<service>_max_connections` says otherwise; each live event stream holds one.",
+        "`POS_GATEWAY_<SERVICE>_MAX_CONNECTIONS` says otherwise; each live event stream "
+        "holds one.",
     )
-    auth_max_connections: int | None = Field(default=None, ge=1)
-    pos_core_max_connections: int | None = Field(default=None, ge=1)
-    inventory_max_connections: int | None = Field(default=None, ge=1)
-    payment_max_connections: int | None = Field(default=None, ge=1)
-    restaurant_max_connections: int | None = Field(default=None, ge=1)
-    chatbot_max_connections: int | None = Field(
-        default=50,
-        ge=1,
-        description="Smaller than the others: chatbot requests are long (LLM calls).",
-    )
-    notification_max_connections: int | None = Field(
-        default=None,
-        ge=1,
-        description="Each open kitchen feed (event stream) holds one of these for its lifetime.",
+    upstream_connection_limits: dict[str, ConnectionLimit] = Field(
+        default_factory=lambda: dict(OWN_CONNECTION_LIMITS),
+        description="Open connections to each upstream service at most, by its catalogue "
+        "name: `POS_GATEWAY_<SERVICE>_MAX_CONNECTIONS`, else `upstream_max_connections`. "
+        "Each open kitchen feed (event stream) holds one of notification's for its lifetime.",
     )
     upstream_pool_timeout_seconds: float = Field(
         default=2.0,
@@ -109,45 +143,82 @@ class GatewaySettings(ServiceSettings):
             return [origin.strip() for origin in text.split(",") if origin.strip()]
         return value
 
-    @field_validator(
-        "auth_url",
-        "pos_core_url",
-        "inventory_url",
-        "payment_url",
-        "restaurant_url",
-        "chatbot_url",
-        "notification_url",
-    )
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"an upstream URL starts with http:// or https://, got {value!r}")
-        return value.rstrip("/")
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            UpstreamEnvironment(settings_cls),
+            dotenv_settings,
+            file_secret_settings,
+        )
 
-    def upstream_urls(self) -> dict[str, str]:
-        """Base URL by service name, as the route table names services."""
-        return {
-            "auth": self.auth_url,
-            "pos-core": self.pos_core_url,
-            "inventory": self.inventory_url,
-            "payment": self.payment_url,
-            "restaurant": self.restaurant_url,
-            "chatbot": self.chatbot_url,
-            "notification": self.notification_url,
-        }
+    @field_validator(*PER_UPSTREAM, mode="wrap")
+    @classmethod
+    def _per_upstream(
+        cls, given: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        """Laid over the defaults, so that setting one service keeps the others' values."""
+        if not isinstance(given, Mapping):
+            return handler(given)
+        unknown = sorted(set(given) - {service.name for service in catalogue.upstreams()})
+        if unknown:
+            raise ValueError(f"no upstream service in the catalogue is named {unknown}")
+        assert info.field_name is not None  # a field validator
+        defaults = cls.model_fields[info.field_name].get_default(call_default_factory=True)
+        try:
+            return handler({**defaults, **given})
+        except ValidationError as exc:
+            # Name what to fix: the service's own variable, not a key in a dict.
+            ending = PER_UPSTREAM[info.field_name]
+            problems = [
+                f"{cls.variable(str(error['loc'][0]), ending)}: "
+                f"{error['msg'].removeprefix('Value error, ')}"
+                for error in exc.errors()
+            ]
+            raise ValueError("; ".join(problems)) from None
 
-    def upstream_connection_limits(self) -> dict[str, int]:
-        """Connection pool size by service name: its own setting, else the default."""
-        own = {
-            "auth": self.auth_max_connections,
-            "pos-core": self.pos_core_max_connections,
-            "inventory": self.inventory_max_connections,
-            "payment": self.payment_max_connections,
-            "restaurant": self.restaurant_max_connections,
-            "chatbot": self.chatbot_max_connections,
-            "notification": self.notification_max_connections,
+    @model_validator(mode="after")
+    def _every_upstream_has_a_connection_limit(self) -> Self:
+        self.upstream_connection_limits = {
+            service: self.upstream_connection_limits.get(service, self.upstream_max_connections)
+            for service in self.upstream_urls
         }
-        return {
-            service: own[service] or self.upstream_max_connections
-            for service in self.upstream_urls()
-        }
+        return self
+
+    @classmethod
+    def variable(cls, service: str, ending: str) -> str:
+        """`pos-core`, `URL` -> `POS_GATEWAY_POS_CORE_URL`: a service's own variable."""
+        return f"{cls.model_config['env_prefix']}{catalogue.entry(service).upstream_env}_{ending}"
+
+
+class UpstreamEnvironment(EnvSettingsSource):
+    """The environment, where each upstream service's settings are variables of its own.
+
+    `upstream_urls["pos-core"]` comes from `POS_GATEWAY_POS_CORE_URL`, never from one
+    variable holding every service's; every other setting is one variable as usual.
+    """
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        if field_name in PER_UPSTREAM:
+            return None, field_name, False  # read per service in __call__
+        return super().get_field_value(field, field_name)
+
+    def __call__(self) -> dict[str, Any]:
+        values = super().__call__()
+        for field_name, ending in PER_UPSTREAM.items():
+            by_service = {}
+            for service in catalogue.upstreams():
+                name = GatewaySettings.variable(service.name, ending)
+                value = self.env_vars.get(name if self.case_sensitive else name.lower())
+                if value is not None:
+                    by_service[service.name] = value
+            if by_service:
+                values[field_name] = by_service
+        return values

@@ -20,15 +20,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await proxy.start()
+        await proxy.upstreams.start()
         try:
             yield
         finally:
-            await proxy.stop()
+            await proxy.upstreams.stop()
 
     async def upstream_client_open() -> None:
         # The gateway's own readiness; each upstream reports its own on /readyz.
-        if not proxy.ready:
+        if not proxy.upstreams.ready:
             raise RuntimeError("the upstream HTTP clients are not open")
 
     app = create_service_app(

@@ -1,8 +1,8 @@
 """The route table: which service answers which API prefix, for every deployment mode.
 
-Local run, compose and Kubernetes differ only in where each service lives (the
-upstream URLs in `GatewaySettings`); which service owns which path is decided here
-and nowhere else.
+Which service owns which path is decided in the service catalogue (`pos_kit.catalogue`)
+and nowhere else; local run, compose and Kubernetes differ only in where each service
+lives (the upstream URLs in `GatewaySettings`).
 """
 
 from __future__ import annotations
@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pos_kit import catalogue
+
 
 @dataclass(frozen=True)
 class Route:
-    """Requests under `prefix` (the prefix itself or anything below it) go to `service`."""
+    """Requests under `prefix` (the prefix itself or anything below it) go to `service`.
+
+    A segment written `{name}` stands for any one segment, for a path another service
+    owns below a resource: `/api/v1/orders/{order_id}/split` is payment's.
+    """
 
     prefix: str
     service: str
@@ -22,24 +28,28 @@ class Route:
     def segments(self) -> tuple[str, ...]:
         return _segments(self.prefix)
 
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Longer prefixes first; between two of one length, fewer placeholders first."""
+        return len(self.segments), -sum(_is_placeholder(s) for s in self.segments)
 
-ROUTES: tuple[Route, ...] = (
-    Route("/api/v1/auth", "auth"),
-    Route("/.well-known/jwks.json", "auth"),
-    Route("/api/v1/orders", "pos-core"),
-    Route("/api/v1/categories", "inventory"),
-    Route("/api/v1/products", "inventory"),
-    Route("/api/v1/reservations", "inventory"),
-    Route("/api/v1/payments", "payment"),
-    Route("/api/v1/restaurant", "restaurant"),
-    Route("/api/v1/floors", "restaurant"),
-    Route("/api/v1/tables", "restaurant"),
-    Route("/api/v1/staff", "restaurant"),
-    Route("/api/v1/chat", "chatbot"),
-    Route("/api/v1/kitchen", "notification"),
-    Route("/api/v1/webhooks", "notification"),
-    Route("/api/v1/notifications", "notification"),
+    def matches(self, segments: tuple[str, ...]) -> bool:
+        wanted = self.segments
+        if len(segments) < len(wanted):
+            return False
+        return all(
+            (bool(given) if _is_placeholder(part) else given == part)
+            for part, given in zip(wanted, segments, strict=False)
+        )
+
+
+ROUTES: tuple[Route, ...] = tuple(
+    Route(prefix, service.name) for service in catalogue.upstreams() for prefix in service.prefixes
 )
+
+
+def _is_placeholder(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
 
 
 def _segments(path: str) -> tuple[str, ...]:
@@ -63,7 +73,7 @@ class RouteTable:
         if duplicates:
             raise ValueError(f"prefixes listed twice: {duplicates}")
         # Most specific first, so the first hit is the longest prefix.
-        self._routes = tuple(sorted(routes, key=lambda r: len(r.segments), reverse=True))
+        self._routes = tuple(sorted(routes, key=lambda r: r.specificity, reverse=True))
 
     @property
     def routes(self) -> tuple[Route, ...]:
@@ -81,8 +91,7 @@ class RouteTable:
             # refuse rather than route one service's path to another.
             return None
         for route in self._routes:
-            wanted = route.segments
-            if segments[: len(wanted)] == wanted:
+            if route.matches(segments):
                 return route
         return None
 

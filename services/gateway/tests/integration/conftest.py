@@ -7,7 +7,6 @@ import contextlib
 import hashlib
 import socket
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import dataclass, field
@@ -15,55 +14,18 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
-from starlette.types import ASGIApp
 
 from pos_gateway.config import GatewaySettings
 from pos_gateway.main import create_app
 from pos_gateway.routes import ROUTE_TABLE
-from pos_kit.testing.net import free_port
+from pos_kit.testing.servers import ThreadedServer
 
 UPSTREAM_CORRELATION_ID = "set-by-the-upstream"
-
-
-class ThreadedServer:
-    """uvicorn serving an ASGI app on 127.0.0.1 in a thread of the test process."""
-
-    def __init__(self, app: ASGIApp, *, port: int | None = None, lifespan: str = "off") -> None:
-        self.port = port or free_port()
-        config = uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=self.port,
-            lifespan=lifespan,
-            log_config=None,
-            access_log=False,
-            timeout_graceful_shutdown=1,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> ThreadedServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError(f"server on port {self.port} did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
 
 
 @dataclass
@@ -185,11 +147,12 @@ def fresh_upstream_state(upstream: Upstream) -> UpstreamState:
     return upstream.state
 
 
-def gateway_settings(default_url: str, **overrides: Any) -> GatewaySettings:
-    """Every service at `default_url` unless an override (e.g. inventory_url=...) says otherwise."""
-    urls = {f"{service.replace('-', '_')}_url": default_url for service in ROUTE_TABLE.services}
+def gateway_settings(
+    default_url: str, *, upstream_urls: dict[str, str] | None = None, **overrides: Any
+) -> GatewaySettings:
+    """Every service at `default_url`, but those `upstream_urls` (`{"inventory": ...}`) move."""
     values: dict[str, Any] = {
-        **urls,
+        "upstream_urls": dict.fromkeys(ROUTE_TABLE.services, default_url) | (upstream_urls or {}),
         "read_timeout_seconds": 2.0,
         "connect_timeout_seconds": 1.0,
         "retry_after_seconds": 7,

@@ -13,10 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pytest
 from prometheus_client import REGISTRY
-
-pytestmark = pytest.mark.integration
 
 CHATBOT_POOL = 3
 POOL_TIMEOUT = 1.0
@@ -49,8 +46,8 @@ async def test_a_hanging_chatbot_fills_only_its_own_pool_and_orders_stay_fast(
     chatbot = spare_upstream  # its own uvicorn server; pos-core is `upstream`
     settings = settings_for(
         upstream.url,
-        chatbot_url=chatbot.url,
-        chatbot_max_connections=CHATBOT_POOL,
+        upstream_urls={"chatbot": chatbot.url},
+        upstream_connection_limits={"chatbot": CHATBOT_POOL},
         upstream_pool_timeout_seconds=POOL_TIMEOUT,
         read_timeout_seconds=10.0,  # the stuck chatbot calls stay stuck for the whole test
     )

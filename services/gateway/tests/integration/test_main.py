@@ -16,8 +16,6 @@ import pytest
 
 from pos_kit.testing.net import free_port
 
-pytestmark = pytest.mark.integration
-
 
 class GatewayProcess:
     def __init__(self, **env: str) -> None:

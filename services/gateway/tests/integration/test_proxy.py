@@ -13,8 +13,6 @@ import anyio
 import httpx
 import pytest
 
-pytestmark = pytest.mark.integration
-
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -232,7 +230,7 @@ async def test_an_ordinary_response_that_stalls_mid_body_is_cut_off(
 async def test_a_stopped_upstream_gets_503_with_retry_after(
     upstream: Any, spare_upstream: Any, settings_for: Any, open_gateway: Any
 ) -> None:
-    settings = settings_for(upstream.url, inventory_url=spare_upstream.url)
+    settings = settings_for(upstream.url, upstream_urls={"inventory": spare_upstream.url})
     async with open_gateway(settings) as gateway:
         # One answered request first, so a pooled keep-alive connection exists.
         assert (await gateway.get("/api/v1/products")).status_code == 200
@@ -251,7 +249,9 @@ async def test_a_hanging_upstream_gets_504_within_the_read_timeout(
     upstream: Any, silent_port: int, settings_for: Any, open_gateway: Any
 ) -> None:
     settings = settings_for(
-        upstream.url, payment_url=f"http://127.0.0.1:{silent_port}", read_timeout_seconds=0.5
+        upstream.url,
+        upstream_urls={"payment": f"http://127.0.0.1:{silent_port}"},
+        read_timeout_seconds=0.5,
     )
     async with open_gateway(settings) as gateway:
         started = time.monotonic()
@@ -267,7 +267,9 @@ async def test_a_hanging_upstream_gets_504_within_the_read_timeout(
 async def test_an_upstream_answering_garbage_gets_502(
     upstream: Any, garbage_port: int, settings_for: Any, open_gateway: Any
 ) -> None:
-    settings = settings_for(upstream.url, restaurant_url=f"http://127.0.0.1:{garbage_port}")
+    settings = settings_for(
+        upstream.url, upstream_urls={"restaurant": f"http://127.0.0.1:{garbage_port}"}
+    )
     async with open_gateway(settings) as gateway:
         response = await gateway.get("/api/v1/restaurant")
 
@@ -286,7 +288,9 @@ async def test_an_unknown_prefix_gets_404_and_reaches_no_upstream(
 async def test_an_upstream_url_with_a_path_keeps_it_as_a_prefix(
     upstream: Any, fresh_upstream_state: Any, settings_for: Any, open_gateway: Any
 ) -> None:
-    settings = settings_for(upstream.url, chatbot_url=f"{upstream.url}/behind/a/proxy/")
+    settings = settings_for(
+        upstream.url, upstream_urls={"chatbot": f"{upstream.url}/behind/a/proxy/"}
+    )
     async with open_gateway(settings) as gateway:
         response = await gateway.get("/api/v1/chat/conversations/c-1?x=1")
 
@@ -299,7 +303,9 @@ async def test_an_upstream_url_with_a_path_keeps_it_as_a_prefix(
 async def test_a_get_on_a_connection_the_upstream_dropped_is_tried_once_more(
     upstream: Any, flaky_server: Any, settings_for: Any, open_gateway: Any
 ) -> None:
-    settings = settings_for(upstream.url, inventory_url=f"http://127.0.0.1:{flaky_server.port}")
+    settings = settings_for(
+        upstream.url, upstream_urls={"inventory": f"http://127.0.0.1:{flaky_server.port}"}
+    )
     async with open_gateway(settings) as gateway:
         response = await gateway.get("/api/v1/categories")
 
@@ -311,7 +317,9 @@ async def test_a_get_on_a_connection_the_upstream_dropped_is_tried_once_more(
 async def test_a_post_on_a_connection_the_upstream_dropped_is_not_repeated(
     upstream: Any, flaky_server: Any, settings_for: Any, open_gateway: Any
 ) -> None:
-    settings = settings_for(upstream.url, payment_url=f"http://127.0.0.1:{flaky_server.port}")
+    settings = settings_for(
+        upstream.url, upstream_urls={"payment": f"http://127.0.0.1:{flaky_server.port}"}
+    )
     async with open_gateway(settings) as gateway:
         response = await gateway.post(
             "/api/v1/payments", json={"amount": 1250}, headers={"Idempotency-Key": "k-1"}

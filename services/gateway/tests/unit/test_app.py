@@ -51,16 +51,16 @@ async def test_not_ready_before_the_upstream_client_is_open() -> None:
 
 async def test_each_upstream_gets_its_own_client_and_all_are_closed_at_shutdown() -> None:
     app = create_app(GatewaySettings())
-    proxy = app.state.proxy
+    upstreams = app.state.proxy.upstreams
     async with LifespanManager(app):
-        clients = dict(proxy._clients)  # one connection pool (bulkhead) per upstream
-        assert set(clients) == set(GatewaySettings().upstream_urls())
+        clients = dict(upstreams.clients)  # one connection pool (bulkhead) per upstream
+        assert set(clients) == set(GatewaySettings().upstream_urls)
         assert len({id(client) for client in clients.values()}) == len(clients)
         assert not any(client.is_closed for client in clients.values())
-        assert proxy.ready
+        assert upstreams.ready
 
     assert all(client.is_closed for client in clients.values())
-    assert not proxy.ready
+    assert not upstreams.ready
 
 
 @pytest.mark.parametrize("path", ["/api/v1/ordersX", "/api/v9/orders", "/", "/admin"])

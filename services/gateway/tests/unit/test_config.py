@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from pos_gateway.config import GatewaySettings
+from pos_kit import catalogue
 
 
 def test_defaults_point_at_the_local_ports_of_each_service() -> None:
@@ -13,7 +14,7 @@ def test_defaults_point_at_the_local_ports_of_each_service() -> None:
 
     assert settings.service_name == "gateway"
     assert settings.port == 8000
-    assert settings.upstream_urls() == {
+    assert settings.upstream_urls == {
         "auth": "http://127.0.0.1:8001",
         "pos-core": "http://127.0.0.1:8002",
         "inventory": "http://127.0.0.1:8003",
@@ -37,8 +38,9 @@ def test_environment_variables_set_each_upstream_and_limit(
 
     settings = GatewaySettings()
 
-    assert settings.upstream_urls()["auth"] == "http://auth:8001"
-    assert settings.upstream_urls()["pos-core"] == "http://pos-core.pos.svc.cluster.local:8002"
+    assert settings.upstream_urls["auth"] == "http://auth:8001"
+    assert settings.upstream_urls["pos-core"] == "http://pos-core.pos.svc.cluster.local:8002"
+    assert settings.upstream_urls["inventory"] == "http://127.0.0.1:8003"
     assert settings.read_timeout_seconds == 12.5
     assert settings.max_body_bytes == 2048
     assert settings.port == 9000
@@ -65,7 +67,7 @@ def test_cors_origins_are_a_comma_separated_or_json_list(
 def test_an_upstream_url_without_http_scheme_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POS_GATEWAY_INVENTORY_URL", "inventory:8003")
 
-    with pytest.raises(ValidationError, match="http://"):
+    with pytest.raises(ValidationError, match=r"POS_GATEWAY_INVENTORY_URL: .*http://"):
         GatewaySettings()
 
 
@@ -74,7 +76,7 @@ def test_each_upstream_has_its_own_connection_pool_size_and_the_chatbot_a_smalle
 
     assert settings.upstream_max_connections == 200
     assert settings.upstream_pool_timeout_seconds == 2.0
-    assert settings.upstream_connection_limits() == {
+    assert settings.upstream_connection_limits == {
         "auth": 200,
         "pos-core": 200,
         "inventory": 200,
@@ -96,7 +98,7 @@ def test_the_default_pool_size_and_each_service_s_own_come_from_the_environment(
 
     settings = GatewaySettings()
 
-    assert settings.upstream_connection_limits() == {
+    assert settings.upstream_connection_limits == {
         "auth": 300,
         "pos-core": 500,
         "inventory": 300,
@@ -124,3 +126,34 @@ def test_a_pool_without_connections_or_wait_is_refused(
 
     with pytest.raises(ValidationError, match="greater than"):
         GatewaySettings()
+
+
+def test_settings_given_for_one_upstream_keep_the_others_at_their_defaults() -> None:
+    settings = GatewaySettings(
+        upstream_urls={"inventory": "http://inventory:8003"},
+        upstream_connection_limits={"pos-core": 500},
+    )
+
+    assert settings.upstream_urls["inventory"] == "http://inventory:8003"
+    assert settings.upstream_urls["auth"] == "http://127.0.0.1:8001"
+    assert settings.upstream_connection_limits["pos-core"] == 500
+    assert settings.upstream_connection_limits["chatbot"] == 50
+    assert settings.upstream_connection_limits["auth"] == 200
+
+
+def test_a_service_the_catalogue_does_not_list_is_refused() -> None:
+    with pytest.raises(ValidationError, match="no upstream service in the catalogue"):
+        GatewaySettings(upstream_urls={"kitchen-printer": "http://printer:9100"})
+
+
+def test_every_upstream_in_the_catalogue_has_its_own_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for service in catalogue.upstreams():
+        monkeypatch.setenv(f"POS_GATEWAY_{service.upstream_env}_URL", f"http://{service.name}:1")
+        monkeypatch.setenv(f"POS_GATEWAY_{service.upstream_env}_MAX_CONNECTIONS", "7")
+
+    settings = GatewaySettings()
+
+    assert settings.upstream_urls == {s.name: f"http://{s.name}:1" for s in catalogue.upstreams()}
+    assert settings.upstream_connection_limits == {s.name: 7 for s in catalogue.upstreams()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pos_gateway.proxy import client_response_headers, upstream_request_headers
+from pos_gateway.headers import client_response_headers, upstream_request_headers
 from pos_kit import context
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"

@@ -20,6 +20,9 @@ from pos_gateway.routes import ROUTE_TABLE, Route, RouteTable
         ("/api/v1/products/p-1/stock", "inventory"),
         ("/api/v1/reservations/r-1/commit", "inventory"),
         ("/api/v1/payments/pay-1/refunds", "payment"),
+        ("/api/v1/orders/o-1/split", "payment"),
+        ("/api/v1/cash-drawers/front/sessions", "payment"),
+        ("/api/v1/reports/daily-sales", "payment"),
         ("/api/v1/restaurant", "restaurant"),
         ("/api/v1/floors", "restaurant"),
         ("/api/v1/tables/t-1", "restaurant"),
@@ -56,6 +59,21 @@ def test_paths_no_service_owns_match_nothing(path: str) -> None:
     assert ROUTE_TABLE.match(path) is None
 
 
+def test_a_placeholder_segment_stands_for_any_one_segment() -> None:
+    table = RouteTable(
+        [Route("/api/v1/orders", "pos-core"), Route("/api/v1/orders/{order_id}/split", "payment")]
+    )
+
+    def owner(path: str) -> str | None:
+        route = table.match(path)
+        return route.service if route else None
+
+    assert owner("/api/v1/orders/4f1c/split") == "payment"
+    assert owner("/api/v1/orders/4f1c/splits") == "pos-core"
+    assert owner("/api/v1/orders//split") == "pos-core"  # an empty segment is no order id
+    assert owner("/api/v1/orders/4f1c") == "pos-core"
+
+
 def test_the_longest_prefix_wins_whatever_the_order_given() -> None:
     table = RouteTable(
         [
@@ -89,4 +107,4 @@ def test_a_malformed_or_ambiguous_table_is_refused(routes: list[Route]) -> None:
 
 
 def test_every_service_in_the_table_has_an_upstream_url_setting() -> None:
-    assert ROUTE_TABLE.services == GatewaySettings().upstream_urls().keys()
+    assert ROUTE_TABLE.services == GatewaySettings().upstream_urls.keys()

@@ -1,0 +1,116 @@
+"""The one list of the platform's services: names, packages, ports, public paths, stores.
+
+Everything that needs to know which services exist reads it from here: the launcher
+(`make run`: what to start, on which port, in which order), the gateway (which
+service answers which path), the layering contracts (`make layering`). A static test
+(`tests/static/test_catalogue.py`) checks compose, the Kubernetes manifests and the
+root `pyproject.toml` against it, so a service cannot be half-added. How to add one:
+CONTRIBUTING.md.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Stage(enum.IntEnum):
+    """When a service starts. Stages start in order; the services of one stage start together."""
+
+    IDENTITY = 0  # auth: every other service verifies tokens against its JWKS
+    DOMAIN = 1
+    EDGE = 2  # the gateway: routes to all the others, so it comes up last
+
+
+class Store(enum.StrEnum):
+    POSTGRESQL = "postgresql"  # SQLite under `make run`
+    MONGODB = "mongodb"  # an embedded document store under `make run`
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    """One deployable service.
+
+    `name` is its folder under `services/`, its compose service and Kubernetes
+    Deployment, and what the gateway calls it; `prefixes` are the public paths the
+    gateway sends to it (a `{name}` segment stands for any one segment).
+    """
+
+    name: str
+    package: str
+    port: int
+    prefixes: tuple[str, ...] = ()
+    store: Store | None = Store.POSTGRESQL
+    stage: Stage = Stage.DOMAIN
+
+    @property
+    def env_prefix(self) -> str:
+        """`pos_core` -> `POS_CORE_`: the prefix of the service's own settings class."""
+        return f"POS_{self.package.removeprefix('pos_').upper()}_"
+
+    @property
+    def upstream_env(self) -> str:
+        """`pos-core` -> `POS_CORE`: the part of the gateway's `POS_GATEWAY_<X>_URL` setting."""
+        return self.name.upper().replace("-", "_")
+
+    @property
+    def distribution(self) -> str:
+        """`pos_core` -> `pos-core`: the name of its Python distribution in the workspace."""
+        return self.package.replace("_", "-")
+
+
+CATALOGUE: tuple[ServiceEntry, ...] = (
+    ServiceEntry(
+        "auth",
+        "pos_auth",
+        8001,
+        ("/api/v1/auth", "/.well-known/jwks.json"),
+        stage=Stage.IDENTITY,
+    ),
+    ServiceEntry("pos-core", "pos_core", 8002, ("/api/v1/orders",)),
+    ServiceEntry(
+        "inventory",
+        "pos_inventory",
+        8003,
+        ("/api/v1/categories", "/api/v1/products", "/api/v1/reservations"),
+    ),
+    ServiceEntry(
+        "payment",
+        "pos_payment",
+        8004,
+        (
+            "/api/v1/payments",
+            "/api/v1/cash-drawers",
+            "/api/v1/reports",
+            # The split preview of an order's balance: payment knows what is left to pay.
+            "/api/v1/orders/{order_id}/split",
+        ),
+    ),
+    ServiceEntry(
+        "restaurant",
+        "pos_restaurant",
+        8005,
+        ("/api/v1/restaurant", "/api/v1/floors", "/api/v1/tables", "/api/v1/staff"),
+    ),
+    ServiceEntry("chatbot", "pos_chatbot", 8006, ("/api/v1/chat",), store=Store.MONGODB),
+    ServiceEntry(
+        "notification",
+        "pos_notification",
+        8007,
+        ("/api/v1/kitchen", "/api/v1/webhooks", "/api/v1/notifications"),
+    ),
+    ServiceEntry("gateway", "pos_gateway", 8000, store=None, stage=Stage.EDGE),
+)
+
+
+def entry(name: str) -> ServiceEntry:
+    """The catalogue's entry for `name`; KeyError for a service it does not list."""
+    for service in CATALOGUE:
+        if service.name == name:
+            return service
+    raise KeyError(f"no service {name!r} in the catalogue")
+
+
+def upstreams() -> tuple[ServiceEntry, ...]:
+    """The services behind the gateway: every one that answers public paths."""
+    return tuple(service for service in CATALOGUE if service.prefixes)
