@@ -1,63 +1,34 @@
-"""Fixtures for auth's tests: a migrated PostgreSQL database, a real nats-server, the app."""
+"""auth under test, and its test data: restaurants and staff logins made through its API.
+
+auth trusts only the tokens it signs itself, so its tests sign up and sign in through
+the API rather than using the kit's test tokens.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from pos_auth.config import AuthSettings
 from pos_auth.main import create_app
-from pos_kit.testing.app import app_client
-from pos_kit.testing.nats import NatsServer, running_nats_server
-from pos_kit.testing.postgres import fresh_database
-
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+from pos_kit.testing.kit import ServiceUnderTest
+from pos_kit.testing.tokens import bearer
 
 
 @pytest.fixture(scope="session")
-def nats_server() -> Iterator[NatsServer]:
-    with running_nats_server() as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    with fresh_database("pos_auth_test", ALEMBIC_INI) as url:
-        yield url
-
-
-def make_settings(database_url: str, nats_url: str, **overrides: Any) -> AuthSettings:
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "nats_url": nats_url,
-        "environment": "test",
-        # 203.0.113.10 is the in-process test client's address; trust nothing else.
-        "trusted_proxies": [],
-    }
-    values.update(overrides)
-    return AuthSettings(**values)
-
-
-@pytest.fixture(scope="session")
-def settings(database_url: str, nats_server: NatsServer) -> AuthSettings:
-    return make_settings(database_url, nats_server.url)
-
-
-@pytest.fixture(scope="session")
-def auth_app(settings: AuthSettings) -> FastAPI:
-    return create_app(settings)
-
-
-@pytest.fixture(scope="session")
-async def client(auth_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_client(auth_app) as c:
-        yield c
+def service() -> ServiceUnderTest:
+    return ServiceUnderTest(
+        name="auth",
+        alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
+        settings=AuthSettings,
+        create_app=lambda settings, _test_tokens: create_app(settings),
+        # 203.0.113.10 is the in-process test client's address; trust no proxy.
+        defaults={"trusted_proxies": []},
+    )
 
 
 class Staff:
@@ -69,6 +40,11 @@ class Staff:
     @staticmethod
     def email(prefix: str = "owner") -> str:
         return f"{prefix}-{uuid.uuid4().hex[:10]}@bistro.example"
+
+    @staticmethod
+    def headers(signed_in: dict[str, Any]) -> dict[str, str]:
+        """Authorises a request as one who signed up or in (`sign_up`, `add_login`)."""
+        return bearer(signed_in["access_token"])
 
     async def sign_up(self, **overrides: Any) -> dict[str, Any]:
         body = {
@@ -84,7 +60,9 @@ class Staff:
         result["password"] = body["password"]
         return result
 
-    async def add_login(self, owner_token: str, role: str, **overrides: Any) -> dict[str, Any]:
+    async def add_login(
+        self, manager: dict[str, Any], role: str, **overrides: Any
+    ) -> dict[str, Any]:
         body = {
             "email": self.email(role),
             "full_name": f"Sam {role.title()}",
@@ -93,7 +71,7 @@ class Staff:
         }
         body.update(overrides)
         response = await self.client.post(
-            "/api/v1/auth/users", json=body, headers=bearer(owner_token)
+            "/api/v1/auth/users", json=body, headers=self.headers(manager)
         )
         assert response.status_code == 201, response.text
         login = await self.client.post(
@@ -113,7 +91,3 @@ def staff(client: httpx.AsyncClient) -> Staff:
 def staff_factory() -> type[Staff]:
     """For tests that run their own app instance with other settings."""
     return Staff
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}

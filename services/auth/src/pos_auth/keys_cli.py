@@ -7,7 +7,7 @@ import sys
 from datetime import timedelta
 
 from pos_auth.config import AuthSettings
-from pos_auth.services.keys import KeyRing
+from pos_auth.use_cases.keys import KeyRing
 from pos_kit.db import Database
 from pos_kit.logging import configure_logging
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from pos_kit.testing.app import captured_logs
-
-pytestmark = pytest.mark.integration
 
 
 async def test_correlation_id_is_echoed_and_logged_with_the_tenant(client, staff) -> None:
@@ -15,7 +11,7 @@ async def test_correlation_id_is_echoed_and_logged_with_the_tenant(client, staff
         response = await client.get(
             "/api/v1/auth/me",
             headers={
-                "Authorization": f"Bearer {owner['access_token']}",
+                **staff.headers(owner),
                 "X-Correlation-ID": "ticket-7-abc",
             },
         )

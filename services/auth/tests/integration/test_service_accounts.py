@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import jwt
-import pytest
 
-pytestmark = pytest.mark.integration
+from pos_kit.testing.tokens import bearer
 
 
-async def test_a_service_client_gets_a_scoped_token(client, auth_app) -> None:
-    services = auth_app.state.auth_services
-    async with auth_app.state.database.unit_of_work() as session:
-        await services.service_accounts.register(
-            session, client_id="restaurant", secret="s3cret-for-tests", scopes=["users:write"]
+async def test_a_service_client_gets_a_scoped_token(client, app) -> None:
+    async with app.state.database.unit_of_work() as uow:
+        await app.state.use_cases.service_accounts.register(
+            uow, client_id="restaurant", secret="s3cret-for-tests", scopes=["users:write"]
         )
     response = await client.post(
         "/api/v1/auth/token",
@@ -49,10 +47,10 @@ async def test_a_service_client_gets_a_scoped_token(client, auth_app) -> None:
     assert greedy.status_code == 403
 
 
-async def _service_token(client, auth_app, **extra) -> str:
-    async with auth_app.state.database.unit_of_work() as session:
-        await auth_app.state.auth_services.service_accounts.register(
-            session, client_id="restaurant-svc", secret="svc-secret-123", scopes=["users:write"]
+async def _service_token(client, app, **extra) -> str:
+    async with app.state.database.unit_of_work() as uow:
+        await app.state.use_cases.service_accounts.register(
+            uow, client_id="restaurant-svc", secret="svc-secret-123", scopes=["users:write"]
         )
     response = await client.post(
         "/api/v1/auth/token",
@@ -69,12 +67,12 @@ async def _service_token(client, auth_app, **extra) -> str:
 
 
 async def test_a_tenant_bound_service_token_manages_that_restaurants_logins(
-    client, auth_app, staff
+    client, app, staff
 ) -> None:
     owner = await staff.sign_up()
     other = await staff.sign_up()
-    token = await _service_token(client, auth_app, tenant_id=owner["tenant_id"])
-    service = {"Authorization": f"Bearer {token}"}
+    token = await _service_token(client, app, tenant_id=owner["tenant_id"])
+    service = bearer(token)
 
     created = await client.post(
         "/api/v1/auth/users",
@@ -88,9 +86,7 @@ async def test_a_tenant_bound_service_token_manages_that_restaurants_logins(
     )
     assert created.status_code == 201, created.text
     assert created.json()["tenant_id"] == owner["tenant_id"]
-    listed = await client.get(
-        "/api/v1/auth/users", headers={"Authorization": f"Bearer {owner['access_token']}"}
-    )
+    listed = await client.get("/api/v1/auth/users", headers=staff.headers(owner))
     assert created.json()["id"] in [u["id"] for u in listed.json()["items"]]
 
     as_owner = await client.post(
@@ -117,10 +113,8 @@ async def test_a_tenant_bound_service_token_manages_that_restaurants_logins(
     assert gone.json()["is_active"] is False
 
 
-async def test_a_service_token_without_a_tenant_cannot_manage_logins(
-    client, auth_app, staff
-) -> None:
-    token = await _service_token(client, auth_app)
+async def test_a_service_token_without_a_tenant_cannot_manage_logins(client, app, staff) -> None:
+    token = await _service_token(client, app)
     response = await client.post(
         "/api/v1/auth/users",
         json={
@@ -129,15 +123,15 @@ async def test_a_service_token_without_a_tenant_cannot_manage_logins(
             "role": "waiter",
             "password": "waiter password",
         },
-        headers={"Authorization": f"Bearer {token}"},
+        headers=bearer(token),
     )
     assert response.status_code == 403
 
 
-async def test_a_token_for_an_unknown_tenant_is_refused(client, auth_app) -> None:
-    async with auth_app.state.database.unit_of_work() as session:
-        await auth_app.state.auth_services.service_accounts.register(
-            session, client_id="restaurant-svc", secret="svc-secret-123", scopes=["users:write"]
+async def test_a_token_for_an_unknown_tenant_is_refused(client, app) -> None:
+    async with app.state.database.unit_of_work() as uow:
+        await app.state.use_cases.service_accounts.register(
+            uow, client_id="restaurant-svc", secret="svc-secret-123", scopes=["users:write"]
         )
     response = await client.post(
         "/api/v1/auth/token",
@@ -149,3 +143,18 @@ async def test_a_token_for_an_unknown_tenant_is_refused(client, auth_app) -> Non
         },
     )
     assert response.status_code == 404
+
+
+async def test_service_accounts_named_in_the_settings_are_registered_at_start(kit) -> None:
+    bootstrap = [{"client_id": "compose-restaurant", "secret": "from-the-env-1", "scopes": ["a"]}]
+    async with kit.other_client(bootstrap_clients=bootstrap) as client:
+        response = await client.post(
+            "/api/v1/auth/token",
+            json={
+                "grant_type": "client_credentials",
+                "client_id": "compose-restaurant",
+                "client_secret": "from-the-env-1",
+            },
+        )
+    assert response.status_code == 200, response.text
+    assert response.json()["scope"] == "a"

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
-
-pytestmark = pytest.mark.integration
 
 
 async def test_sign_up_mints_a_tenant_and_an_owner_who_can_sign_in(client, staff) -> None:
@@ -19,9 +16,7 @@ async def test_sign_up_mints_a_tenant_and_an_owner_who_can_sign_in(client, staff
         json={"email": owner["user"]["email"].upper(), "password": owner["password"]},
     )
     assert login.status_code == 200
-    me = await client.get(
-        "/api/v1/auth/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
-    )
+    me = await client.get("/api/v1/auth/me", headers=staff.headers(login.json()))
     assert me.status_code == 200
     assert me.json()["id"] == owner["user"]["id"]
 

@@ -2,43 +2,40 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
-
-pytestmark = pytest.mark.integration
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_an_owner_sees_only_their_own_restaurants_logins(client, staff) -> None:
     a = await staff.sign_up(restaurant_name="A")
     b = await staff.sign_up(restaurant_name="B")
-    a_waiter = await staff.add_login(a["access_token"], "waiter")
+    a_waiter = await staff.add_login(a, "waiter")
 
-    listed = await client.get("/api/v1/auth/users", headers=auth(b["access_token"]))
+    listed = await client.get("/api/v1/auth/users", headers=staff.headers(b))
     assert listed.status_code == 200
     assert [u["id"] for u in listed.json()["items"]] == [b["user"]["id"]]
 
     foreign = await client.get(
-        f"/api/v1/auth/users/{a_waiter['user']['id']}", headers=auth(b["access_token"])
+        f"/api/v1/auth/users/{a_waiter['user']['id']}", headers=staff.headers(b)
     )
     missing = await client.get(
-        "/api/v1/auth/users/00000000-0000-0000-0000-000000000000", headers=auth(b["access_token"])
+        "/api/v1/auth/users/00000000-0000-0000-0000-000000000000", headers=staff.headers(b)
     )
     assert foreign.status_code == missing.status_code == 404
     assert foreign.json()["detail"] == missing.json()["detail"]
 
     deactivate = await client.post(
         f"/api/v1/auth/users/{a_waiter['user']['id']}/deactivate",
-        headers=auth(b["access_token"]),
+        headers=staff.headers(b),
     )
     assert deactivate.status_code == 404
 
 
 async def test_a_cashier_cannot_create_or_list_logins(client, staff) -> None:
     owner = await staff.sign_up()
-    cashier = await staff.add_login(owner["access_token"], "cashier")
+    cashier = await staff.add_login(owner, "cashier")
     create = await client.post(
         "/api/v1/auth/users",
         json={
@@ -47,18 +44,18 @@ async def test_a_cashier_cannot_create_or_list_logins(client, staff) -> None:
             "role": "waiter",
             "password": "a staff password",
         },
-        headers=auth(cashier["access_token"]),
+        headers=staff.headers(cashier),
     )
     assert create.status_code == 403
     assert create.headers["content-type"] == "application/problem+json"
-    listing = await client.get("/api/v1/auth/users", headers=auth(cashier["access_token"]))
+    listing = await client.get("/api/v1/auth/users", headers=staff.headers(cashier))
     assert listing.status_code == 403
 
 
 async def test_a_manager_hires_crew_but_not_managers(client, staff) -> None:
     owner = await staff.sign_up()
-    manager = await staff.add_login(owner["access_token"], "manager")
-    await staff.add_login(manager["access_token"], "kitchen")
+    manager = await staff.add_login(owner, "manager")
+    await staff.add_login(manager, "kitchen")
     promote = await client.post(
         "/api/v1/auth/users",
         json={
@@ -67,17 +64,17 @@ async def test_a_manager_hires_crew_but_not_managers(client, staff) -> None:
             "role": "manager",
             "password": "a staff password",
         },
-        headers=auth(manager["access_token"]),
+        headers=staff.headers(manager),
     )
     assert promote.status_code == 403
 
 
 async def test_deactivation_stops_sign_in_and_revokes_refresh_tokens(client, staff) -> None:
     owner = await staff.sign_up()
-    waiter = await staff.add_login(owner["access_token"], "waiter", password="waiter password 1")
+    waiter = await staff.add_login(owner, "waiter", password="waiter password 1")
     done = await client.post(
         f"/api/v1/auth/users/{waiter['user']['id']}/deactivate",
-        headers=auth(owner["access_token"]),
+        headers=staff.headers(owner),
     )
     assert done.status_code == 200
     assert done.json()["is_active"] is False
@@ -96,15 +93,13 @@ async def test_deactivation_stops_sign_in_and_revokes_refresh_tokens(client, sta
 async def test_users_are_listed_in_pages(client, staff) -> None:
     owner = await staff.sign_up()
     for role in ("waiter", "cashier", "kitchen"):
-        await staff.add_login(owner["access_token"], role)
+        await staff.add_login(owner, role)
     seen: list[str] = []
     cursor = None
     pages = 0
     while True:
         params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
-        page = await client.get(
-            "/api/v1/auth/users", params=params, headers=auth(owner["access_token"])
-        )
+        page = await client.get("/api/v1/auth/users", params=params, headers=staff.headers(owner))
         assert page.status_code == 200
         seen += [u["id"] for u in page.json()["items"]]
         pages += 1
@@ -115,10 +110,35 @@ async def test_users_are_listed_in_pages(client, staff) -> None:
     assert len(seen) == len(set(seen)) == 4
 
     bad = await client.get(
-        "/api/v1/auth/users", params={"cursor": "%%%"}, headers=auth(owner["access_token"])
+        "/api/v1/auth/users", params={"cursor": "%%%"}, headers=staff.headers(owner)
     )
     assert bad.status_code == 400
     too_many = await client.get(
-        "/api/v1/auth/users", params={"limit": 1000}, headers=auth(owner["access_token"])
+        "/api/v1/auth/users", params={"limit": 1000}, headers=staff.headers(owner)
     )
     assert too_many.status_code == 422
+
+
+def _forged_cursor(*key: object) -> str:
+    raw = json.dumps({"v": 1, "k": list(key)}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        ["2026-11-25T12:00:00", "00000000-0000-0000-0000-000000000001"],  # no time zone
+        ["0001-01-01T00:00:00+01:00", "00000000-0000-0000-0000-000000000001"],
+        ["9999-12-31T23:59:59-01:00", "00000000-0000-0000-0000-000000000001"],
+        [2**63, "00000000-0000-0000-0000-000000000001"],
+        [1e400, "00000000-0000-0000-0000-000000000001"],
+        ["2026-11-25T12:00:00+00:00", "not-an-id\u0000"],
+    ],
+)
+async def test_a_crafted_cursor_is_400(client, staff, key) -> None:
+    owner = await staff.sign_up()
+    response = await client.get(
+        "/api/v1/auth/users", params={"cursor": _forged_cursor(*key)}, headers=staff.headers(owner)
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from pos_auth.main import create_app
-from pos_kit.testing.app import app_client
-
-pytestmark = pytest.mark.integration
-
 
 async def test_the_101st_failed_attempt_is_refused_and_other_accounts_keep_working(
     client, staff
@@ -36,11 +29,10 @@ async def test_the_101st_failed_attempt_is_refused_and_other_accounts_keep_worki
     assert other.status_code == 200
 
 
-async def test_one_address_guessing_many_accounts_is_throttled(settings) -> None:
-    strict = settings.model_copy(
-        update={"max_failed_logins_per_address": 3, "trusted_proxies": ["203.0.113.10/32"]}
-    )
-    async with app_client(create_app(strict)) as client:
+async def test_one_address_guessing_many_accounts_is_throttled(kit) -> None:
+    async with kit.other_client(
+        max_failed_logins_per_address=3, trusted_proxies=["203.0.113.10/32"]
+    ) as client:
         attacker = {"X-Forwarded-For": "198.51.100.7"}
         for n in range(3):
             r = await client.post(

@@ -6,13 +6,14 @@ import asyncio
 import base64
 import json
 import time
+from datetime import timedelta
 from typing import Any
 
 import jwt
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-pytestmark = pytest.mark.integration
+from pos_auth.use_cases.keys import KeyRing, KeyRotation
+from pos_kit.testing.tokens import bearer
 
 
 async def _jwks(client) -> dict[str, Any]:
@@ -78,23 +79,16 @@ def _forgeries(token: str, jwks: dict[str, Any]) -> dict[str, str]:
 
 async def test_forged_tokens_are_refused(client, staff) -> None:
     owner = await staff.sign_up()
-    genuine = await client.get(
-        "/api/v1/auth/me", headers={"Authorization": f"Bearer {owner['access_token']}"}
-    )
+    genuine = await client.get("/api/v1/auth/me", headers=staff.headers(owner))
     assert genuine.status_code == 200
     for name, forged in _forgeries(owner["access_token"], await _jwks(client)).items():
-        response = await client.get(
-            "/api/v1/auth/me", headers={"Authorization": f"Bearer {forged}"}
-        )
+        response = await client.get("/api/v1/auth/me", headers=bearer(forged))
         assert response.status_code == 401, name
 
 
-async def test_a_genuinely_signed_but_expired_or_misaddressed_token_is_refused(
-    client, auth_app
-) -> None:
+async def test_a_genuinely_signed_but_expired_or_misaddressed_token_is_refused(client, app) -> None:
     """Signed by auth's real key: only the expiry/aud/iss checks can refuse these."""
-    services = auth_app.state.auth_services
-    key = await services.keys.signing_key()
+    key = await app.state.use_cases.keys.signing_key()
     now = int(time.time())
     base = {
         "iss": "pos-auth",
@@ -111,26 +105,21 @@ async def test_a_genuinely_signed_but_expired_or_misaddressed_token_is_refused(
         "wrong iss": {**base, "iss": "someone"},
     }
     for name, claims in cases.items():
-        response = await client.get(
-            "/api/v1/auth/me", headers={"Authorization": f"Bearer {key.sign(claims)}"}
-        )
+        response = await client.get("/api/v1/auth/me", headers=bearer(key.sign(claims)))
         assert response.status_code == 401, name
 
 
 async def test_after_rotation_old_tokens_still_verify_and_new_ones_use_the_new_key(
-    client, staff, auth_app
+    client, staff, app
 ) -> None:
     owner = await staff.sign_up()
     old_kid = jwt.get_unverified_header(owner["access_token"])["kid"]
-    services = auth_app.state.auth_services
-    new_key = await services.keys.rotate(reason="test")
+    new_key = await app.state.use_cases.keys.rotate(reason="test")
 
     kids = {k["kid"] for k in (await _jwks(client))["keys"]}
     assert {old_kid, new_key.kid} <= kids
 
-    still = await client.get(
-        "/api/v1/auth/me", headers={"Authorization": f"Bearer {owner['access_token']}"}
-    )
+    still = await client.get("/api/v1/auth/me", headers=staff.headers(owner))
     assert still.status_code == 200
     login = await client.post(
         "/api/v1/auth/login",
@@ -139,24 +128,21 @@ async def test_after_rotation_old_tokens_still_verify_and_new_ones_use_the_new_k
     assert jwt.get_unverified_header(login.json()["access_token"])["kid"] == new_key.kid
 
 
-async def test_a_running_auth_rotates_a_key_that_reached_its_age(auth_app) -> None:
-    from datetime import timedelta
-
-    from pos_auth.services.keys import KeyRing
-
+async def test_a_running_auth_rotates_a_key_that_reached_its_age(app) -> None:
     ring = KeyRing(
-        auth_app.state.database,
+        app.state.database,
         rotation_age=timedelta(milliseconds=200),
         overlap=timedelta(hours=1),
         reload_seconds=0,
     )
     await ring.ensure_current()
     before = (await ring.signing_key()).kid
-    checks = asyncio.create_task(ring.keep_current(every_seconds=0.1))
+    rotation = KeyRotation(ring, every_seconds=0.1)
+    await rotation.start()
     try:
         await asyncio.sleep(0.6)
     finally:
-        checks.cancel()
+        await rotation.stop()
     after = (await ring.signing_key()).kid
     assert after != before
     assert before in {k["kid"] for k in (await ring.jwks())["keys"]}, "old key still verifies"

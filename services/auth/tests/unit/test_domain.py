@@ -11,7 +11,7 @@ from pos_auth.domain.refresh_tokens import RefreshToken, RefreshVerdict
 from pos_auth.domain.roles import Role, ensure_may_manage
 from pos_auth.domain.throttling import FailureWindow, ThrottlePolicy
 from pos_auth.domain.users import User, normalise_email
-from pos_kit.problems import Conflict, Forbidden
+from pos_kit.errors import Conflict, Forbidden
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -11,6 +11,7 @@ service, so the kits live in a registry keyed by the service's name.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,9 +78,11 @@ class ServiceKit:
             if self.service.alembic_ini is None:
                 raise RuntimeError(f"{self.service.name} has no database of its own")
             prefix = f"pos_{self.service.name.replace('-', '_')}_test"
-            self._database_url = self._stack.enter_context(
-                fresh_database(prefix, self.service.alembic_ini)
-            )
+            database = fresh_database(prefix, self.service.alembic_ini)
+            # Alembic's env runs its own event loop (asyncio.run); a fixture may ask for the
+            # database from inside the test's loop, so the migrations run in a thread.
+            with ThreadPoolExecutor(max_workers=1) as thread:
+                self._database_url = thread.submit(self._stack.enter_context, database).result()
         return self._database_url
 
     def settings(self, **overrides: Any) -> Any:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_auth.adapters.signing import SigningKey
 from pos_auth.adapters.tables import (
@@ -19,14 +17,13 @@ from pos_auth.adapters.tables import (
     TenantRow,
     UserRow,
 )
+from pos_auth.domain.errors import EmailTaken
 from pos_auth.domain.refresh_tokens import RefreshToken
 from pos_auth.domain.roles import Role
 from pos_auth.domain.throttling import FailureWindow
 from pos_auth.domain.users import User
-
-
-class DuplicateEmail(Exception):
-    pass
+from pos_kit.pagination import PageRequest, Slice
+from pos_kit.repository import Repository, rowcount
 
 
 def _user(row: UserRow) -> User:
@@ -43,10 +40,7 @@ def _user(row: UserRow) -> User:
     )
 
 
-class TenantRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class TenantRepository(Repository):
     async def add(self, *, tenant_id: uuid.UUID, restaurant_name: str, now: datetime) -> None:
         self.session.add(TenantRow(id=tenant_id, restaurant_name=restaurant_name, created_at=now))
         await self.session.flush()
@@ -55,10 +49,7 @@ class TenantRepository:
         return await self.session.get(TenantRow, tenant_id) is not None
 
 
-class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class UserRepository(Repository):
     async def add(self, user: User) -> None:
         row = UserRow(
             id=user.id,
@@ -70,14 +61,8 @@ class UserRepository:
             is_active=user.is_active,
             created_at=user.created_at,
         )
-        try:
-            # Added inside the savepoint (begin_nested flushes what is pending first), so
-            # a duplicate e-mail rolls back only this row and the transaction stays usable.
-            async with self.session.begin_nested():
-                self.session.add(row)
-                await self.session.flush()
-        except IntegrityError as exc:
-            raise DuplicateEmail(user.email) from exc
+        async with self.unique(EmailTaken, marker="email"):
+            self.session.add(row)
 
     async def email_taken(self, email: str) -> bool:
         found = await self.session.scalar(select(UserRow.id).where(UserRow.email == email))
@@ -94,26 +79,11 @@ class UserRepository:
         )
         return _user(row) if row else None
 
-    async def list_page(
-        self,
-        *,
-        tenant_id: uuid.UUID,
-        limit: int,
-        after: tuple[datetime, uuid.UUID] | None,
-    ) -> list[User]:
+    async def list_page(self, *, tenant_id: uuid.UUID, page: PageRequest) -> Slice[User]:
+        """The restaurant's logins, oldest first."""
         query = select(UserRow).where(UserRow.tenant_id == tenant_id)
-        if after is not None:
-            created, last_id = after
-            query = query.where(
-                or_(
-                    UserRow.created_at > created,
-                    (UserRow.created_at == created) & (UserRow.id > last_id),
-                )
-            )
-        rows = await self.session.scalars(
-            query.order_by(UserRow.created_at, UserRow.id).limit(limit)
-        )
-        return [_user(r) for r in rows]
+        rows = await self.keyset_page(query, key=[UserRow.created_at, UserRow.id], page=page)
+        return rows.map(_user)
 
     async def save_status(self, user: User) -> None:
         await self.session.execute(
@@ -130,10 +100,7 @@ class UserRepository:
         )
 
 
-class RefreshTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class RefreshTokenRepository(Repository):
     async def add(self, token: RefreshToken, *, token_hash: str, issued_at: datetime) -> None:
         self.session.add(
             RefreshTokenRow(
@@ -175,7 +142,7 @@ class RefreshTokenRepository:
             )
             .values(used_at=now)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return rowcount(result) > 0
 
     async def revoke_family(
         self, *, tenant_id: uuid.UUID, family_id: uuid.UUID, now: datetime
@@ -204,10 +171,7 @@ class RefreshTokenRepository:
         )
 
 
-class LoginFailureRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class LoginFailureRepository(Repository):
     async def window(self, throttle_key: str, since: datetime) -> FailureWindow:
         count, oldest = (
             await self.session.execute(
@@ -219,8 +183,6 @@ class LoginFailureRepository:
         ).one()
         if oldest is not None and oldest.tzinfo is None:
             # Aggregates bypass the column type on SQLite; the value is UTC all the same.
-            from datetime import UTC
-
             oldest = oldest.replace(tzinfo=UTC)
         return FailureWindow(count=int(count), oldest=oldest)
 
@@ -243,10 +205,7 @@ class LoginFailureRepository:
         )
 
 
-class SigningKeyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class SigningKeyRepository(Repository):
     async def add(self, key: SigningKey) -> None:
         self.session.add(
             SigningKeyRow(
@@ -285,10 +244,7 @@ class SigningKeyRepository:
         )
 
 
-class ServiceClientRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ServiceClientRepository(Repository):
     async def get(self, client_id: str) -> ServiceClientRow | None:
         return await self.session.get(ServiceClientRow, client_id)
 

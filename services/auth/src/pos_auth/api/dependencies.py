@@ -1,29 +1,25 @@
-"""How routers reach auth's use cases (built once in the app's lifespan)."""
+"""How routers reach auth's use cases: the bundle `main` builds the app with."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from pos_auth.services.accounts import AccountServices
-from pos_auth.services.keys import KeyRing
-from pos_auth.services.service_accounts import ServiceAccounts
-from pos_auth.services.staff_logins import StaffLogins
+from pos_auth.use_cases.accounts import Accounts
+from pos_auth.use_cases.keys import KeyRing
+from pos_auth.use_cases.service_accounts import ServiceAccounts
+from pos_auth.use_cases.staff_logins import StaffLogins
+from pos_kit.dependencies import app_state
 
 
-@dataclass
-class AuthServices:
-    accounts: AccountServices
+@dataclass(frozen=True)
+class AuthUseCases:
+    accounts: Accounts
     staff: StaffLogins
     service_accounts: ServiceAccounts
     keys: KeyRing
 
 
-def _services(request: Request) -> AuthServices:
-    services: AuthServices = request.app.state.auth_services
-    return services
-
-
-Services = Annotated[AuthServices, Depends(_services)]
+UseCases = Annotated[AuthUseCases, Depends(app_state(AuthUseCases))]

@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
-from pos_auth.api.dependencies import Services
+from pos_auth.api.dependencies import UseCases
 from pos_auth.api.schemas import (
     ClientCredentialsIn,
     CreateUserIn,
@@ -21,11 +21,11 @@ from pos_auth.api.schemas import (
     UserPage,
 )
 from pos_auth.domain.roles import STAFF_ADMINS, USERS_WRITE_SCOPE
-from pos_auth.services.accounts import Session
+from pos_auth.use_cases.accounts import Session
 from pos_kit.clientip import client_address
-from pos_kit.dependencies import DbSession
-from pos_kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_cursor, encode_cursor
-from pos_kit.problems import BadRequest, NotFound
+from pos_kit.dependencies import UoW
+from pos_kit.errors import NotFound
+from pos_kit.pagination import Keyset, PageRequest, page_request
 from pos_kit.security import CurrentPrincipal, require_role_or_scope, require_roles
 from pos_kit.tokens import Principal
 
@@ -37,6 +37,8 @@ StaffAdmin = Annotated[Principal, Depends(require_roles(*STAFF_ADMINS))]
 LoginManager = Annotated[
     Principal, Depends(require_role_or_scope(*STAFF_ADMINS, scope=USERS_WRITE_SCOPE))
 ]
+
+USERS = Keyset(datetime, uuid.UUID)  # oldest first by (created_at, id)
 
 
 def _session_out(s: Session) -> SessionOut:
@@ -50,10 +52,10 @@ def _session_out(s: Session) -> SessionOut:
 
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
-async def sign_up(body: SignUpIn, db: DbSession, services: Services) -> SessionOut:
+async def sign_up(body: SignUpIn, uow: UoW, use_cases: UseCases) -> SessionOut:
     """Register a restaurant: mints its tenant id and creates its owner's login."""
-    session = await services.accounts.sign_up(
-        db,
+    session = await use_cases.accounts.sign_up(
+        uow,
         restaurant_name=body.restaurant_name,
         email=str(body.email),
         password=body.password,
@@ -63,41 +65,41 @@ async def sign_up(body: SignUpIn, db: DbSession, services: Services) -> SessionO
 
 
 @router.post("/login", response_model=SessionOut)
-async def log_in(body: LogInIn, request: Request, db: DbSession, services: Services) -> SessionOut:
+async def log_in(body: LogInIn, request: Request, uow: UoW, use_cases: UseCases) -> SessionOut:
     address = client_address(request, request.app.state.settings.trusted_proxies)
-    session = await services.accounts.log_in(
-        db, email=body.email, password=body.password, client_address=address
+    session = await use_cases.accounts.log_in(
+        uow, email=body.email, password=body.password, client_address=address
     )
     return _session_out(session)
 
 
 @router.post("/refresh", response_model=SessionOut)
-async def refresh(body: RefreshIn, db: DbSession, services: Services) -> SessionOut:
+async def refresh(body: RefreshIn, uow: UoW, use_cases: UseCases) -> SessionOut:
     """Trade a refresh token for a new pair. Each refresh token works once."""
-    return _session_out(await services.accounts.refresh(db, refresh_token=body.refresh_token))
+    return _session_out(await use_cases.accounts.refresh(uow, refresh_token=body.refresh_token))
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def log_out(body: RefreshIn, db: DbSession, services: Services) -> Response:
+async def log_out(body: RefreshIn, uow: UoW, use_cases: UseCases) -> Response:
     """End the session the refresh token belongs to (its whole family)."""
-    await services.accounts.log_out(db, refresh_token=body.refresh_token)
+    await use_cases.accounts.log_out(uow, refresh_token=body.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/me", response_model=UserOut)
-async def me(principal: CurrentPrincipal, db: DbSession, services: Services) -> UserOut:
+async def me(principal: CurrentPrincipal, uow: UoW, use_cases: UseCases) -> UserOut:
     if principal.role is None:
         raise NotFound("A service account has no staff profile.")
-    user = await services.staff.get(db, principal=principal, user_id=uuid.UUID(principal.subject))
+    user = await use_cases.staff.get(uow, principal=principal, user_id=uuid.UUID(principal.subject))
     return UserOut.of(user)
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, response_model=UserOut)
 async def create_user(
-    body: CreateUserIn, principal: LoginManager, db: DbSession, services: Services
+    body: CreateUserIn, principal: LoginManager, uow: UoW, use_cases: UseCases
 ) -> UserOut:
-    user = await services.staff.create(
-        db,
+    user = await use_cases.staff.create(
+        uow,
         principal=principal,
         email=str(body.email),
         full_name=body.full_name,
@@ -110,54 +112,37 @@ async def create_user(
 @router.get("/users", response_model=UserPage)
 async def list_users(
     principal: StaffAdmin,
-    db: DbSession,
-    services: Services,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    uow: UoW,
+    use_cases: UseCases,
+    page: Annotated[PageRequest, Depends(page_request(USERS))],
 ) -> UserPage:
-    after = _after(decode_cursor(cursor))
-    users = await services.staff.list_page(db, principal=principal, limit=limit + 1, after=after)
-    page, more = users[:limit], len(users) > limit
-    next_cursor = (
-        encode_cursor({"c": page[-1].created_at.isoformat(), "i": str(page[-1].id)})
-        if more
-        else None
-    )
-    return UserPage(items=[UserOut.of(u) for u in page], next_cursor=next_cursor)
-
-
-def _after(position: dict[str, Any] | None) -> tuple[datetime, uuid.UUID] | None:
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(position["c"]), uuid.UUID(position["i"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadRequest("The cursor is not one this service handed out.") from exc
+    found = await use_cases.staff.list(uow, principal=principal, page=page)
+    return UserPage.build(found, USERS, UserOut.of)
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
 async def get_user(
-    user_id: uuid.UUID, principal: StaffAdmin, db: DbSession, services: Services
+    user_id: uuid.UUID, principal: StaffAdmin, uow: UoW, use_cases: UseCases
 ) -> UserOut:
-    return UserOut.of(await services.staff.get(db, principal=principal, user_id=user_id))
+    return UserOut.of(await use_cases.staff.get(uow, principal=principal, user_id=user_id))
 
 
 @router.post("/users/{user_id}/deactivate", response_model=UserOut)
 async def deactivate_user(
-    user_id: uuid.UUID, principal: LoginManager, db: DbSession, services: Services
+    user_id: uuid.UUID, principal: LoginManager, uow: UoW, use_cases: UseCases
 ) -> UserOut:
     """Stop a login: it cannot sign in again and its refresh tokens are revoked at once."""
-    user = await services.staff.deactivate(db, principal=principal, user_id=user_id)
+    user = await use_cases.staff.deactivate(uow, principal=principal, user_id=user_id)
     return UserOut.of(user)
 
 
 @router.post("/token", response_model=ServiceTokenOut)
 async def client_credentials_token(
-    body: ClientCredentialsIn, db: DbSession, services: Services
+    body: ClientCredentialsIn, uow: UoW, use_cases: UseCases
 ) -> ServiceTokenOut:
     """OAuth2 client credentials (JSON body) for service-to-service calls."""
-    token = await services.service_accounts.issue_token(
-        db,
+    token = await use_cases.service_accounts.issue_token(
+        uow,
         client_id=body.client_id,
         client_secret=body.client_secret,
         requested_scopes=body.scope.split() if body.scope else None,
@@ -169,8 +154,8 @@ async def client_credentials_token(
 
 
 @jwks_router.get("/.well-known/jwks.json")
-async def jwks(services: Services, response: Response) -> dict[str, Any]:
+async def jwks(use_cases: UseCases, response: Response) -> dict[str, Any]:
     """The public keys that verify auth's tokens: the signing key and recently retired ones."""
     # Short caching: verifiers refresh on an unknown kid anyway.
     response.headers["Cache-Control"] = "public, max-age=60"
-    return await services.keys.jwks()
+    return await use_cases.keys.jwks()

@@ -10,12 +10,16 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from pos_auth.domain.roles import Role
 from pos_auth.domain.users import User
+from pos_kit.pagination import Page
+from pos_kit.schemas import RequestModel
 
 # Long enough to resist guessing, bounded so hashing stays cheap for us.
 Password = Field(min_length=10, max_length=128)
 
 
-class Strict(BaseModel):
+class Strict(RequestModel):
+    """A request body: unknown fields refused, text trimmed and storable."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -75,9 +79,8 @@ class CreateUserIn(Strict):
     password: str = Password
 
 
-class UserPage(BaseModel):
-    items: list[UserOut]
-    next_cursor: str | None
+class UserPage(Page[UserOut]):
+    """A page of a restaurant's logins, oldest first."""
 
 
 class ClientCredentialsIn(Strict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pos_kit.problems import Forbidden
+from pos_kit.errors import Forbidden
 
 
 class Role(StrEnum):

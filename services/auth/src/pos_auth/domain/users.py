@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_auth.domain.roles import Role, ensure_may_manage
-from pos_kit.problems import Conflict
+from pos_kit.errors import Conflict
 
 
 @dataclass

@@ -1,8 +1,13 @@
-"""The key ring: which key signs now, which keys still verify, and rotation."""
+"""The key ring: which key signs now, which keys still verify, and rotation.
+
+Signing keys are no request's business: the ring reads and rotates them in units of
+work of its own, as the background job that keeps them young does.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from datetime import datetime, timedelta
 from typing import Any
@@ -42,8 +47,8 @@ class KeyRing:
         self._lock = asyncio.Lock()
 
     async def _load(self, now: datetime) -> None:
-        async with self.database.unit_of_work() as session:
-            self._keys = await SigningKeyRepository(session).usable(now - self.overlap)
+        async with self.database.unit_of_work() as uow:
+            self._keys = await SigningKeyRepository(uow.session).usable(now - self.overlap)
         self._loaded_at = time.monotonic()
 
     async def _fresh(self) -> list[SigningKey]:
@@ -79,8 +84,8 @@ class KeyRing:
     async def rotate(self, *, reason: str = "requested") -> SigningKey:
         now = utcnow()
         new_key = generate_signing_key(now)
-        async with self.database.unit_of_work() as session:
-            repo = SigningKeyRepository(session)
+        async with self.database.unit_of_work() as uow:
+            repo = SigningKeyRepository(uow.session)
             await repo.retire_all_active(now)
             await repo.add(new_key)
         await self._load(now)
@@ -113,3 +118,30 @@ class KeyRing:
                 if key.kid == kid:
                     return PyJWK.from_dict(key.public_jwk)
         return None
+
+
+class KeyRotation:
+    """The kernel's background worker that keeps a running auth's signing key young.
+
+    Its start makes sure a key exists before auth serves (no token can be issued
+    without one); then the key's age is checked every `every_seconds`.
+    """
+
+    def __init__(self, keys: KeyRing, *, every_seconds: float) -> None:
+        self.keys = keys
+        self.every_seconds = every_seconds
+        self._checks: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.keys.ensure_current()
+        self._checks = asyncio.create_task(
+            self.keys.keep_current(self.every_seconds), name="signing-key-checks"
+        )
+
+    async def stop(self) -> None:
+        if self._checks is None:
+            return
+        self._checks.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._checks
+        self._checks = None

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from pos_auth.config import AuthSettings
 from pos_auth.domain.users import User
-from pos_auth.services.keys import KeyRing
+from pos_auth.use_cases.keys import KeyRing
 
 
 def hash_refresh_token(token: str) -> str:
