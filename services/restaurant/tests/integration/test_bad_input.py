@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from pos_kit.db import async_url
-
-pytestmark = pytest.mark.integration
 
 PROBLEM = "application/problem+json"
 TABLES = ("floors", "dining_tables", "table_seatings", "staff_members", "outbox")

@@ -8,8 +8,6 @@ import pytest
 
 from pos_kit.events.testing import wait_until
 
-pytestmark = pytest.mark.integration
-
 PROBLEM = "application/problem+json"
 
 
@@ -109,7 +107,7 @@ async def test_waiters_mark_tables_and_each_mark_is_announced(client, restaurant
     assert order_without_seat.status_code == 422
 
     async def two_announced() -> bool:
-        events = await bus.events("table.status_changed", restaurant.tenant_id)
+        events = await bus.events("table.status_changed", tenant_id=restaurant.tenant_id)
         mine = [e["data"] for e in events if e["data"]["table_id"] == table["id"]]
         return [(d["status"], d["reason"]) for d in mine] == [
             ("occupied", "marked_by_staff"),

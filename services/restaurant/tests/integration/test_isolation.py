@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from pos_kit.events.testing import wait_until
-
-pytestmark = pytest.mark.integration
 
 
 async def test_another_restaurants_floor_plan_and_staff_are_404(client, restaurant_factory) -> None:

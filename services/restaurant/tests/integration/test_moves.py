@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from pos_kit.events.testing import wait_until
-
-pytestmark = pytest.mark.integration
 
 
 async def _seated(restaurant, bus, table_id: str) -> str:
@@ -40,7 +36,7 @@ async def test_an_order_moves_to_a_free_table_and_both_tables_announce_it(
     assert (await restaurant.get_table(source["id"]))["status"] == "free"
 
     async def announced() -> bool:
-        events = await bus.events("table.status_changed", restaurant.tenant_id)
+        events = await bus.events("table.status_changed", tenant_id=restaurant.tenant_id)
         moves = [e["data"] for e in events if e["data"]["reason"] == "order_moved"]
         return {(d["table_id"], d["status"]) for d in moves} == {
             (source["id"], "free"),

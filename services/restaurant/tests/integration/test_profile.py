@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
 
 from pos_kit.events.testing import wait_until
-
-pytestmark = pytest.mark.integration
 
 PROBLEM = "application/problem+json"
 
@@ -16,6 +15,20 @@ PROBLEM = "application/problem+json"
 async def _profile_ready(client, restaurant) -> bool:
     response = await client.get("/api/v1/restaurant", headers=restaurant.headers("kitchen"))
     return response.status_code == 200
+
+
+async def _announced(bus, restaurant) -> list[dict]:
+    """The data of every restaurant.profile_changed of this restaurant, oldest first."""
+    events = await bus.events("restaurant.profile_changed", tenant_id=restaurant.tenant_id)
+    assert {e["source"] for e in events} <= {"restaurant"}
+    return [e["data"] for e in events]
+
+
+async def _versions_announced(bus, restaurant, versions: list[int]) -> None:
+    async def announced() -> bool:
+        return [d["version"] for d in await _announced(bus, restaurant)] == versions
+
+    await wait_until(announced, within=5, what=f"profile versions {versions} on the stream")
 
 
 async def test_the_profile_is_readable_seconds_after_sign_up(client, restaurant, bus) -> None:
@@ -125,3 +138,73 @@ async def test_editing_before_the_profile_exists_is_404(client, restaurant) -> N
         "/api/v1/restaurant", json={"name": "Too early"}, headers=restaurant.headers()
     )
     assert response.status_code == 404
+
+
+async def test_the_profile_is_announced_when_opened_and_on_every_change(
+    client, restaurant, bus
+) -> None:
+    await bus.publish(restaurant.registered("Trattoria Uno"))
+    await wait_until(lambda: _profile_ready(client, restaurant), within=5, what="the profile")
+    await _versions_announced(bus, restaurant, [1])
+    [opened] = await _announced(bus, restaurant)
+    assert opened == {
+        "name": "Trattoria Uno",
+        "address": None,
+        "currency": "EUR",
+        "timezone": "UTC",
+        "default_tax_rate_bps": 0,
+        "receipt_footer": None,
+        "version": 1,
+        "changed_at": opened["changed_at"],
+    }
+    assert datetime.fromisoformat(opened["changed_at"]).utcoffset() == timedelta(0)
+
+    first = await client.patch(
+        "/api/v1/restaurant",
+        json={"address": "1 Rue de la Paix", "receipt_footer": "Merci"},
+        headers=restaurant.headers(),
+    )
+    second = await client.patch(
+        "/api/v1/restaurant",
+        json={"currency": "chf", "timezone": "Europe/Zurich", "default_tax_rate_bps": 810},
+        headers=restaurant.headers("manager"),
+    )
+    assert (first.json()["version"], second.json()["version"]) == (2, 3)
+    profile = (await client.get("/api/v1/restaurant", headers=restaurant.headers("waiter"))).json()
+    assert profile["version"] == 3
+
+    await _versions_announced(bus, restaurant, [1, 2, 3])
+    latest = (await _announced(bus, restaurant))[-1]
+    shown = {k: profile[k] for k in latest if k not in ("version", "changed_at")}
+    assert {k: latest[k] for k in shown} == shown
+    assert shown["currency"] == "CHF"
+    assert datetime.fromisoformat(latest["changed_at"]) == datetime.fromisoformat(
+        profile["updated_at"]
+    )
+
+
+async def test_a_refused_edit_or_a_second_sign_up_announces_nothing(
+    client, restaurant, restaurant_factory, bus
+) -> None:
+    await bus.publish(restaurant.registered("Unchanged"))
+    await wait_until(lambda: _profile_ready(client, restaurant), within=5, what="the profile")
+    await _versions_announced(bus, restaurant, [1])
+    for body in ({"currency": "EURO"}, {"name": None}, {"name": "ok", "colour": "red"}):
+        refused = await client.patch("/api/v1/restaurant", json=body, headers=restaurant.headers())
+        assert refused.status_code == 422, body
+    forbidden = await client.patch(
+        "/api/v1/restaurant", json={"name": "Mine now"}, headers=restaurant.headers("waiter")
+    )
+    assert forbidden.status_code == 403
+    await bus.publish(restaurant.registered("Other name"))
+    sentinel = restaurant_factory()
+    await bus.publish(sentinel.registered())
+    await wait_until(lambda: _profile_ready(client, sentinel), within=5, what="the sentinel")
+
+    # The next accepted edit is version 2, and it is the only event after the opening one.
+    accepted = await client.patch(
+        "/api/v1/restaurant", json={"name": "Renamed"}, headers=restaurant.headers()
+    )
+    assert accepted.json()["version"] == 2
+    await _versions_announced(bus, restaurant, [1, 2])
+    assert (await _announced(bus, restaurant))[-1]["name"] == "Renamed"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
 import pytest
 
+from pos_kit.db import Database
 from pos_kit.events.testing import wait_until
-from pos_kit.testing.app import app_client
-from pos_restaurant.main import create_app
-
-pytestmark = pytest.mark.integration
+from pos_kit.uow import UnitOfWork
+from pos_restaurant.domain.staff import Actor, Login, Role
+from pos_restaurant.use_cases.staff import NewLogin, StaffRoster
 
 PROBLEM = "application/problem+json"
 
@@ -228,15 +229,12 @@ async def test_edits_respect_roles_and_a_linked_login_keeps_its_role(client, res
 
 
 async def test_with_auth_down_hiring_and_deactivating_answer_503_and_change_nothing(
-    settings, tokens, restaurant_factory, standin_auth_factory
+    kit, restaurant_factory, standin_auth_factory
 ) -> None:
     own_auth = standin_auth_factory()
     own_auth.start()
-    app = create_app(
-        settings.model_copy(update={"auth_url": own_auth.url}), token_verifier=tokens.verifier()
-    )
     try:
-        async with app_client(app) as client:
+        async with kit.other_client(auth_url=own_auth.url) as client:
             restaurant = restaurant_factory(on=client)
             hired = await client.post(
                 "/api/v1/staff", json=a_person(), headers=restaurant.headers()
@@ -269,3 +267,42 @@ async def test_with_auth_down_hiring_and_deactivating_answer_503_and_change_noth
             ]
     finally:
         own_auth.stop()
+
+
+@dataclass
+class WatchedAuth:
+    """Stands in for the auth client; notes whether a transaction was open while it answered."""
+
+    uow: UnitOfWork
+    open_while_asked: list[bool] = field(default_factory=list)
+
+    async def create_login(self, *, email: str, **_: object) -> Login:
+        self.open_while_asked.append(self.uow.in_transaction)
+        return Login(user_id=uuid.uuid4(), email=email)
+
+    async def deactivate_login(self, **_: object) -> None:
+        self.open_while_asked.append(self.uow.in_transaction)
+
+
+async def test_no_transaction_is_open_while_auth_answers(database_url, client, restaurant) -> None:
+    database = Database(database_url)
+    owner = Actor(tenant_id=uuid.UUID(restaurant.tenant_id), role=Role.OWNER, user_id="owner")
+    try:
+        async with database.unit_of_work() as uow:
+            auth = WatchedAuth(uow)
+            roster = StaffRoster(logins=auth)  # type: ignore[arg-type]
+            member = await roster.hire(
+                uow,
+                actor=owner,
+                full_name="Sam Waiter",
+                role=Role.WAITER,
+                phone=None,
+                email=None,
+                login=NewLogin(email="sam-watched@bistro.example", password="a long password"),
+            )
+            await roster.deactivate(uow, actor=owner, staff_id=member.id)
+    finally:
+        await database.dispose()
+    assert auth.open_while_asked == [False, False]
+    [listed] = await _staff(client, restaurant)
+    assert (listed["id"], listed["is_active"]) == (str(member.id), False)

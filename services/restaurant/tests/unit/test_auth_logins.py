@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from pos_kit.http import ClientPolicy, DownstreamError, ResilientClient, RetryPolicy
-from pos_restaurant.adapters.auth_logins import AuthLogins, AuthRefusedService, LoginEmailTaken
+from pos_restaurant.adapters.auth_logins import AuthLogins
+from pos_restaurant.domain.errors import AuthRefusedService, InvalidValue, LoginEmailTaken
 from pos_restaurant.domain.staff import Role
 
 TENANT_A, TENANT_B = uuid.uuid4(), uuid.uuid4()
@@ -113,3 +114,24 @@ async def test_a_rejected_token_is_renewed_once_then_the_service_is_refused() ->
     logins, seen, _ = scripted(lambda r: next(answers, None) or created(r))
     login = await make(logins)
     assert login.email == "a@b.example"
+
+
+async def test_auths_refusals_of_one_tenant_leave_other_tenants_logins_working() -> None:
+    # A 4xx is auth's answer about one request, not a sign that auth is failing: many
+    # of them must not open the breaker that every tenant's calls go through.
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if body["email"].startswith("taken"):
+            return httpx.Response(409, json={"detail": "exists"})
+        if body["email"].startswith("weak"):
+            return httpx.Response(422, json={"detail": "password: too weak"})
+        return created(request)
+
+    logins, _, _ = scripted(answer)
+    for attempt in range(6):
+        with pytest.raises(LoginEmailTaken):
+            await make(logins, TENANT_A, email=f"taken-{attempt}@b.example")
+        with pytest.raises(InvalidValue):
+            await make(logins, TENANT_A, email=f"weak-{attempt}@b.example")
+    login = await make(logins, TENANT_B, email="new@b.example")
+    assert login.email == "new@b.example"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pos_kit.events import Event, MalformedEvent
-from pos_restaurant.api.dependencies import RestaurantServices
+from pos_restaurant.api.dependencies import RestaurantUseCases
 from pos_restaurant.api.events import event_handler
 from pos_restaurant.domain.floor_plan import SeatingReason
 
@@ -22,25 +22,25 @@ class Recorder:
 
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
-    async def order_placed(self, session: object, **kw: Any) -> None:
+    async def order_placed(self, uow: object, **kw: Any) -> None:
         self.calls.append(("order_placed", kw))
 
-    async def order_ended(self, session: object, **kw: Any) -> None:
+    async def order_ended(self, uow: object, **kw: Any) -> None:
         self.calls.append(("order_ended", kw))
 
-    async def welcome(self, session: object, **kw: Any) -> None:
+    async def welcome(self, uow: object, **kw: Any) -> None:
         self.calls.append(("welcome", kw))
 
 
 def handler_and_recorder() -> tuple[Any, Recorder]:
     recorder = Recorder()
-    services = RestaurantServices(
+    use_cases = RestaurantUseCases(
         profiles=recorder,  # type: ignore[arg-type]
         floor_plan=None,  # type: ignore[arg-type]
         seating=recorder,  # type: ignore[arg-type]
         staff=None,  # type: ignore[arg-type]
     )
-    return event_handler(services), recorder
+    return event_handler(use_cases), recorder
 
 
 def event(event_type: str, data: dict[str, Any], **kw: Any) -> Event:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pos_kit.problems import Conflict
+from pos_kit.errors import Conflict
 from pos_restaurant.domain.errors import InvalidValue
 from pos_restaurant.domain.floor_plan import (
     Placement,

@@ -72,6 +72,7 @@ def test_a_new_profile_starts_from_the_sign_up_name_and_the_defaults() -> None:
     assert profile.currency == "CHF"
     assert profile.address is None
     assert profile.receipt_footer is None
+    assert profile.version == 1
 
 
 def test_an_edit_changes_only_the_fields_given_and_none_clears_optional_ones() -> None:
@@ -84,15 +85,22 @@ def test_an_edit_changes_only_the_fields_given_and_none_clears_optional_ones() -
     assert profile.default_tax_rate_bps == 550
     assert profile.currency == "EUR"
     assert profile.updated_at == later
+    assert profile.version == 3  # one more per edit
 
 
 def test_an_edit_with_one_bad_field_changes_nothing() -> None:
     profile = a_profile()
-    before = (profile.name, profile.currency, profile.timezone, profile.updated_at)
+    before = (profile.name, profile.currency, profile.timezone, profile.updated_at, profile.version)
     with pytest.raises(InvalidValue) as refused:
         profile.edit(now=NOW + timedelta(hours=1), name="New name", timezone="Nowhere/Land")
     assert refused.value.field == "timezone"
-    assert (profile.name, profile.currency, profile.timezone, profile.updated_at) == before
+    assert (
+        profile.name,
+        profile.currency,
+        profile.timezone,
+        profile.updated_at,
+        profile.version,
+    ) == before
 
 
 def test_a_blank_name_is_refused() -> None:

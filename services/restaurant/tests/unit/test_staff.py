@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pos_kit.problems import Conflict, Forbidden
+from pos_kit.errors import Conflict, Forbidden
 from pos_restaurant.domain.errors import InvalidValue
 from pos_restaurant.domain.staff import (
     Login,

@@ -19,9 +19,14 @@ from typing import Any
 import httpx
 import structlog
 
+from pos_kit.errors import ProblemError
 from pos_kit.http import DownstreamError, DownstreamTimeout, ResilientClient
-from pos_kit.problems import Conflict, ProblemError, ServiceUnavailable
-from pos_restaurant.domain.errors import InvalidValue
+from pos_restaurant.domain.errors import (
+    AuthAnsweredUnexpectedly,
+    AuthRefusedService,
+    InvalidValue,
+    LoginEmailTaken,
+)
 from pos_restaurant.domain.staff import Login, Role
 
 log = structlog.get_logger(__name__)
@@ -29,35 +34,6 @@ log = structlog.get_logger(__name__)
 USERS_WRITE_SCOPE = "users:write"
 TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 USERS_PATH = "/api/v1/auth/users"
-
-
-class AuthRefusedService(ServiceUnavailable):
-    """auth will not serve this service: its client id, secret or scope is wrong."""
-
-    type_slug = "downstream-refused-service"
-    title = "Dependency refused this service"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "auth refused this service's credentials, so staff logins cannot be managed "
-            "until an operator fixes the restaurant service's configuration. Nothing was saved.",
-            retry_after_seconds=60,
-            extra={"downstream": "auth"},
-        )
-
-
-class AuthAnsweredUnexpectedly(ProblemError):
-    status = 502
-    type_slug = "bad-gateway"
-    title = "Unexpected answer from a dependency"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, extra={"downstream": "auth"})
-
-
-class LoginEmailTaken(Conflict):
-    def __init__(self) -> None:
-        super().__init__("A login with this e-mail already exists; choose another e-mail.")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pos_kit.db import service_metadata
 from pos_kit.dbtypes import UTCDateTime
-from pos_kit.events.outbox import inbox_table, outbox_table
+from pos_kit.events.outbox import Outbox, inbox_table, outbox_table
 
 
 class Base(DeclarativeBase):
@@ -28,6 +28,8 @@ class ProfileRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     default_tax_rate_bps: Mapped[int] = mapped_column(Integer)
     receipt_footer: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Raised by one on every change; consumers of restaurant.profile_changed keep the highest.
+    version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -105,5 +107,5 @@ class StaffRow(Base):
     )
 
 
-outbox = outbox_table(Base.metadata)
+outbox = Outbox(outbox_table(Base.metadata), source="restaurant")
 inbox = inbox_table(Base.metadata)

@@ -8,6 +8,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from pos_kit.pagination import Page
+from pos_kit.schemas import RequestModel
 from pos_restaurant.domain import floor_plan as plan
 from pos_restaurant.domain import profile as rules
 from pos_restaurant.domain.floor_plan import Floor, Placement, Table, TableShape, TableStatus
@@ -30,7 +32,9 @@ TableName = Annotated[str, Field(min_length=1, max_length=plan.MAX_TABLE_NAME)]
 FullName = Annotated[str, Field(min_length=1, max_length=MAX_FULL_NAME)]
 
 
-class Strict(BaseModel):
+class Strict(RequestModel):
+    """A request body: unknown fields refused, text trimmed and storable."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -66,6 +70,7 @@ class ProfileOut(BaseModel):
     timezone: str
     default_tax_rate_bps: int
     receipt_footer: str | None
+    version: int = Field(description="1 at sign-up, one more with every change.")
     created_at: datetime
     updated_at: datetime
 
@@ -79,6 +84,7 @@ class ProfileOut(BaseModel):
             timezone=p.timezone,
             default_tax_rate_bps=p.default_tax_rate_bps,
             receipt_footer=p.receipt_footer,
+            version=p.version,
             created_at=p.created_at,
             updated_at=p.updated_at,
         )
@@ -133,9 +139,8 @@ class FloorOut(BaseModel):
         )
 
 
-class FloorPage(BaseModel):
-    items: list[FloorOut]
-    next_cursor: str | None
+class FloorPage(Page[FloorOut]):
+    """Floors in the order the floor plan shows them (`sort_order`)."""
 
 
 class TableIn(Strict):
@@ -220,9 +225,8 @@ class TableOut(BaseModel):
         )
 
 
-class TablePage(BaseModel):
-    items: list[TableOut]
-    next_cursor: str | None
+class TablePage(Page[TableOut]):
+    """Tables by name."""
 
 
 class MoveOrderIn(Strict):
@@ -300,6 +304,5 @@ class StaffOut(BaseModel):
         )
 
 
-class StaffPage(BaseModel):
-    items: list[StaffOut]
-    next_cursor: str | None
+class StaffPage(Page[StaffOut]):
+    """Staff in the order they were added."""

@@ -1,8 +1,8 @@
-"""Errors of restaurant's rules that pos-kit has no class for."""
+"""restaurant's errors: what a client can act on, each with its status (pos_kit.errors)."""
 
 from __future__ import annotations
 
-from pos_kit.problems import ProblemError
+from pos_kit.errors import Conflict, NotFound, ProblemError, ServiceUnavailable
 
 
 class InvalidValue(ProblemError, ValueError):
@@ -21,3 +21,65 @@ class InvalidValue(ProblemError, ValueError):
             detail, extra={"errors": [{"field": field, "message": detail, "type": "value_error"}]}
         )
         self.field = field
+
+
+class ProfileNotReady(NotFound):
+    def __init__(self) -> None:
+        super().__init__(
+            "This restaurant has no profile yet. It is set up a few seconds after sign-up; "
+            "try again shortly."
+        )
+
+
+class FloorNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such floor.")
+
+
+class TableNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such table.")
+
+
+class StaffNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such member of staff.")
+
+
+class FloorNameTaken(Conflict):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"The restaurant already has a floor called {name!r}.")
+
+
+class TableNameTaken(Conflict):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"That floor already has a table called {name!r}.")
+
+
+class LoginEmailTaken(Conflict):
+    def __init__(self) -> None:
+        super().__init__("A login with this e-mail already exists; choose another e-mail.")
+
+
+class AuthRefusedService(ServiceUnavailable):
+    """auth will not serve this service: its client id, secret or scope is wrong."""
+
+    type_slug = "downstream-refused-service"
+    title = "Dependency refused this service"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "auth refused this service's credentials, so staff logins cannot be managed "
+            "until an operator fixes the restaurant service's configuration. Nothing was saved.",
+            retry_after_seconds=60,
+            extra={"downstream": "auth"},
+        )
+
+
+class AuthAnsweredUnexpectedly(ProblemError):
+    status = 502
+    type_slug = "bad-gateway"
+    title = "Unexpected answer from a dependency"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, extra={"downstream": "auth"})

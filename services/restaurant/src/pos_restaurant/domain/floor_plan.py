@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum, StrEnum
 
-from pos_kit.problems import Conflict
+from pos_kit.errors import Conflict
 from pos_restaurant.domain.errors import InvalidValue
 
 MAX_FLOOR_NAME = 100

@@ -1,4 +1,9 @@
-"""The restaurant's profile: its name and address on receipts, its currency, tax and time zone."""
+"""The restaurant's profile: its name and address on receipts, its currency, tax and time zone.
+
+Its `version` is 1 when the profile opens and one more with every edit: other
+services keep a copy fed by `restaurant.profile_changed` and keep the highest
+version they saw, as events can arrive out of order.
+"""
 
 from __future__ import annotations
 
@@ -95,6 +100,7 @@ class RestaurantProfile:
     timezone: str
     default_tax_rate_bps: int
     receipt_footer: str | None
+    version: int
     created_at: datetime
     updated_at: datetime
 
@@ -118,6 +124,7 @@ class RestaurantProfile:
             timezone=check_timezone(timezone),
             default_tax_rate_bps=check_tax_rate_bps(default_tax_rate_bps),
             receipt_footer=None,
+            version=1,
             created_at=now,
             updated_at=now,
         )
@@ -155,4 +162,5 @@ class RestaurantProfile:
         self.name, self.address, self.currency = new_name, new_address, new_currency
         self.timezone, self.default_tax_rate_bps = new_timezone, new_tax
         self.receipt_footer = new_footer
+        self.version += 1
         self.updated_at = now

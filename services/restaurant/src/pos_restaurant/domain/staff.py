@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, StrEnum
 
-from pos_kit.problems import Conflict, Forbidden
+from pos_kit.errors import Conflict, Forbidden
 from pos_restaurant.domain.errors import InvalidValue
 
 MAX_FULL_NAME = 200

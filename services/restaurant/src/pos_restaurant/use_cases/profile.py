@@ -1,4 +1,9 @@
-"""The restaurant profile: opened at sign-up, read by all staff, edited by owner or manager."""
+"""The restaurant profile: opened at sign-up, read by all staff, edited by owner or manager.
+
+Its opening and every edit are announced as `restaurant.profile_changed` through the
+outbox, in the same transaction: receipts (pos-core) and menu prices (inventory)
+take the restaurant's name, currency and time zone from their copy of it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_kit.dbtypes import utcnow
-from pos_kit.problems import NotFound
+from pos_kit.uow import UnitOfWork
 from pos_restaurant.adapters.repositories import ProfileRepository, StaffRepository
+from pos_restaurant.adapters.tables import outbox
+from pos_restaurant.domain.errors import ProfileNotReady
+from pos_restaurant.domain.events import PROFILE_CHANGED, profile_changed
 from pos_restaurant.domain.profile import RestaurantProfile
 from pos_restaurant.domain.staff import Login, Role, StaffMember
 
@@ -36,21 +43,13 @@ class Owner:
     full_name: str
 
 
-class ProfileNotReady(NotFound):
-    def __init__(self) -> None:
-        super().__init__(
-            "This restaurant has no profile yet. It is set up a few seconds after sign-up; "
-            "try again shortly."
-        )
-
-
 @dataclass
 class Profiles:
     defaults: ProfileDefaults
 
     async def welcome(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         restaurant_name: str,
@@ -59,27 +58,24 @@ class Profiles:
         """A restaurant signed up: open its profile and list its owner as staff.
 
         Each part is skipped if it exists already, so a second `tenant.registered`
-        for the same restaurant changes nothing.
+        for the same restaurant changes nothing (and announces nothing).
         """
         now = utcnow()
-        profiles = ProfileRepository(session)
-        if await profiles.get(tenant_id) is None:
-            await profiles.add(
-                RestaurantProfile.open(
-                    tenant_id=tenant_id,
-                    name=restaurant_name,
-                    currency=self.defaults.currency,
-                    timezone=self.defaults.timezone,
-                    default_tax_rate_bps=self.defaults.default_tax_rate_bps,
-                    now=now,
-                )
+        profile = RestaurantProfile.open(
+            tenant_id=tenant_id,
+            name=restaurant_name,
+            currency=self.defaults.currency,
+            timezone=self.defaults.timezone,
+            default_tax_rate_bps=self.defaults.default_tax_rate_bps,
+            now=now,
+        )
+        if await ProfileRepository(uow.session).open(profile):
+            await outbox.record_event(
+                uow, type=PROFILE_CHANGED, data=profile_changed(profile), tenant_id=tenant_id
             )
             log.info("restaurant_profile_opened")
-        staff = StaffRepository(session)
-        if owner is not None and (
-            await staff.by_login(tenant_id=tenant_id, auth_user_id=owner.auth_user_id) is None
-        ):
-            await staff.add(
+        if owner is not None:
+            await StaffRepository(uow.session).add_once(
                 StaffMember.hire(
                     tenant_id=tenant_id,
                     full_name=owner.full_name,
@@ -91,20 +87,27 @@ class Profiles:
                 )
             )
 
-    async def get(self, session: AsyncSession, *, tenant_id: uuid.UUID) -> RestaurantProfile:
-        profile = await ProfileRepository(session).get(tenant_id)
+    async def get(self, uow: UnitOfWork, *, tenant_id: uuid.UUID) -> RestaurantProfile:
+        profile = await ProfileRepository(uow.session).get(tenant_id)
         if profile is None:
             raise ProfileNotReady()
         return profile
 
     async def edit(
-        self, session: AsyncSession, *, tenant_id: uuid.UUID, changes: dict[str, Any]
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, changes: dict[str, Any]
     ) -> RestaurantProfile:
-        """`changes` holds only the fields the caller sent; None clears an optional one."""
-        profiles = ProfileRepository(session)
-        profile = await profiles.get(tenant_id)
+        """`changes` holds only the fields the caller sent; None clears an optional one.
+
+        The row stays locked until the commit, so two edits at once take turns and
+        each announces its own version.
+        """
+        profiles = ProfileRepository(uow.session)
+        profile = await profiles.get(tenant_id, for_update=True)
         if profile is None:
             raise ProfileNotReady()
         profile.edit(now=utcnow(), **changes)
         await profiles.save(profile)
+        await outbox.record_event(
+            uow, type=PROFILE_CHANGED, data=profile_changed(profile), tenant_id=tenant_id
+        )
         return profile

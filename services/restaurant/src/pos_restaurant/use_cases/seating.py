@@ -11,53 +11,18 @@ import uuid
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_kit.dbtypes import utcnow
-from pos_kit.events.outbox import record_event
-from pos_kit.problems import Conflict
+from pos_kit.errors import Conflict
+from pos_kit.uow import UnitOfWork
 from pos_restaurant.adapters.repositories import TableRepository
 from pos_restaurant.adapters.tables import outbox
-from pos_restaurant.domain.floor_plan import (
-    SeatingChange,
-    SeatingReason,
-    Table,
-    TableStatus,
-    move_order,
-)
+from pos_restaurant.domain.errors import TableNotFound
+from pos_restaurant.domain.events import TABLE_STATUS_CHANGED, table_status_changed
+from pos_restaurant.domain.floor_plan import SeatingReason, Table, TableStatus, move_order
 from pos_restaurant.domain.staff import Actor
-from pos_restaurant.services.floor_plan import TableNotFound
 
 log = structlog.get_logger(__name__)
-
-SOURCE = "restaurant"
-TABLE_STATUS_CHANGED = "table.status_changed"
-
-
-async def announce(session: AsyncSession, tenant_id: uuid.UUID, change: SeatingChange) -> None:
-    await record_event(
-        session,
-        outbox,
-        source=SOURCE,
-        type=TABLE_STATUS_CHANGED,
-        tenant_id=str(tenant_id),
-        data={
-            "table_id": str(change.table_id),
-            "floor_id": str(change.floor_id),
-            "table_name": change.table_name,
-            "status": change.status.value,
-            "previous_status": change.previous_status.value,
-            "current_order_id": _str(change.current_order_id),
-            "previous_order_id": _str(change.previous_order_id),
-            "order_ids": [str(o) for o in change.order_ids],
-            "reason": change.reason.value,
-            "changed_at": change.changed_at.isoformat(),
-        },
-    )
-
-
-def _str(value: uuid.UUID | None) -> str | None:
-    return str(value) if value is not None else None
 
 
 @dataclass
@@ -66,13 +31,13 @@ class Seating:
 
     async def order_placed(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         order_id: uuid.UUID,
         table_id: uuid.UUID,
     ) -> None:
-        tables = TableRepository(session)
+        tables = TableRepository(uow.session)
         seated_at = await tables.holding_order(tenant_id=tenant_id, order_id=order_id)
         if seated_at is not None:
             # Seen before (a re-sent event under a new id), or moved here since: the
@@ -99,11 +64,13 @@ class Seating:
                 order_ids=[str(o) for o in table.order_ids],
             )
         await tables.save_seating(table)
-        await announce(session, tenant_id, change)
+        await outbox.record_event(
+            uow, type=TABLE_STATUS_CHANGED, data=table_status_changed(change), tenant_id=tenant_id
+        )
 
     async def order_ended(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         order_id: uuid.UUID,
@@ -111,7 +78,7 @@ class Seating:
     ) -> None:
         """An order closed or was cancelled: its table is found by the order, not by the
         table id in the event, which names where it was placed (it may have moved)."""
-        tables = TableRepository(session)
+        tables = TableRepository(uow.session)
         table = await self._table_holding(tables, tenant_id=tenant_id, order_id=order_id)
         if table is None:
             log.info("ended_order_not_seated", order_id=str(order_id), reason=reason.value)
@@ -120,7 +87,9 @@ class Seating:
         if change is None:
             return
         await tables.save_seating(table)
-        await announce(session, tenant_id, change)
+        await outbox.record_event(
+            uow, type=TABLE_STATUS_CHANGED, data=table_status_changed(change), tenant_id=tenant_id
+        )
 
     async def _table_holding(
         self, tables: TableRepository, *, tenant_id: uuid.UUID, order_id: uuid.UUID
@@ -139,14 +108,14 @@ class Seating:
 
     async def mark(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         actor: Actor,
         table_id: uuid.UUID,
         status: TableStatus,
         order_id: uuid.UUID | None,
     ) -> Table:
-        tables = TableRepository(session)
+        tables = TableRepository(uow.session)
         table = await tables.get(tenant_id=actor.tenant_id, table_id=table_id, for_update=True)
         if table is None:
             raise TableNotFound()
@@ -163,19 +132,24 @@ class Seating:
             change = table.mark_occupied(now=now, order_id=order_id)
         if change is not None:
             await tables.save_seating(table)
-            await announce(session, actor.tenant_id, change)
+            await outbox.record_event(
+                uow,
+                type=TABLE_STATUS_CHANGED,
+                data=table_status_changed(change),
+                tenant_id=actor.tenant_id,
+            )
         return table
 
     async def move_order(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         actor: Actor,
         from_table_id: uuid.UUID,
         to_table_id: uuid.UUID,
         order_id: uuid.UUID | None,
     ) -> tuple[Table, Table]:
-        tables = TableRepository(session)
+        tables = TableRepository(uow.session)
         # Lock both rows in one order (by id), so two opposite moves cannot deadlock.
         locked: dict[uuid.UUID, Table] = {}
         for table_id in sorted({from_table_id, to_table_id}):
@@ -189,11 +163,16 @@ class Seating:
         # be gone from the source before the target's is written.
         await tables.save_seating(source)
         await tables.save_seating(target)
-        await announce(session, actor.tenant_id, left)
-        await announce(session, actor.tenant_id, arrived)
+        for change in (left, arrived):
+            await outbox.record_event(
+                uow,
+                type=TABLE_STATUS_CHANGED,
+                data=table_status_changed(change),
+                tenant_id=actor.tenant_id,
+            )
         log.info(
             "order_moved",
-            order_id=_str(arrived.current_order_id),
+            order_id=str(arrived.current_order_id) if arrived.current_order_id else None,
             from_table_id=str(source.id),
             to_table_id=str(target.id),
         )

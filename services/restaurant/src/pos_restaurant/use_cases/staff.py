@@ -1,26 +1,26 @@
 """Staff: the people who work at the restaurant, and their auth logins (owner or manager).
 
-Adding someone who signs in touches two services. auth is asked first; only when
-it has made the login is the staff row written, in a transaction of this use case's
-own, so that if that commit fails the login can be withdrawn again (best effort,
-logged either way). Nothing is half-made when auth is down: no login, no row.
+Adding someone who signs in touches two services. auth is asked first, with no
+transaction open; only when it has made the login is the staff row written, in a
+step of the request's unit of work that commits at once, so that if that commit
+fails the login can be withdrawn again (best effort, logged either way). Nothing is
+half-made when auth is down: no login, no row.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from pos_kit.db import Database
 from pos_kit.dbtypes import utcnow
-from pos_kit.problems import NotFound
+from pos_kit.pagination import PageRequest, Slice
+from pos_kit.uow import UnitOfWork
 from pos_restaurant.adapters.auth_logins import AuthLogins
 from pos_restaurant.adapters.repositories import StaffRepository
+from pos_restaurant.domain.errors import StaffNotFound
 from pos_restaurant.domain.staff import (
     Actor,
     Login,
@@ -39,18 +39,13 @@ class NewLogin:
     password: str
 
 
-class StaffNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("No such member of staff.")
-
-
 @dataclass
 class StaffRoster:
     logins: AuthLogins
 
     async def hire(
         self,
-        database: Database,
+        uow: UnitOfWork,
         *,
         actor: Actor,
         full_name: str,
@@ -84,8 +79,8 @@ class StaffRoster:
             )
             member.login = made
         try:
-            async with database.unit_of_work() as session:
-                await StaffRepository(session).add(member)
+            async with uow.step():
+                await StaffRepository(uow.session).add(member)
         except Exception:
             if made is not None:
                 await self._withdraw(actor.tenant_id, made)
@@ -113,54 +108,56 @@ class StaffRoster:
             )
 
     async def get(
-        self, session: AsyncSession, *, tenant_id: uuid.UUID, staff_id: uuid.UUID
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, staff_id: uuid.UUID
     ) -> StaffMember:
-        member = await StaffRepository(session).get(tenant_id=tenant_id, staff_id=staff_id)
+        member = await StaffRepository(uow.session).get(tenant_id=tenant_id, staff_id=staff_id)
         if member is None:
             raise StaffNotFound()
         return member
 
     async def list_page(
-        self,
-        session: AsyncSession,
-        *,
-        tenant_id: uuid.UUID,
-        limit: int,
-        after: tuple[datetime, uuid.UUID] | None,
-    ) -> list[StaffMember]:
-        return await StaffRepository(session).list_page(
-            tenant_id=tenant_id, limit=limit, after=after
-        )
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, page: PageRequest
+    ) -> Slice[StaffMember]:
+        return await StaffRepository(uow.session).list_page(tenant_id=tenant_id, page=page)
 
     async def edit(
-        self, session: AsyncSession, *, actor: Actor, staff_id: uuid.UUID, changes: dict[str, Any]
+        self, uow: UnitOfWork, *, actor: Actor, staff_id: uuid.UUID, changes: dict[str, Any]
     ) -> StaffMember:
-        staff = StaffRepository(session)
-        member = await staff.get(tenant_id=actor.tenant_id, staff_id=staff_id, for_update=True)
-        if member is None:
-            raise StaffNotFound()
+        staff = StaffRepository(uow.session)
+        member = await _locked(staff, actor, staff_id)
         member.edit(by=actor.role, now=utcnow(), **changes)
         await staff.save(member)
         return member
 
     async def deactivate(
-        self, session: AsyncSession, *, actor: Actor, staff_id: uuid.UUID
+        self, uow: UnitOfWork, *, actor: Actor, staff_id: uuid.UUID
     ) -> StaffMember:
         """Stop someone working here; their login, if any, is stopped in auth first.
 
+        The rules are checked, then auth is asked with no transaction open, then the
+        row is changed under a lock (checked again: it may have changed meanwhile).
         If auth is down nothing changes (503). If auth stopped the login but this
         commit then fails, the person is still listed as active and cannot sign in;
         deactivating again finishes it (auth then answers "already deactivated").
         """
-        staff = StaffRepository(session)
-        member = await staff.get(tenant_id=actor.tenant_id, staff_id=staff_id, for_update=True)
-        if member is None:
-            raise StaffNotFound()
-        member.ensure_may_deactivate(by=actor.role, by_user_id=actor.user_id)
+        staff = StaffRepository(uow.session)
+        async with uow.step():
+            member = await self.get(uow, tenant_id=actor.tenant_id, staff_id=staff_id)
+            member.ensure_may_deactivate(by=actor.role, by_user_id=actor.user_id)
         if member.login is not None:
             await self.logins.deactivate_login(
                 tenant_id=actor.tenant_id, user_id=member.login.user_id
             )
-        member.deactivate(by=actor.role, by_user_id=actor.user_id, now=utcnow())
-        await staff.save(member)
+        async with uow.step():
+            member = await _locked(staff, actor, staff_id)
+            member.deactivate(by=actor.role, by_user_id=actor.user_id, now=utcnow())
+            await staff.save(member)
         return member
+
+
+async def _locked(staff: StaffRepository, actor: Actor, staff_id: uuid.UUID) -> StaffMember:
+    """The member of the actor's restaurant, locked until the transaction ends."""
+    member = await staff.get(tenant_id=actor.tenant_id, staff_id=staff_id, for_update=True)
+    if member is None:
+        raise StaffNotFound()
+    return member
