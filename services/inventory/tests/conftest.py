@@ -1,121 +1,109 @@
-"""Fixtures for inventory's tests: a migrated PostgreSQL database, a real nats-server, the app,
-and restaurants (tenants) whose staff carry tokens the app is told to trust."""
+"""inventory under test: the service, a stand-in for restaurant, and restaurants with a menu."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
-import nats
+import jwt
 import pytest
-from fastapi import FastAPI
-from nats.aio.client import Client as NatsClient
-from nats.js import JetStreamContext
+from fastapi import FastAPI, Header
+from fastapi.responses import JSONResponse
 
 from pos_inventory.config import InventorySettings
 from pos_inventory.main import create_app
-from pos_kit.events import DLQ_STREAM, Event, ensure_stream
-from pos_kit.events.testing import stream_messages
-from pos_kit.testing.app import app_client
-from pos_kit.testing.nats import NatsServer, running_nats_server
-from pos_kit.testing.postgres import fresh_database
-from pos_kit.testing.tokens import TestTokens, bearer
-
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+from pos_kit.testing.kit import ServiceUnderTest
+from pos_kit.testing.servers import ThreadedServer
+from pos_kit.testing.tenants import TestTenant
+from pos_kit.testing.tokens import TestTokens
 
 
-@pytest.fixture(scope="session")
-def nats_server() -> Iterator[NatsServer]:
-    with running_nats_server() as server:
-        yield server
+class StandinRestaurant:
+    """restaurant's `GET /api/v1/restaurant` on a real port: each tenant's profile, EUR at
+    version 1 unless a test says otherwise, read from the caller's token as restaurant does."""
 
+    def __init__(self) -> None:
+        self.profiles: dict[str, tuple[str, int] | None] = {}
+        # (tenant id, token subject) of every request, oldest first.
+        self.asked: list[tuple[str, str]] = []
+        app = FastAPI()
+        app.get("/api/v1/restaurant")(self._profile)
+        self.server = ThreadedServer(app)
 
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    with fresh_database("pos_inventory_test", ALEMBIC_INI) as url:
-        yield url
+    @property
+    def url(self) -> str:
+        return self.server.url
 
+    def set_profile(self, tenant_id: str, currency: str, version: int) -> None:
+        self.profiles[tenant_id] = (currency, version)
 
-@pytest.fixture(scope="session")
-def tokens() -> TestTokens:
-    return TestTokens()
+    def not_yet(self, tenant_id: str) -> None:
+        """restaurant has no profile for the tenant yet (404, as before tenant.registered)."""
+        self.profiles[tenant_id] = None
 
+    def asked_by(self, tenant_id: str) -> list[str]:
+        """The subjects of the tokens restaurant was asked with for `tenant_id`."""
+        return [subject for tenant, subject in self.asked if tenant == tenant_id]
 
-def make_settings(database_url: str, nats_url: str, **overrides: Any) -> InventorySettings:
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "nats_url": nats_url,
-        "environment": "test",
-        "default_currency": "EUR",
-        # A malformed event reaches the dead letters in about a second, not minutes.
-        "consumer_max_deliver": 2,
-        "consumer_backoff_initial_seconds": 0.2,
-        "consumer_backoff_max_seconds": 1.0,
-    }
-    values.update(overrides)
-    return InventorySettings(**values)
-
-
-@pytest.fixture(scope="session")
-def settings(database_url: str, nats_server: NatsServer) -> InventorySettings:
-    return make_settings(database_url, nats_server.url)
-
-
-@pytest.fixture(scope="session")
-def inventory_app(settings: InventorySettings, tokens: TestTokens) -> FastAPI:
-    return create_app(settings, token_verifier=tokens.verifier())
-
-
-@pytest.fixture(scope="session")
-async def client(inventory_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_client(inventory_app) as c:
-        yield c
-
-
-class Bus:
-    """Publishes CloudEvents to the POS_EVENTS stream as producers do, and reads the DLQ."""
-
-    def __init__(self, nc: NatsClient, js: JetStreamContext) -> None:
-        self.nc, self.js = nc, js
-
-    async def publish(self, event: Event, msg_id: str | None = None) -> None:
-        """`msg_id` other than the event id: JetStream keeps it, the inbox must absorb it."""
-        await self.js.publish(
-            event.subject, event.to_json().encode(), headers={"Nats-Msg-Id": msg_id or event.id}
+    async def _profile(self, authorization: Annotated[str, Header()]) -> JSONResponse:
+        # inventory verified the token already; the stand-in only reads who it names.
+        claims = jwt.decode(
+            authorization.removeprefix("Bearer "), options={"verify_signature": False}
+        )
+        tenant_id = claims["tenant_id"]
+        self.asked.append((tenant_id, claims["sub"]))
+        profile = self.profiles.get(tenant_id, ("EUR", 1))
+        if profile is None:
+            return JSONResponse({"title": "Not found"}, status_code=404)
+        currency, version = profile
+        return JSONResponse(
+            {
+                "tenant_id": tenant_id,
+                "name": "Chez Test",
+                "address": None,
+                "currency": currency,
+                "timezone": "Europe/Paris",
+                "default_tax_rate_bps": 1000,
+                "receipt_footer": None,
+                "version": version,
+                "created_at": "2026-01-01T12:00:00Z",
+                "updated_at": "2026-01-01T12:00:00Z",
+            }
         )
 
-    async def dead_letters(self) -> list[dict[str, Any]]:
-        found = await stream_messages(self.js, DLQ_STREAM, "pos.dlq.inventory")
-        return [json.loads(m.data or b"{}") for m in found]
+
+@pytest.fixture(scope="session")
+def standin_restaurant() -> Iterator[StandinRestaurant]:
+    standin = StandinRestaurant()
+    standin.server.start()
+    yield standin
+    standin.server.stop()
 
 
 @pytest.fixture(scope="session")
-async def bus(nats_server: NatsServer) -> AsyncIterator[Bus]:
-    nc = await nats.connect(nats_server.url)
-    js = nc.jetstream()
-    await ensure_stream(js)
-    yield Bus(nc, js)
-    await nc.close()
+def service(standin_restaurant: StandinRestaurant) -> ServiceUnderTest:
+    return ServiceUnderTest(
+        name="inventory",
+        alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
+        settings=InventorySettings,
+        create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
+        defaults={"restaurant_url": standin_restaurant.url},
+    )
 
 
-class Restaurant:
+class Restaurant(TestTenant):
     """Test-data factory: one tenant, its staff's tokens, and its menu made through the API."""
 
-    def __init__(self, client: httpx.AsyncClient, tokens: TestTokens) -> None:
+    def __init__(self, tokens: TestTokens, client: httpx.AsyncClient) -> None:
+        super().__init__(tokens)
         self.client = client
-        self.tokens = tokens
-        self.tenant_id = str(uuid.uuid4())
-
-    def as_(self, role: str = "owner") -> dict[str, str]:
-        return bearer(self.tokens.staff(tenant_id=self.tenant_id, role=role))
 
     async def category(self, **overrides: Any) -> dict[str, Any]:
         body = {"name": f"Category {uuid.uuid4().hex[:6]}"} | overrides
-        response = await self.client.post("/api/v1/categories", json=body, headers=self.as_())
+        response = await self.client.post("/api/v1/categories", json=body, headers=self.headers())
         assert response.status_code == 201, response.text
         result: dict[str, Any] = response.json()
         return result
@@ -123,7 +111,7 @@ class Restaurant:
     async def product(self, **overrides: Any) -> dict[str, Any]:
         body = {"name": f"Dish {uuid.uuid4().hex[:6]}", "price": 950, "tax_rate_bps": 1000}
         body |= overrides
-        response = await self.client.post("/api/v1/products", json=body, headers=self.as_())
+        response = await self.client.post("/api/v1/products", json=body, headers=self.headers())
         assert response.status_code == 201, response.text
         result: dict[str, Any] = response.json()
         return result
@@ -140,7 +128,7 @@ class Restaurant:
     ) -> dict[str, Any]:
         body: dict[str, Any] = {"on_hand": on_hand, "low_stock_threshold": threshold}
         response = await self.client.put(
-            f"/api/v1/products/{product['id']}/stock", json=body, headers=self.as_()
+            f"/api/v1/products/{product['id']}/stock", json=body, headers=self.headers()
         )
         assert response.status_code == 200, response.text
         result: dict[str, Any] = response.json()
@@ -148,7 +136,7 @@ class Restaurant:
 
     async def stock(self, product: dict[str, Any]) -> dict[str, Any]:
         response = await self.client.get(
-            f"/api/v1/products/{product['id']}/stock", headers=self.as_()
+            f"/api/v1/products/{product['id']}/stock", headers=self.headers()
         )
         assert response.status_code == 200, response.text
         result: dict[str, Any] = response.json()
@@ -164,14 +152,14 @@ class Restaurant:
             "order_id": order_id or str(uuid.uuid4()),
             "lines": [{"product_id": p["id"], "quantity": q} for p, q in lines],
         }
-        return await self.client.post("/api/v1/reservations", json=body, headers=self.as_(role))
+        return await self.client.post("/api/v1/reservations", json=body, headers=self.headers(role))
 
 
 @pytest.fixture
 def restaurant(client: httpx.AsyncClient, tokens: TestTokens) -> Restaurant:
-    return Restaurant(client, tokens)
+    return Restaurant(tokens, client)
 
 
 @pytest.fixture
 def another_restaurant(client: httpx.AsyncClient, tokens: TestTokens) -> Restaurant:
-    return Restaurant(client, tokens)
+    return Restaurant(tokens, client)

@@ -8,13 +8,11 @@ import pytest
 
 from pos_kit.testing.tokens import bearer
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.mark.parametrize("role", ["waiter", "cashier", "kitchen"])
 async def test_floor_staff_read_the_menu_but_do_not_write_it(client, restaurant, role) -> None:
     product = await restaurant.stocked(5)
-    staff = restaurant.as_(role)
+    staff = restaurant.headers(role)
     assert (await client.get("/api/v1/products", headers=staff)).status_code == 200
     assert (await client.get(f"/api/v1/products/{product['id']}", headers=staff)).status_code == 200
     assert (await client.get("/api/v1/categories", headers=staff)).status_code == 200
@@ -70,7 +68,7 @@ async def test_another_restaurants_things_are_404_exactly_like_missing_ones(
     product = await restaurant.stocked(5, category_id=category["id"])
     reservation = (await restaurant.reserve((product, 1))).json()
     missing = str(uuid.uuid4())
-    them = another_restaurant.as_()
+    them = another_restaurant.headers()
 
     pairs = [
         ("GET", "/api/v1/products/{}", product["id"], None),

@@ -11,8 +11,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from pos_kit.db import async_url
 
-pytestmark = pytest.mark.integration
-
 PROBLEM = "application/problem+json"
 TABLES = (
     "categories",
@@ -97,7 +95,7 @@ async def test_a_bad_menu_item_is_422_naming_the_field_and_writes_nothing(
 ) -> None:
     before = await _counts(database_url)
     body = {"name": "Risotto", "price": 1400} | overrides
-    response = await client.post("/api/v1/products", json=body, headers=restaurant.as_())
+    response = await client.post("/api/v1/products", json=body, headers=restaurant.headers())
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
     assert field in _fields(response)
@@ -109,10 +107,10 @@ async def test_a_patch_may_not_null_a_required_field(client, restaurant) -> None
     product = await restaurant.product()
     for body in ({"name": None}, {"price": None}, {"price": 9.99}, {"available": None}):
         response = await client.patch(
-            f"/api/v1/products/{product['id']}", json=body, headers=restaurant.as_()
+            f"/api/v1/products/{product['id']}", json=body, headers=restaurant.headers()
         )
         assert response.status_code == 422, body
-    fetched = await client.get(f"/api/v1/products/{product['id']}", headers=restaurant.as_())
+    fetched = await client.get(f"/api/v1/products/{product['id']}", headers=restaurant.headers())
     assert fetched.json() == product
 
 
@@ -120,11 +118,11 @@ async def test_malformed_json_is_400_and_a_bad_id_in_the_path_is_422(client, res
     broken = await client.post(
         "/api/v1/products",
         content=b'{"name": "Soup", "price": ',
-        headers={"content-type": "application/json", **restaurant.as_()},
+        headers={"content-type": "application/json", **restaurant.headers()},
     )
     assert broken.status_code == 400
     assert broken.headers["content-type"] == PROBLEM
-    not_an_id = await client.get("/api/v1/products/not-a-uuid", headers=restaurant.as_())
+    not_an_id = await client.get("/api/v1/products/not-a-uuid", headers=restaurant.headers())
     assert not_an_id.status_code == 422
 
 
@@ -154,7 +152,7 @@ async def test_bad_reservation_lines_are_refused_and_hold_nothing(
             "order_id": str(uuid.uuid4()),
             "lines": [{"product_id": ids[p], "quantity": q} for p, q in lines],
         },
-        headers=restaurant.as_("waiter"),
+        headers=restaurant.headers("waiter"),
     )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
@@ -177,7 +175,7 @@ async def test_bad_reservation_lines_are_refused_and_hold_nothing(
 async def test_bad_stock_counts_are_422(client, restaurant, body: dict[str, Any]) -> None:
     product = await restaurant.stocked(4)
     response = await client.put(
-        f"/api/v1/products/{product['id']}/stock", json=body, headers=restaurant.as_()
+        f"/api/v1/products/{product['id']}/stock", json=body, headers=restaurant.headers()
     )
     assert response.status_code == 422
     assert (await restaurant.stock(product))["on_hand"] == 4
@@ -199,10 +197,12 @@ async def test_bad_adjustments_are_422_and_leave_no_trail(
 ) -> None:
     product = await restaurant.stocked(4)
     response = await client.post(
-        f"/api/v1/products/{product['id']}/stock/adjustments", json=body, headers=restaurant.as_()
+        f"/api/v1/products/{product['id']}/stock/adjustments",
+        json=body,
+        headers=restaurant.headers(),
     )
     assert response.status_code == 422, response.text
     trail = await client.get(
-        f"/api/v1/products/{product['id']}/stock/adjustments", headers=restaurant.as_()
+        f"/api/v1/products/{product['id']}/stock/adjustments", headers=restaurant.headers()
     )
     assert [a["reason"] for a in trail.json()["items"]] == ["count"]  # only the initial count

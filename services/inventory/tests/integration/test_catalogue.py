@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytestmark = pytest.mark.integration
-
 PIZZA_MODIFIERS = [
     {
         "name": "Size",
@@ -41,7 +37,7 @@ async def test_a_menu_item_keeps_everything_it_was_given(client, restaurant) -> 
             "allergens": ["gluten", "milk"],
             "modifier_groups": PIZZA_MODIFIERS,
         },
-        headers=restaurant.as_("manager"),
+        headers=restaurant.headers("manager"),
     )
     assert created.status_code == 201, created.text
     product = created.json()
@@ -64,7 +60,7 @@ async def test_a_menu_item_keeps_everything_it_was_given(client, restaurant) -> 
     }
 
     fetched = await client.get(
-        f"/api/v1/products/{product['id']}", headers=restaurant.as_("waiter")
+        f"/api/v1/products/{product['id']}", headers=restaurant.headers("waiter")
     )
     assert fetched.status_code == 200
     assert fetched.json() == product
@@ -81,7 +77,7 @@ async def test_a_patch_changes_only_what_it_names_and_keeps_modifier_ids(
     patched = await client.patch(
         f"/api/v1/products/{product['id']}",
         json={"price": 1100, "available": False, "modifier_groups": groups, "sku": None},
-        headers=restaurant.as_(),
+        headers=restaurant.headers(),
     )
     assert patched.status_code == 200, patched.text
     after = patched.json()
@@ -96,7 +92,7 @@ async def test_a_patch_changes_only_what_it_names_and_keeps_modifier_ids(
     assert after["modifier_groups"][0]["options"][1] == groups[0]["options"][1]
 
     same = await client.patch(
-        f"/api/v1/products/{product['id']}", json={"price": 1100}, headers=restaurant.as_()
+        f"/api/v1/products/{product['id']}", json={"price": 1100}, headers=restaurant.headers()
     )
     assert same.json()["version"] == 2  # nothing changed, nothing bumped
 
@@ -117,7 +113,7 @@ async def test_products_are_listed_in_pages_and_filtered(client, restaurant) -> 
         if cursor:
             params["cursor"] = cursor
         page = await client.get(
-            "/api/v1/products", params=params, headers=restaurant.as_("cashier")
+            "/api/v1/products", params=params, headers=restaurant.headers("cashier")
         )
         assert page.status_code == 200, page.text
         seen += [p["name"] for p in page.json()["items"]]
@@ -129,17 +125,19 @@ async def test_products_are_listed_in_pages_and_filtered(client, restaurant) -> 
     assert pages == 2
 
     off = await client.get(
-        "/api/v1/products", params={"available": "false"}, headers=restaurant.as_()
+        "/api/v1/products", params={"available": "false"}, headers=restaurant.headers()
     )
     assert [p["name"] for p in off.json()["items"]] == ["Juice"]
-    everything = await client.get("/api/v1/products", headers=restaurant.as_())
+    everything = await client.get("/api/v1/products", headers=restaurant.headers())
     assert len(everything.json()["items"]) == 5
 
     bad_cursor = await client.get(
-        "/api/v1/products", params={"cursor": "%%%"}, headers=restaurant.as_()
+        "/api/v1/products", params={"cursor": "%%%"}, headers=restaurant.headers()
     )
     assert bad_cursor.status_code == 400
-    too_many = await client.get("/api/v1/products", params={"limit": 101}, headers=restaurant.as_())
+    too_many = await client.get(
+        "/api/v1/products", params={"limit": 101}, headers=restaurant.headers()
+    )
     assert too_many.status_code == 422
 
 
@@ -148,16 +146,16 @@ async def test_a_deleted_item_is_gone_and_its_sku_is_free_again(client, restaura
     duplicate = await client.post(
         "/api/v1/products",
         json={"name": "Calzone 2", "price": 100, "sku": "PZ-CALZ"},
-        headers=restaurant.as_(),
+        headers=restaurant.headers(),
     )
     assert duplicate.status_code == 409
     assert "PZ-CALZ" in duplicate.json()["detail"]
 
-    deleted = await client.delete(f"/api/v1/products/{product['id']}", headers=restaurant.as_())
+    deleted = await client.delete(f"/api/v1/products/{product['id']}", headers=restaurant.headers())
     assert deleted.status_code == 204
-    gone = await client.get(f"/api/v1/products/{product['id']}", headers=restaurant.as_())
+    gone = await client.get(f"/api/v1/products/{product['id']}", headers=restaurant.headers())
     assert gone.status_code == 404
-    again = await client.delete(f"/api/v1/products/{product['id']}", headers=restaurant.as_())
+    again = await client.delete(f"/api/v1/products/{product['id']}", headers=restaurant.headers())
     assert again.status_code == 404
     await restaurant.product(name="Calzone", sku="PZ-CALZ")
 
@@ -167,34 +165,38 @@ async def test_categories_in_menu_order_renamed_and_removed_when_empty(client, r
     await restaurant.category(name="Starters", position=1)
     await restaurant.category(name="Mains", position=2)
     listed = await client.get(
-        "/api/v1/categories", params={"limit": 2}, headers=restaurant.as_("kitchen")
+        "/api/v1/categories", params={"limit": 2}, headers=restaurant.headers("kitchen")
     )
     assert [c["name"] for c in listed.json()["items"]] == ["Starters", "Mains"]
     rest = await client.get(
         "/api/v1/categories",
         params={"cursor": listed.json()["next_cursor"]},
-        headers=restaurant.as_("kitchen"),
+        headers=restaurant.headers("kitchen"),
     )
     assert [c["name"] for c in rest.json()["items"]] == ["Desserts"]
     assert rest.json()["next_cursor"] is None
 
     clash = await client.post(
-        "/api/v1/categories", json={"name": "desserts"}, headers=restaurant.as_()
+        "/api/v1/categories", json={"name": "desserts"}, headers=restaurant.headers()
     )
     assert clash.status_code == 409
     renamed = await client.patch(
-        f"/api/v1/categories/{desserts['id']}", json={"name": "Sweets"}, headers=restaurant.as_()
+        f"/api/v1/categories/{desserts['id']}",
+        json={"name": "Sweets"},
+        headers=restaurant.headers(),
     )
     assert renamed.json()["name"] == "Sweets"
 
     tiramisu = await restaurant.product(name="Tiramisu", category_id=desserts["id"])
-    busy = await client.delete(f"/api/v1/categories/{desserts['id']}", headers=restaurant.as_())
+    busy = await client.delete(f"/api/v1/categories/{desserts['id']}", headers=restaurant.headers())
     assert busy.status_code == 409
     assert "1 item" in busy.json()["detail"]
-    await client.delete(f"/api/v1/products/{tiramisu['id']}", headers=restaurant.as_())
-    emptied = await client.delete(f"/api/v1/categories/{desserts['id']}", headers=restaurant.as_())
+    await client.delete(f"/api/v1/products/{tiramisu['id']}", headers=restaurant.headers())
+    emptied = await client.delete(
+        f"/api/v1/categories/{desserts['id']}", headers=restaurant.headers()
+    )
     assert emptied.status_code == 204
-    gone = await client.get(f"/api/v1/categories/{desserts['id']}", headers=restaurant.as_())
+    gone = await client.get(f"/api/v1/categories/{desserts['id']}", headers=restaurant.headers())
     assert gone.status_code == 404
 
 
@@ -216,17 +218,17 @@ async def test_a_demo_menu_of_two_dozen_items_can_be_built_and_read_back(
             if product["track_stock"]:
                 await restaurant.set_stock(product, 20, threshold=5)
 
-    pizzas_id = (await client.get("/api/v1/categories", headers=restaurant.as_())).json()["items"][
-        1
-    ]["id"]
+    pizzas_id = (await client.get("/api/v1/categories", headers=restaurant.headers())).json()[
+        "items"
+    ][1]["id"]
     pizzas = await client.get(
         "/api/v1/products",
         params={"category_id": pizzas_id, "limit": 100},
-        headers=restaurant.as_("waiter"),
+        headers=restaurant.headers("waiter"),
     )
     assert len(pizzas.json()["items"]) == 8
     assert all(len(p["modifier_groups"]) == 2 for p in pizzas.json()["items"])
     whole_menu = await client.get(
-        "/api/v1/products", params={"limit": 100}, headers=restaurant.as_()
+        "/api/v1/products", params={"limit": 100}, headers=restaurant.headers()
     )
     assert len(whole_menu.json()["items"]) == 24

@@ -7,47 +7,21 @@ over separate TCP connections and run side by side on the database pool.
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
-from pos_inventory.main import create_app
-from pos_kit.testing.nats import free_port
-
-pytestmark = pytest.mark.integration
-
-
-@contextmanager
-def served(app: FastAPI) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name="inventory-under-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+from pos_kit.testing.servers import ThreadedServer
 
 
 @pytest.fixture(scope="module")
-def base_url(settings, tokens) -> Iterator[str]:
-    with served(create_app(settings, token_verifier=tokens.verifier())) as url:
-        yield url
+def base_url(service, service_kits) -> Iterator[str]:
+    app = service_kits.kit_for(service).create_app()
+    server = ThreadedServer(app, lifespan="on").start()
+    yield server.url
+    server.stop()
 
 
 async def test_thirty_waiters_for_ten_pizzas_get_exactly_ten(base_url, restaurant) -> None:
@@ -109,7 +83,7 @@ async def test_a_released_order_sent_ten_times_at_once_is_held_again_once(
         order_id = str(uuid.uuid4())
         first = (await restaurant.reserve((pizza, 3), order_id=order_id)).json()
         released = await client.post(
-            f"/api/v1/reservations/{first['id']}/release", headers=restaurant.as_("waiter")
+            f"/api/v1/reservations/{first['id']}/release", headers=restaurant.headers("waiter")
         )
         assert released.json()["status"] == "released"
         results = await asyncio.gather(

@@ -3,48 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 import uuid
+from typing import Any
 
-import pytest
-
-from pos_kit.testing.nats import read_stream
-
-pytestmark = pytest.mark.integration
-
-
-async def _events(nats_url: str, event_type: str, tenant_id: str) -> list[dict]:
-    raw = await read_stream(nats_url, f"pos.events.{event_type}")
-    return [e for e in map(json.loads, raw) if e["tenantid"] == tenant_id]
-
-
-async def _eventually(check, within: float = 15.0):
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result or time.monotonic() > deadline:
-            return result
-        await asyncio.sleep(0.2)
+from pos_kit.events.testing import wait_until
 
 
 async def test_a_rename_is_published_once_with_the_requests_correlation_id(
-    client, restaurant, nats_server
+    client, restaurant, bus
 ) -> None:
     product = await restaurant.product(name="Margherita", price=950)
     correlation_id = f"rename-{uuid.uuid4().hex[:8]}"
     renamed = await client.patch(
         f"/api/v1/products/{product['id']}",
         json={"name": "Pizza Margherita"},
-        headers={**restaurant.as_(), "X-Correlation-ID": correlation_id},
+        headers={**restaurant.headers(), "X-Correlation-ID": correlation_id},
     )
     assert renamed.status_code == 200
     assert renamed.headers["x-correlation-id"] == correlation_id
 
-    async def published() -> list[dict]:
-        return await _events(nats_server.url, "product.updated", restaurant.tenant_id)
+    async def published() -> list[dict[str, Any]]:
+        return await bus.events("product.updated", tenant_id=restaurant.tenant_id)
 
-    assert await _eventually(published), "product.updated never reached the stream"
+    await wait_until(published, within=15, what="product.updated on the stream")
     await asyncio.sleep(1.0)  # a duplicate would show up by now
     updated = await published()
     assert len(updated) == 1
@@ -78,33 +59,32 @@ async def test_a_rename_is_published_once_with_the_requests_correlation_id(
         )
     }
 
-    created = await _events(nats_server.url, "product.created", restaurant.tenant_id)
+    created = await bus.events("product.created", tenant_id=restaurant.tenant_id)
     assert [e["data"]["name"] for e in created] == ["Margherita"]
 
 
-async def test_deleting_an_item_is_published(client, restaurant, nats_server) -> None:
+async def test_deleting_an_item_is_published(client, restaurant, bus) -> None:
     product = await restaurant.product()
-    await client.delete(f"/api/v1/products/{product['id']}", headers=restaurant.as_())
+    await client.delete(f"/api/v1/products/{product['id']}", headers=restaurant.headers())
 
-    async def deleted() -> list[dict]:
-        return await _events(nats_server.url, "product.deleted", restaurant.tenant_id)
+    async def deleted() -> list[dict[str, Any]]:
+        return await bus.events("product.deleted", tenant_id=restaurant.tenant_id)
 
-    found = await _eventually(deleted)
+    await wait_until(deleted, within=15, what="product.deleted on the stream")
+    found = await deleted()
     assert [e["data"] for e in found] == [{"id": product["id"]}]
 
 
-async def test_crossing_the_low_stock_threshold_is_published_once(
-    client, restaurant, nats_server
-) -> None:
+async def test_crossing_the_low_stock_threshold_is_published_once(client, restaurant, bus) -> None:
     pizza = await restaurant.stocked(5, threshold=2, name="Quattro Formaggi")
     assert (await restaurant.reserve((pizza, 2))).status_code == 201  # available 3: fine
     assert (await restaurant.reserve((pizza, 1))).status_code == 201  # available 2: low
     assert (await restaurant.reserve((pizza, 1))).status_code == 201  # still low: no repeat
 
-    async def low() -> list[dict]:
-        return await _events(nats_server.url, "stock.low", restaurant.tenant_id)
+    async def low() -> list[dict[str, Any]]:
+        return await bus.events("stock.low", tenant_id=restaurant.tenant_id)
 
-    assert await _eventually(low), "stock.low never reached the stream"
+    await wait_until(low, within=15, what="stock.low on the stream")
     await asyncio.sleep(1.0)
     events = await low()
     assert [e["data"] for e in events] == [

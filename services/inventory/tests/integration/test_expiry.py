@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
-import pytest
-
-from pos_inventory.main import create_app
-from pos_kit.testing.app import app_client
-
-pytestmark = pytest.mark.integration
+from pos_kit.events.testing import wait_until
 
 
-async def _eventually(check, within: float = 10.0):
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result or time.monotonic() > deadline:
-            return result
-        await asyncio.sleep(0.1)
-
-
-async def test_the_sweeper_releases_an_expired_hold(settings, tokens, restaurant) -> None:
-    app = create_app(
-        settings.model_copy(
-            update={"reservation_ttl_seconds": 1, "reservation_sweep_interval_seconds": 0.2}
-        ),
-        token_verifier=tokens.verifier(),
-    )
-    async with app_client(app) as client:
+async def test_the_sweeper_releases_an_expired_hold(kit, restaurant) -> None:
+    async with kit.other_client(
+        reservation_ttl_seconds=1, reservation_sweep_interval_seconds=0.2
+    ) as client:
         restaurant.client = client
         pizza = await restaurant.stocked(3)
         reservation = (await restaurant.reserve((pizza, 3))).json()
@@ -38,33 +19,29 @@ async def test_the_sweeper_releases_an_expired_hold(settings, tokens, restaurant
         async def given_back() -> bool:
             return (await restaurant.stock(pizza))["available"] == 3
 
-        assert await _eventually(given_back), "the sweeper never gave the hold back"
+        await wait_until(given_back, what="the sweeper giving the hold back")
         path = f"/api/v1/reservations/{reservation['id']}"
-        fetched = await client.get(path, headers=restaurant.as_())
+        fetched = await client.get(path, headers=restaurant.headers())
         assert fetched.json()["status"] == "expired"
         assert fetched.json()["released_at"]
-        commit = await client.post(f"{path}/commit", headers=restaurant.as_())
+        commit = await client.post(f"{path}/commit", headers=restaurant.headers())
         assert commit.status_code == 409
-        release = await client.post(f"{path}/release", headers=restaurant.as_())
+        release = await client.post(f"{path}/release", headers=restaurant.headers())
         assert release.status_code == 200  # already given back: nothing to do
         stock = await restaurant.stock(pizza)
         assert (stock["on_hand"], stock["reserved"]) == (3, 0)
 
 
-async def test_an_expired_hold_is_noticed_without_the_sweeper(settings, tokens, restaurant) -> None:
-    app = create_app(
-        settings.model_copy(
-            update={"reservation_ttl_seconds": 1, "reservation_sweep_interval_seconds": 3600}
-        ),
-        token_verifier=tokens.verifier(),
-    )
-    async with app_client(app) as client:
+async def test_an_expired_hold_is_noticed_without_the_sweeper(kit, restaurant) -> None:
+    async with kit.other_client(
+        reservation_ttl_seconds=1, reservation_sweep_interval_seconds=3600
+    ) as client:
         restaurant.client = client
         pizza = await restaurant.stocked(2)
         reservation = (await restaurant.reserve((pizza, 2))).json()
         await asyncio.sleep(1.1)
         commit = await client.post(
-            f"/api/v1/reservations/{reservation['id']}/commit", headers=restaurant.as_()
+            f"/api/v1/reservations/{reservation['id']}/commit", headers=restaurant.headers()
         )
         assert commit.status_code == 409
         assert "expired" in commit.json()["detail"]
@@ -72,19 +49,15 @@ async def test_an_expired_hold_is_noticed_without_the_sweeper(settings, tokens, 
         stock = await restaurant.stock(pizza)
         assert (stock["on_hand"], stock["reserved"]) == (2, 0)
         fetched = await client.get(
-            f"/api/v1/reservations/{reservation['id']}", headers=restaurant.as_()
+            f"/api/v1/reservations/{reservation['id']}", headers=restaurant.headers()
         )
         assert fetched.json()["status"] == "expired"
 
 
-async def test_an_expired_order_is_reserved_afresh(settings, tokens, restaurant) -> None:
-    app = create_app(
-        settings.model_copy(
-            update={"reservation_ttl_seconds": 1, "reservation_sweep_interval_seconds": 3600}
-        ),
-        token_verifier=tokens.verifier(),
-    )
-    async with app_client(app) as client:
+async def test_an_expired_order_is_reserved_afresh(kit, restaurant) -> None:
+    async with kit.other_client(
+        reservation_ttl_seconds=1, reservation_sweep_interval_seconds=3600
+    ) as client:
         restaurant.client = client
         pizza = await restaurant.stocked(4)
 
@@ -92,7 +65,7 @@ async def test_an_expired_order_is_reserved_afresh(settings, tokens, restaurant)
         noticed = (await restaurant.reserve((pizza, 3))).json()
         await asyncio.sleep(1.1)
         path = f"/api/v1/reservations/{noticed['id']}"
-        assert (await client.get(path, headers=restaurant.as_())).json()["status"] == "expired"
+        assert (await client.get(path, headers=restaurant.headers())).json()["status"] == "expired"
         again = await restaurant.reserve((pizza, 3), order_id=noticed["order_id"])
         assert again.status_code == 201, again.text
         assert again.json()["id"] == noticed["id"]

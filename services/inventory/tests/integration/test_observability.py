@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 from pos_kit.testing.app import captured_logs
-
-pytestmark = pytest.mark.integration
 
 
 async def test_health_readiness_and_metrics(client, restaurant) -> None:
@@ -24,7 +20,7 @@ async def test_the_request_log_line_names_tenant_and_correlation_id(client, rest
     with captured_logs() as logs:
         response = await client.get(
             "/api/v1/products",
-            headers={**restaurant.as_("waiter"), "X-Correlation-ID": "menu-look-42"},
+            headers={**restaurant.headers("waiter"), "X-Correlation-ID": "menu-look-42"},
         )
     assert response.headers["x-correlation-id"] == "menu-look-42"
     lines = [

@@ -7,17 +7,15 @@ nats-server, against the real PostgreSQL schema, exactly as pos-core's relay wou
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from typing import Any
 
 import pytest
 
-from pos_inventory.main import create_app
 from pos_kit.events import Event
 from pos_kit.events.testing import wait_until
-from pos_kit.testing.app import app_client
-
-pytestmark = pytest.mark.integration
+from pos_kit.testing.bus import new_event
 
 
 def order_event(
@@ -39,18 +37,12 @@ def order_event(
         f"{kind}_by": "user-1",
     }
     body |= data
-    return Event.new(
-        source="pos-core",
-        type=f"order.{kind}",
-        data=body,
-        tenant_id=tenant_id,
-        correlation_id=f"test-{uuid.uuid4().hex[:8]}",
-    )
+    return new_event(f"order.{kind}", body, tenant_id=tenant_id)
 
 
 async def reservation(restaurant, reservation_id: str) -> dict[str, Any]:
     response = await restaurant.client.get(
-        f"/api/v1/reservations/{reservation_id}", headers=restaurant.as_()
+        f"/api/v1/reservations/{reservation_id}", headers=restaurant.headers()
     )
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
@@ -73,10 +65,15 @@ async def wait_for_status(restaurant, reservation_id: str, status: str) -> None:
 
 async def sales(restaurant, product: dict[str, Any]) -> list[dict[str, Any]]:
     response = await restaurant.client.get(
-        f"/api/v1/products/{product['id']}/stock/adjustments", headers=restaurant.as_()
+        f"/api/v1/products/{product['id']}/stock/adjustments", headers=restaurant.headers()
     )
     assert response.status_code == 200, response.text
     return [a for a in response.json()["items"] if a["reason"] == "sale"]
+
+
+async def dead_letter_ids(bus) -> set[str]:
+    """The ids of the events the consumer `inventory` dead-lettered."""
+    return {json.loads(raw).get("id") for raw in await bus.dead_letters("inventory")}
 
 
 async def no_retries_left() -> None:
@@ -172,12 +169,12 @@ async def test_settled_holds_stay_settled(restaurant, bus, client) -> None:
     # Released first (the API call worked), then paid: no sale, no dead letter.
     released = await held(restaurant, pizza, 1)
     path = f"/api/v1/reservations/{released['id']}/release"
-    assert (await client.post(path, headers=restaurant.as_())).status_code == 200
+    assert (await client.post(path, headers=restaurant.headers())).status_code == 200
     late_paid = order_event(restaurant.tenant_id, "paid", released["order_id"], released["id"])
     # Committed first, then cancelled (a refund matter): stays sold.
     committed = await held(restaurant, pizza, 2)
     path = f"/api/v1/reservations/{committed['id']}/commit"
-    assert (await client.post(path, headers=restaurant.as_())).status_code == 200
+    assert (await client.post(path, headers=restaurant.headers())).status_code == 200
     late_cancel = order_event(
         restaurant.tenant_id, "cancelled", committed["order_id"], committed["id"]
     )
@@ -197,7 +194,7 @@ async def test_settled_holds_stay_settled(restaurant, bus, client) -> None:
     assert (stock["on_hand"], stock["reserved"]) == (8, 0)
     assert len(await sales(restaurant, pizza)) == 1
     await no_retries_left()
-    dead = {e.get("id") for e in await bus.dead_letters()}
+    dead = await dead_letter_ids(bus)
     assert not dead & {e.id for e in (late_paid, late_cancel, *unknown)}
 
 
@@ -250,7 +247,7 @@ async def test_malformed_data_is_dead_lettered_and_the_next_event_still_handled(
     await wait_for_status(restaurant, hold["id"], "committed")
 
     async def dead_lettered() -> bool:
-        return broken.id in {e.get("id") for e in await bus.dead_letters()}
+        return broken.id in await dead_letter_ids(bus)
 
     await wait_until(dead_lettered, within=15, what="the malformed event on pos.dlq.inventory")
     assert (await restaurant.stock(pizza))["on_hand"] == 3
@@ -261,23 +258,19 @@ async def test_a_tenantid_that_is_no_uuid_is_dead_lettered(restaurant, bus) -> N
     await bus.publish(broken)
 
     async def dead_lettered() -> bool:
-        return broken.id in {e.get("id") for e in await bus.dead_letters()}
+        return broken.id in await dead_letter_ids(bus)
 
     await wait_until(dead_lettered, within=15, what="the malformed event on pos.dlq.inventory")
 
 
 async def test_order_paid_after_the_hold_expired_changes_nothing(
-    settings, tokens, client, restaurant, bus
+    kit, client, restaurant, bus
 ) -> None:
     # The known reconciliation gap: pos-core took the payment after the hold lapsed;
     # on hand stays as it is until a stock count corrects it.
-    short_holds = create_app(
-        settings.model_copy(
-            update={"reservation_ttl_seconds": 1, "reservation_sweep_interval_seconds": 0.2}
-        ),
-        token_verifier=tokens.verifier(),
-    )
-    async with app_client(short_holds) as short_client:
+    async with kit.other_client(
+        reservation_ttl_seconds=1, reservation_sweep_interval_seconds=0.2
+    ) as short_client:
         restaurant.client = short_client
         pizza = await restaurant.stocked(3)
         hold = await held(restaurant, pizza, 2)
@@ -292,4 +285,4 @@ async def test_order_paid_after_the_hold_expired_changes_nothing(
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (3, 0, 3)
     assert await sales(restaurant, pizza) == []
     await no_retries_left()
-    assert paid.id not in {e.get("id") for e in await bus.dead_letters()}
+    assert paid.id not in await dead_letter_ids(bus)

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
-pytestmark = pytest.mark.integration
-
 
 async def test_a_reservation_holds_stock_until_it_is_committed(client, restaurant) -> None:
     pizza = await restaurant.stocked(5, name="Margherita")
@@ -26,23 +22,23 @@ async def test_a_reservation_holds_stock_until_it_is_committed(client, restauran
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (5, 2, 3)
 
     path = f"/api/v1/reservations/{reservation['id']}"
-    committed = await client.post(f"{path}/commit", headers=restaurant.as_("cashier"))
+    committed = await client.post(f"{path}/commit", headers=restaurant.headers("cashier"))
     assert committed.status_code == 200
     assert committed.json()["status"] == "committed"
     assert committed.json()["committed_at"]
     stock = await restaurant.stock(pizza)
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (3, 0, 3)
 
-    again = await client.post(f"{path}/commit", headers=restaurant.as_("waiter"))
+    again = await client.post(f"{path}/commit", headers=restaurant.headers("waiter"))
     assert again.status_code == 200
     assert (await restaurant.stock(pizza))["on_hand"] == 3
 
-    release = await client.post(f"{path}/release", headers=restaurant.as_("waiter"))
+    release = await client.post(f"{path}/release", headers=restaurant.headers("waiter"))
     assert release.status_code == 409
-    assert (await client.get(path, headers=restaurant.as_())).json()["status"] == "committed"
+    assert (await client.get(path, headers=restaurant.headers())).json()["status"] == "committed"
 
     trail = await client.get(
-        f"/api/v1/products/{pizza['id']}/stock/adjustments", headers=restaurant.as_()
+        f"/api/v1/products/{pizza['id']}/stock/adjustments", headers=restaurant.headers()
     )
     sale = trail.json()["items"][0]
     assert (sale["reason"], sale["delta"], sale["reservation_id"]) == (
@@ -58,12 +54,12 @@ async def test_a_release_gives_the_stock_back_once(client, restaurant) -> None:
     assert (await restaurant.stock(pizza))["available"] == 0
     path = f"/api/v1/reservations/{reservation['id']}"
     for _ in range(2):
-        released = await client.post(f"{path}/release", headers=restaurant.as_("waiter"))
+        released = await client.post(f"{path}/release", headers=restaurant.headers("waiter"))
         assert released.status_code == 200
         assert released.json()["status"] == "released"
     stock = await restaurant.stock(pizza)
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (4, 0, 4)
-    commit = await client.post(f"{path}/commit", headers=restaurant.as_("waiter"))
+    commit = await client.post(f"{path}/commit", headers=restaurant.headers("waiter"))
     assert commit.status_code == 409
     assert (await restaurant.stock(pizza))["on_hand"] == 4
 
@@ -103,7 +99,7 @@ async def test_the_same_order_twice_is_reserved_once(client, restaurant) -> None
     assert (await restaurant.stock(pizza))["reserved"] == 3
 
     fetched = await client.get(
-        f"/api/v1/reservations/{first.json()['id']}", headers=restaurant.as_("kitchen")
+        f"/api/v1/reservations/{first.json()['id']}", headers=restaurant.headers("kitchen")
     )
     assert fetched.json() == first.json()
 
@@ -121,7 +117,7 @@ async def test_an_86d_item_cannot_be_reserved(client, restaurant) -> None:
 
     # 86 a stocked item: even with stock it cannot be ordered.
     await client.patch(
-        f"/api/v1/products/{pizza['id']}", json={"available": False}, headers=restaurant.as_()
+        f"/api/v1/products/{pizza['id']}", json={"available": False}, headers=restaurant.headers()
     )
     assert (await restaurant.reserve((pizza, 1))).status_code == 409
 
@@ -131,7 +127,7 @@ async def test_untracked_items_are_always_reservable_but_must_exist(restaurant) 
     for _ in range(3):
         assert (await restaurant.reserve((water, 1000))).status_code == 201
     gone = await restaurant.product(name="Old special")
-    await restaurant.client.delete(f"/api/v1/products/{gone['id']}", headers=restaurant.as_())
+    await restaurant.client.delete(f"/api/v1/products/{gone['id']}", headers=restaurant.headers())
     missing = await restaurant.reserve((water, 1), (gone, 1))
     assert missing.status_code == 422
     assert missing.json()["unknown_product_ids"] == [gone["id"]]
@@ -145,7 +141,7 @@ async def test_a_released_order_is_reserved_afresh_on_the_same_reservation(
     order_id = str(uuid.uuid4())
     first = (await restaurant.reserve((pizza, 3), order_id=order_id)).json()
     path = f"/api/v1/reservations/{first['id']}"
-    assert (await client.post(f"{path}/release", headers=restaurant.as_("waiter"))).json()[
+    assert (await client.post(f"{path}/release", headers=restaurant.headers("waiter"))).json()[
         "status"
     ] == "released"
     assert (await restaurant.stock(pizza))["reserved"] == 0
@@ -171,10 +167,10 @@ async def test_a_released_order_is_reserved_afresh_on_the_same_reservation(
     repeat = await restaurant.reserve((pizza, 2), (beer, 1), order_id=order_id)
     assert (repeat.status_code, repeat.json()) == (200, held)
     assert (await restaurant.reserve((pizza, 3), order_id=order_id)).status_code == 409
-    assert (await client.get(path, headers=restaurant.as_())).json() == held
+    assert (await client.get(path, headers=restaurant.headers())).json() == held
     assert (await restaurant.stock(pizza))["reserved"] == 2
 
-    committed = await client.post(f"{path}/commit", headers=restaurant.as_("cashier"))
+    committed = await client.post(f"{path}/commit", headers=restaurant.headers("cashier"))
     assert committed.json()["status"] == "committed"
     stock = await restaurant.stock(pizza)
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (3, 0, 3)
@@ -191,7 +187,7 @@ async def test_a_released_order_that_is_now_short_holds_nothing_and_stays_releas
     order_id = str(uuid.uuid4())
     first = (await restaurant.reserve((pizza, 3), order_id=order_id)).json()
     path = f"/api/v1/reservations/{first['id']}"
-    released = (await client.post(f"{path}/release", headers=restaurant.as_("waiter"))).json()
+    released = (await client.post(f"{path}/release", headers=restaurant.headers("waiter"))).json()
     assert (await restaurant.reserve((pizza, 4))).status_code == 201  # another table: 1 left
 
     short = await restaurant.reserve((pizza, 3), order_id=order_id)
@@ -199,7 +195,7 @@ async def test_a_released_order_that_is_now_short_holds_nothing_and_stays_releas
     assert short.json()["short_lines"] == [
         {"product_id": pizza["id"], "name": "Diavola", "requested": 3, "available": 1}
     ]
-    assert (await client.get(path, headers=restaurant.as_())).json() == released
+    assert (await client.get(path, headers=restaurant.headers())).json() == released
     assert (await restaurant.stock(pizza))["reserved"] == 4
 
     fits = await restaurant.reserve((pizza, 1), order_id=order_id)

@@ -6,26 +6,15 @@ import asyncio
 import uuid
 from pathlib import Path
 
-import pytest
-
-from pos_inventory.main import create_app
 from pos_kit.migrations import upgrade_head
-from pos_kit.testing.app import app_client
-
-pytestmark = pytest.mark.integration
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
-async def test_reserve_commit_and_no_overselling_on_sqlite(
-    settings, tokens, restaurant, tmp_path
-) -> None:
+async def test_reserve_commit_and_no_overselling_on_sqlite(kit, restaurant, tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'inventory.db'}"
     await asyncio.to_thread(upgrade_head, ALEMBIC_INI, url)
-    app = create_app(
-        settings.model_copy(update={"database_url": url}), token_verifier=tokens.verifier()
-    )
-    async with app_client(app) as client:
+    async with kit.other_client(database_url=url) as client:
         restaurant.client = client
         pizza = await restaurant.stocked(5, name="Margherita", sku="PZ-1")
         results = await asyncio.gather(
@@ -34,7 +23,7 @@ async def test_reserve_commit_and_no_overselling_on_sqlite(
         assert sorted(r.status_code for r in results) == [201] * 5 + [409] * 7
         held = next(r.json() for r in results if r.status_code == 201)
         committed = await client.post(
-            f"/api/v1/reservations/{held['id']}/commit", headers=restaurant.as_()
+            f"/api/v1/reservations/{held['id']}/commit", headers=restaurant.headers()
         )
         assert committed.status_code == 200
         stock = await restaurant.stock(pizza)
@@ -42,13 +31,13 @@ async def test_reserve_commit_and_no_overselling_on_sqlite(
         # A released order is held again on its reservation.
         other = next(r.json() for r in results if r.status_code == 201 and r.json() != held)
         path = f"/api/v1/reservations/{other['id']}/release"
-        assert (await client.post(path, headers=restaurant.as_())).status_code == 200
+        assert (await client.post(path, headers=restaurant.headers())).status_code == 200
         again = await restaurant.reserve((pizza, 1), order_id=other["order_id"])
         assert (again.status_code, again.json()["id"]) == (201, other["id"])
         assert (await restaurant.stock(pizza))["reserved"] == 4
         duplicate = await client.post(
             "/api/v1/products",
             json={"name": "Copy", "price": 1, "sku": "PZ-1"},
-            headers=restaurant.as_(),
+            headers=restaurant.headers(),
         )
         assert duplicate.status_code == 409

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-pytestmark = pytest.mark.integration
-
 
 async def test_a_new_tracked_item_starts_empty_and_a_count_sets_it(client, restaurant) -> None:
     product = await restaurant.product(track_stock=True)
@@ -23,13 +19,15 @@ async def test_a_new_tracked_item_starts_empty_and_a_count_sets_it(client, resta
 
     # Leaving the threshold out keeps it; null clears it.
     kept = await client.put(
-        f"/api/v1/products/{product['id']}/stock", json={"on_hand": 11}, headers=restaurant.as_()
+        f"/api/v1/products/{product['id']}/stock",
+        json={"on_hand": 11},
+        headers=restaurant.headers(),
     )
     assert kept.json()["low_stock_threshold"] == 3
     cleared = await client.put(
         f"/api/v1/products/{product['id']}/stock",
         json={"on_hand": 11, "low_stock_threshold": None},
-        headers=restaurant.as_(),
+        headers=restaurant.headers(),
     )
     assert cleared.json()["low_stock_threshold"] is None
 
@@ -42,14 +40,14 @@ async def test_adjustments_keep_an_audit_trail_newest_first(client, restaurant) 
         {"delta": -2, "reason": "waste", "note": "dropped"},
         {"delta": -1, "reason": "correction"},
     ):
-        response = await client.post(path, json=body, headers=restaurant.as_("manager"))
+        response = await client.post(path, json=body, headers=restaurant.headers("manager"))
         assert response.status_code == 201, response.text
     recorded = response.json()
     assert (recorded["on_hand_after"], recorded["stock"]["on_hand"]) == (31, 31)
 
-    first = await client.get(path, params={"limit": 3}, headers=restaurant.as_())
+    first = await client.get(path, params={"limit": 3}, headers=restaurant.headers())
     rest = await client.get(
-        path, params={"cursor": first.json()["next_cursor"]}, headers=restaurant.as_()
+        path, params={"cursor": first.json()["next_cursor"]}, headers=restaurant.headers()
     )
     trail = first.json()["items"] + rest.json()["items"]
     assert rest.json()["next_cursor"] is None
@@ -63,7 +61,7 @@ async def test_adjustments_keep_an_audit_trail_newest_first(client, restaurant) 
     assert all(a["created_by"] for a in trail)
 
     # Floor staff do not read the trail.
-    waiter = await client.get(path, headers=restaurant.as_("waiter"))
+    waiter = await client.get(path, headers=restaurant.headers("waiter"))
     assert waiter.status_code == 403
 
 
@@ -71,11 +69,15 @@ async def test_stock_cannot_drop_below_zero_or_below_what_is_held(client, restau
     product = await restaurant.stocked(5)
     assert (await restaurant.reserve((product, 3))).status_code == 201
     path = f"/api/v1/products/{product['id']}"
-    below_holds = await client.put(f"{path}/stock", json={"on_hand": 2}, headers=restaurant.as_())
+    below_holds = await client.put(
+        f"{path}/stock", json={"on_hand": 2}, headers=restaurant.headers()
+    )
     assert below_holds.status_code == 409
     assert "3 are held" in below_holds.json()["detail"]
     waste = await client.post(
-        f"{path}/stock/adjustments", json={"delta": -3, "reason": "waste"}, headers=restaurant.as_()
+        f"{path}/stock/adjustments",
+        json={"delta": -3, "reason": "waste"},
+        headers=restaurant.headers(),
     )
     assert waste.status_code == 409
     stock = await restaurant.stock(product)
@@ -86,13 +88,15 @@ async def test_an_untracked_item_has_no_stock_to_count(client, restaurant) -> No
     product = await restaurant.product(track_stock=False)
     path = f"/api/v1/products/{product['id']}/stock"
     for response in (
-        await client.get(path, headers=restaurant.as_()),
-        await client.put(path, json={"on_hand": 3}, headers=restaurant.as_()),
+        await client.get(path, headers=restaurant.headers()),
+        await client.put(path, json={"on_hand": 3}, headers=restaurant.headers()),
     ):
         assert response.status_code == 409
         assert "does not track stock" in response.json()["detail"]
     tracked = await client.patch(
-        f"/api/v1/products/{product['id']}", json={"track_stock": True}, headers=restaurant.as_()
+        f"/api/v1/products/{product['id']}",
+        json={"track_stock": True},
+        headers=restaurant.headers(),
     )
     assert tracked.status_code == 200
     assert (await restaurant.stock(product))["on_hand"] == 0

@@ -8,11 +8,9 @@ from typing import Any
 
 import pytest
 
-from pos_inventory.domain.errors import InvalidInput
+from pos_inventory.domain.errors import InsufficientStock, InvalidInput, ProductUnavailable
 from pos_inventory.domain.menu import Product
 from pos_inventory.domain.reservations import (
-    InsufficientStock,
-    ProductUnavailable,
     RequestedLine,
     Reservation,
     ReservationLine,
@@ -21,7 +19,7 @@ from pos_inventory.domain.reservations import (
     hold_stock,
 )
 from pos_inventory.domain.stock import StockLevel
-from pos_kit.problems import Conflict
+from pos_kit.errors import Conflict
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TENANT = uuid.uuid4()

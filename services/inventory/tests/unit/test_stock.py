@@ -9,7 +9,7 @@ import pytest
 
 from pos_inventory.domain.errors import InvalidInput
 from pos_inventory.domain.stock import AdjustmentReason, StockLevel, StockWentLow
-from pos_kit.problems import Conflict
+from pos_kit.errors import Conflict
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

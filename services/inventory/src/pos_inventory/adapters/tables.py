@@ -24,7 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pos_kit.db import service_metadata
 from pos_kit.dbtypes import UTCDateTime
-from pos_kit.events.outbox import inbox_table, outbox_table
+from pos_kit.events import Outbox, inbox_table, outbox_table
 
 Document = JSON().with_variant(JSONB(), "postgresql")
 
@@ -163,5 +163,15 @@ class ReservationLineRow(Base):
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
 
 
-outbox = outbox_table(Base.metadata)
+class RestaurantProfileRow(Base):
+    """The copy of each restaurant's profile that inventory uses (fed by restaurant's events)."""
+
+    __tablename__ = "restaurant_profiles"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    version: Mapped[int] = mapped_column(Integer)
+
+
+outbox = Outbox(outbox_table(Base.metadata), source="inventory")
 inbox = inbox_table(Base.metadata)

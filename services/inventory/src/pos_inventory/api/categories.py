@@ -5,15 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
-from pos_inventory.api.dependencies import MenuManager, MenuReader, Services, position, tenant_of
+from pos_inventory.api.dependencies import MenuManager, MenuReader, UseCases
 from pos_inventory.api.schemas import CategoryIn, CategoryOut, CategoryPage, CategoryPatch
 from pos_inventory.domain.menu import Category
-from pos_kit.dependencies import DbSession
-from pos_kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, encode_cursor
+from pos_kit.dependencies import UoW
+from pos_kit.pagination import Keyset, PageRequest, page_request
 
 router = APIRouter(prefix="/api/v1/categories", tags=["categories"])
+
+# Menu order: by position, then name.
+CATEGORIES = Keyset(int, str, uuid.UUID)
 
 
 def _out(category: Category) -> CategoryOut:
@@ -29,11 +32,11 @@ def _out(category: Category) -> CategoryOut:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CategoryOut)
 async def create_category(
-    body: CategoryIn, principal: MenuManager, db: DbSession, services: Services, response: Response
+    body: CategoryIn, who: MenuManager, uow: UoW, use_cases: UseCases, response: Response
 ) -> CategoryOut:
-    category = await services.categories.create(
-        db,
-        tenant_id=tenant_of(principal),
+    category = await use_cases.categories.create(
+        uow,
+        tenant_id=who.tenant,
         name=body.name,
         description=body.description,
         position=body.position,
@@ -44,54 +47,41 @@ async def create_category(
 
 @router.get("", response_model=CategoryPage)
 async def list_categories(
-    principal: MenuReader,
-    db: DbSession,
-    services: Services,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    who: MenuReader,
+    uow: UoW,
+    use_cases: UseCases,
+    page: Annotated[PageRequest, Depends(page_request(CATEGORIES))],
 ) -> CategoryPage:
     """In menu order: by position, then name."""
-    after = position(cursor, lambda p: (int(p["p"]), str(p["n"]), uuid.UUID(p["i"])))
-    found = await services.categories.list_page(
-        db, tenant_id=tenant_of(principal), limit=limit + 1, after=after
-    )
-    page, more = found[:limit], len(found) > limit
-    last = page[-1] if page else None
-    next_cursor = (
-        encode_cursor({"p": last.position, "n": last.name, "i": str(last.id)})
-        if more and last
-        else None
-    )
-    return CategoryPage(items=[_out(c) for c in page], next_cursor=next_cursor)
+    found = await use_cases.categories.list_page(uow, tenant_id=who.tenant, page=page)
+    return CategoryPage.build(found, CATEGORIES, _out)
 
 
 @router.get("/{category_id}", response_model=CategoryOut)
 async def get_category(
-    category_id: uuid.UUID, principal: MenuReader, db: DbSession, services: Services
+    category_id: uuid.UUID, who: MenuReader, uow: UoW, use_cases: UseCases
 ) -> CategoryOut:
-    return _out(
-        await services.categories.get(db, tenant_id=tenant_of(principal), category_id=category_id)
-    )
+    return _out(await use_cases.categories.get(uow, tenant_id=who.tenant, category_id=category_id))
 
 
 @router.patch("/{category_id}", response_model=CategoryOut)
 async def update_category(
     category_id: uuid.UUID,
     body: CategoryPatch,
-    principal: MenuManager,
-    db: DbSession,
-    services: Services,
+    who: MenuManager,
+    uow: UoW,
+    use_cases: UseCases,
 ) -> CategoryOut:
-    category = await services.categories.update(
-        db, tenant_id=tenant_of(principal), category_id=category_id, changes=body.changes()
+    category = await use_cases.categories.update(
+        uow, tenant_id=who.tenant, category_id=category_id, changes=body.changes()
     )
     return _out(category)
 
 
 @router.delete("/{category_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_category(
-    category_id: uuid.UUID, principal: MenuManager, db: DbSession, services: Services
+    category_id: uuid.UUID, who: MenuManager, uow: UoW, use_cases: UseCases
 ) -> Response:
     """Refused (409) while live menu items are in it."""
-    await services.categories.delete(db, tenant_id=tenant_of(principal), category_id=category_id)
+    await use_cases.categories.delete(uow, tenant_id=who.tenant, category_id=category_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
-from pos_inventory.api.dependencies import MenuManager, MenuReader, Services, position, tenant_of
+from pos_inventory.api.dependencies import MenuManager, MenuReader, UseCases
 from pos_inventory.api.schemas import (
     AdjustmentIn,
     AdjustmentOut,
@@ -22,16 +22,17 @@ from pos_inventory.api.schemas import (
     StockIn,
     StockOut,
 )
+from pos_inventory.domain.events import product_document
 from pos_inventory.domain.menu import ModifierGroup, ModifierOption, Product
 from pos_inventory.domain.stock import Adjustment, AdjustmentReason, StockLevel
-from pos_inventory.services.events import product_document
-from pos_kit.dependencies import DbSession
-from pos_kit.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, encode_cursor
+from pos_kit.dependencies import UoW
+from pos_kit.pagination import Keyset, PageRequest, page_request
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"])
 
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
-Cursor = Annotated[str | None, Query(max_length=500)]
+# The menu by name; the audit trail newest first.
+PRODUCTS = Keyset(str, uuid.UUID)
+ADJUSTMENTS = Keyset(datetime, uuid.UUID)
 
 
 def _out(product: Product) -> ProductOut:
@@ -55,13 +56,26 @@ def _modifier_groups(groups: list[ModifierGroupIn]) -> tuple[ModifierGroup, ...]
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ProductOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProductOut,
+    responses={
+        503: {
+            "content": {"application/problem+json": {}},
+            "description": "No `currency` given, and the restaurant's is not known yet: "
+            "the restaurant service did not answer (see Retry-After).",
+        }
+    },
+)
 async def create_product(
-    body: ProductIn, principal: MenuManager, db: DbSession, services: Services, response: Response
+    body: ProductIn, who: MenuManager, uow: UoW, use_cases: UseCases, response: Response
 ) -> ProductOut:
-    product = await services.products.create(
-        db,
-        tenant_id=tenant_of(principal),
+    """Without a `currency`, the item is priced in the restaurant's (its profile's)."""
+    product = await use_cases.products.create(
+        uow,
+        tenant_id=who.tenant,
+        token=who.token,
         name=body.name,
         description=body.description,
         price=body.price,
@@ -81,46 +95,34 @@ async def create_product(
 
 @router.get("", response_model=ProductPage)
 async def list_products(
-    principal: MenuReader,
-    db: DbSession,
-    services: Services,
-    limit: Limit = DEFAULT_PAGE_SIZE,
-    cursor: Cursor = None,
+    who: MenuReader,
+    uow: UoW,
+    use_cases: UseCases,
+    page: Annotated[PageRequest, Depends(page_request(PRODUCTS))],
     category_id: uuid.UUID | None = None,
     available: bool | None = None,
 ) -> ProductPage:
     """By name. Filter by category, or by `available=true` for what can be ordered now."""
-    after = position(cursor, lambda p: (str(p["n"]), uuid.UUID(p["i"])))
-    found = await services.products.list_page(
-        db,
-        tenant_id=tenant_of(principal),
-        limit=limit + 1,
-        after=after,
-        category_id=category_id,
-        available=available,
+    found = await use_cases.products.list_page(
+        uow, tenant_id=who.tenant, page=page, category_id=category_id, available=available
     )
-    page, more = found[:limit], len(found) > limit
-    last = page[-1] if page else None
-    next_cursor = encode_cursor({"n": last.name, "i": str(last.id)}) if more and last else None
-    return ProductPage(items=[_out(p) for p in page], next_cursor=next_cursor)
+    return ProductPage.build(found, PRODUCTS, _out)
 
 
 @router.get("/{product_id}", response_model=ProductOut)
 async def get_product(
-    product_id: uuid.UUID, principal: MenuReader, db: DbSession, services: Services
+    product_id: uuid.UUID, who: MenuReader, uow: UoW, use_cases: UseCases
 ) -> ProductOut:
-    return _out(
-        await services.products.get(db, tenant_id=tenant_of(principal), product_id=product_id)
-    )
+    return _out(await use_cases.products.get(uow, tenant_id=who.tenant, product_id=product_id))
 
 
 @router.patch("/{product_id}", response_model=ProductOut)
 async def update_product(
     product_id: uuid.UUID,
     body: ProductPatch,
-    principal: MenuManager,
-    db: DbSession,
-    services: Services,
+    who: MenuManager,
+    uow: UoW,
+    use_cases: UseCases,
 ) -> ProductOut:
     """Change any fields; `"available": false` 86es the item. Emits product.updated."""
     changes: dict[str, Any] = body.changes()
@@ -129,17 +131,17 @@ async def update_product(
             changes[labels] = tuple(changes[labels])
     if body.modifier_groups is not None:
         changes["modifier_groups"] = _modifier_groups(body.modifier_groups)
-    product = await services.products.update(
-        db, tenant_id=tenant_of(principal), product_id=product_id, changes=changes
+    product = await use_cases.products.update(
+        uow, tenant_id=who.tenant, product_id=product_id, changes=changes
     )
     return _out(product)
 
 
 @router.delete("/{product_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_product(
-    product_id: uuid.UUID, principal: MenuManager, db: DbSession, services: Services
+    product_id: uuid.UUID, who: MenuManager, uow: UoW, use_cases: UseCases
 ) -> Response:
-    await services.products.delete(db, tenant_id=tenant_of(principal), product_id=product_id)
+    await use_cases.products.delete(uow, tenant_id=who.tenant, product_id=product_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -174,22 +176,22 @@ def _adjustment_out(adjustment: Adjustment) -> AdjustmentOut:
 
 @router.get("/{product_id}/stock", response_model=StockOut)
 async def get_stock(
-    product_id: uuid.UUID, principal: MenuReader, db: DbSession, services: Services
+    product_id: uuid.UUID, who: MenuReader, uow: UoW, use_cases: UseCases
 ) -> StockOut:
     """On hand, held for open orders, and available (on hand minus held). 409 if untracked."""
-    level = await services.stock.get(db, tenant_id=tenant_of(principal), product_id=product_id)
+    level = await use_cases.stock.get(uow, tenant_id=who.tenant, product_id=product_id)
     return _stock_out(level)
 
 
 @router.put("/{product_id}/stock", response_model=StockOut)
 async def set_stock(
-    product_id: uuid.UUID, body: StockIn, principal: MenuManager, db: DbSession, services: Services
+    product_id: uuid.UUID, body: StockIn, who: MenuManager, uow: UoW, use_cases: UseCases
 ) -> StockOut:
     """A stock count: sets on hand (recorded as a `count` adjustment) and the threshold."""
-    level = await services.stock.count(
-        db,
-        tenant_id=tenant_of(principal),
-        actor=principal.subject,
+    level = await use_cases.stock.count(
+        uow,
+        tenant_id=who.tenant,
+        actor=who.subject,
         product_id=product_id,
         on_hand=body.on_hand,
         low_stock_threshold=body.low_stock_threshold,
@@ -206,15 +208,15 @@ async def set_stock(
 async def adjust_stock(
     product_id: uuid.UUID,
     body: AdjustmentIn,
-    principal: MenuManager,
-    db: DbSession,
-    services: Services,
+    who: MenuManager,
+    uow: UoW,
+    use_cases: UseCases,
 ) -> AdjustmentRecorded:
     """A delivery (+), waste (-), count or correction (either way), kept in the audit trail."""
-    adjustment, level = await services.stock.adjust(
-        db,
-        tenant_id=tenant_of(principal),
-        actor=principal.subject,
+    adjustment, level = await use_cases.stock.adjust(
+        uow,
+        tenant_id=who.tenant,
+        actor=who.subject,
         product_id=product_id,
         delta=body.delta,
         reason=AdjustmentReason(body.reason),
@@ -223,32 +225,16 @@ async def adjust_stock(
     return AdjustmentRecorded(**_adjustment_out(adjustment).model_dump(), stock=_stock_out(level))
 
 
-def _aware(moment: str) -> datetime:
-    parsed = datetime.fromisoformat(moment)
-    if parsed.tzinfo is None:
-        raise ValueError("a cursor time is always in UTC")
-    return parsed
-
-
 @router.get("/{product_id}/stock/adjustments", response_model=AdjustmentPage)
 async def list_adjustments(
     product_id: uuid.UUID,
-    principal: MenuManager,
-    db: DbSession,
-    services: Services,
-    limit: Limit = DEFAULT_PAGE_SIZE,
-    cursor: Cursor = None,
+    who: MenuManager,
+    uow: UoW,
+    use_cases: UseCases,
+    page: Annotated[PageRequest, Depends(page_request(ADJUSTMENTS))],
 ) -> AdjustmentPage:
     """The audit trail, newest first: manual adjustments and sales of committed orders."""
-    before = position(cursor, lambda p: (_aware(p["c"]), uuid.UUID(p["i"])))
-    found = await services.stock.list_adjustments(
-        db, tenant_id=tenant_of(principal), product_id=product_id, limit=limit + 1, before=before
+    found = await use_cases.stock.list_adjustments(
+        uow, tenant_id=who.tenant, product_id=product_id, page=page
     )
-    page, more = found[:limit], len(found) > limit
-    last = page[-1] if page else None
-    next_cursor = (
-        encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
-        if more and last
-        else None
-    )
-    return AdjustmentPage(items=[_adjustment_out(a) for a in page], next_cursor=next_cursor)
+    return AdjustmentPage.build(found, ADJUSTMENTS, _adjustment_out)

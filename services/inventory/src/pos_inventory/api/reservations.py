@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response, status
 
-from pos_inventory.api.dependencies import Reserver, Services, tenant_of
+from pos_inventory.api.dependencies import Reserver, UseCases
 from pos_inventory.api.schemas import (
     InsufficientStockProblem,
     ReservationIn,
@@ -15,7 +15,7 @@ from pos_inventory.api.schemas import (
     ReservationOut,
 )
 from pos_inventory.domain.reservations import RequestedLine, Reservation
-from pos_kit.dependencies import DbSession
+from pos_kit.dependencies import UoW
 
 router = APIRouter(prefix="/api/v1/reservations", tags=["reservations"])
 
@@ -63,14 +63,14 @@ def _out(reservation: Reservation) -> ReservationOut:
     responses=RESERVE_RESPONSES,
 )
 async def reserve_stock(
-    body: ReservationIn, principal: Reserver, db: DbSession, services: Services, response: Response
+    body: ReservationIn, who: Reserver, uow: UoW, use_cases: UseCases, response: Response
 ) -> ReservationOut:
     """Hold stock for every line of an order, or for none. Idempotent on `order_id` while
     held or committed; a released or expired reservation is held again (201)."""
-    reservation, created = await services.reservations.reserve(
-        db,
-        tenant_id=tenant_of(principal),
-        actor=principal.subject,
+    reservation, created = await use_cases.reservations.reserve(
+        uow,
+        tenant_id=who.tenant,
+        actor=who.subject,
         order_id=body.order_id,
         lines=[RequestedLine(ln.product_id, ln.quantity) for ln in body.lines],
     )
@@ -82,34 +82,32 @@ async def reserve_stock(
 
 @router.get("/{reservation_id}", response_model=ReservationOut)
 async def get_reservation(
-    reservation_id: uuid.UUID, principal: Reserver, db: DbSession, services: Services
+    reservation_id: uuid.UUID, who: Reserver, uow: UoW, use_cases: UseCases
 ) -> ReservationOut:
     return _out(
-        await services.reservations.get(
-            db, tenant_id=tenant_of(principal), reservation_id=reservation_id
-        )
+        await use_cases.reservations.get(uow, tenant_id=who.tenant, reservation_id=reservation_id)
     )
 
 
 @router.post("/{reservation_id}/commit", response_model=ReservationOut)
 async def commit_reservation(
-    reservation_id: uuid.UUID, principal: Reserver, db: DbSession, services: Services
+    reservation_id: uuid.UUID, who: Reserver, uow: UoW, use_cases: UseCases
 ) -> ReservationOut:
     """The order went through: held units leave on hand. Repeating it changes nothing.
     409 if the reservation was released or expired."""
-    reservation = await services.reservations.commit(
-        db, tenant_id=tenant_of(principal), actor=principal.subject, reservation_id=reservation_id
+    reservation = await use_cases.reservations.commit(
+        uow, tenant_id=who.tenant, actor=who.subject, reservation_id=reservation_id
     )
     return _out(reservation)
 
 
 @router.post("/{reservation_id}/release", response_model=ReservationOut)
 async def release_reservation(
-    reservation_id: uuid.UUID, principal: Reserver, db: DbSession, services: Services
+    reservation_id: uuid.UUID, who: Reserver, uow: UoW, use_cases: UseCases
 ) -> ReservationOut:
     """The order was cancelled: held units are free again. Repeating it changes nothing.
     409 if the reservation was committed."""
-    reservation = await services.reservations.release(
-        db, tenant_id=tenant_of(principal), reservation_id=reservation_id
+    reservation = await use_cases.reservations.release(
+        uow, tenant_id=who.tenant, reservation_id=reservation_id
     )
     return _out(reservation)

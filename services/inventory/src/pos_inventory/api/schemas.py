@@ -28,6 +28,8 @@ from pos_inventory.domain.menu import (
 )
 from pos_inventory.domain.reservations import MAX_LINE_QUANTITY, MAX_LINES, ReservationStatus
 from pos_inventory.domain.stock import MAX_ON_HAND
+from pos_kit.pagination import Page
+from pos_kit.schemas import RequestModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
@@ -45,7 +47,9 @@ Position = Annotated[StrictInt, Field(ge=0, le=100_000)]
 Quantity = Annotated[StrictInt, Field(ge=0, le=MAX_ON_HAND)]
 
 
-class Strict(BaseModel):
+class Strict(RequestModel):
+    """A request body: unknown fields refused, text trimmed and storable."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -89,9 +93,7 @@ class CategoryOut(BaseModel):
     updated_at: datetime
 
 
-class CategoryPage(BaseModel):
-    items: list[CategoryOut]
-    next_cursor: str | None
+class CategoryPage(Page[CategoryOut]): ...
 
 
 # --- products -------------------------------------------------------------------------------
@@ -120,7 +122,9 @@ class ProductIn(Strict):
     name: Name
     description: Description = ""
     price: Price
-    currency: Currency | None = Field(default=None, description="Defaults to the service's.")
+    currency: Currency | None = Field(
+        default=None, description="Defaults to the restaurant's (its profile's currency)."
+    )
     category_id: uuid.UUID | None = None
     sku: Sku | None = None
     tax_rate_bps: TaxRate | None = Field(default=None, description="Defaults to the service's.")
@@ -181,9 +185,7 @@ class ProductOut(BaseModel):
     updated_at: datetime
 
 
-class ProductPage(BaseModel):
-    items: list[ProductOut]
-    next_cursor: str | None
+class ProductPage(Page[ProductOut]): ...
 
 
 # --- stock ----------------------------------------------------------------------------------
@@ -228,9 +230,7 @@ class AdjustmentRecorded(AdjustmentOut):
     stock: StockOut
 
 
-class AdjustmentPage(BaseModel):
-    items: list[AdjustmentOut]
-    next_cursor: str | None
+class AdjustmentPage(Page[AdjustmentOut]): ...
 
 
 # --- reservations ---------------------------------------------------------------------------

@@ -1,10 +1,15 @@
-"""The one problem pos-kit does not name: input that is well-formed but breaks a menu rule."""
+"""inventory's errors: what a client is told when the menu, the stock or a reservation says no."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from pos_kit.problems import ProblemError
+from pos_kit.errors import Conflict, ProblemError, ServiceUnavailable
+
+if TYPE_CHECKING:
+    from pos_inventory.domain.menu import Product
+    from pos_inventory.domain.reservations import ShortLine
 
 
 class InvalidInput(ProblemError):
@@ -19,3 +24,97 @@ class InvalidInput(ProblemError):
             {"field": field, "message": detail, "type": "value_error"}
         ]
         super().__init__(detail, extra={"errors": errors, **extra})
+
+
+class CategoryNameTaken(Conflict):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"There is already a category named '{name}'.")
+
+
+class SkuTaken(Conflict):
+    def __init__(self, sku: str) -> None:
+        super().__init__(f"The SKU '{sku}' is already used by another item on this menu.")
+
+
+class MenuCurrencyUnknown(ServiceUnavailable):
+    """A new item names no currency, and the restaurant's profile could not be read."""
+
+    type_slug = "menu-currency-unknown"
+    title = "Restaurant currency unknown"
+
+    def __init__(self, *, retry_after_seconds: int) -> None:
+        super().__init__(
+            "The restaurant's currency is not known yet and the restaurant service did not "
+            "tell it. Try again shortly, or name the item's currency.",
+            retry_after_seconds=retry_after_seconds,
+        )
+
+
+class StockNotTracked(Conflict):
+    type_slug = "stock-not-tracked"
+    title = "Stock not tracked"
+
+    def __init__(self, product: Product) -> None:
+        super().__init__(f"'{product.name}' does not track stock; set track_stock to true first.")
+
+
+class InsufficientStock(Conflict):
+    type_slug = "insufficient-stock"
+    title = "Not enough stock"
+
+    def __init__(self, short: Sequence[ShortLine]) -> None:
+        items = ", ".join(
+            f"{s.name} (requested {s.requested}, available {s.available})" for s in short
+        )
+        super().__init__(
+            f"Not enough stock for: {items}. Nothing was reserved.",
+            extra={
+                "short_lines": [
+                    {
+                        "product_id": str(s.product_id),
+                        "name": s.name,
+                        "requested": s.requested,
+                        "available": s.available,
+                    }
+                    for s in short
+                ]
+            },
+        )
+
+
+class ProductUnavailable(Conflict):
+    type_slug = "product-unavailable"
+    title = "Product not available"
+
+    def __init__(self, products: Sequence[Product]) -> None:
+        names = ", ".join(p.name for p in products)
+        super().__init__(
+            f"Not available right now (86'd): {names}. Nothing was reserved.",
+            extra={
+                "unavailable_lines": [{"product_id": str(p.id), "name": p.name} for p in products]
+            },
+        )
+
+
+class ReservationExpired(Conflict):
+    type_slug = "reservation-expired"
+    title = "Reservation expired"
+    # The expiry found on the way gives the stock back; that must stay.
+    commit_changes = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This reservation expired before it was committed and its stock was given "
+            "back. Reserve again."
+        )
+
+
+class ReservationMismatch(Conflict):
+    type_slug = "reservation-mismatch"
+    title = "Order already reserved"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This order already has a reservation with other lines. "
+            "Release it, or send the same lines to get it back."
+        )

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pos_inventory.domain.errors import InvalidInput
+from pos_inventory.domain.errors import InsufficientStock, InvalidInput, ProductUnavailable
 from pos_inventory.domain.menu import Product
 from pos_inventory.domain.stock import StockLevel
-from pos_kit.problems import Conflict
+from pos_kit.errors import Conflict
 
 MAX_LINE_QUANTITY = 1000
 MAX_LINES = 100
@@ -43,44 +43,6 @@ class ShortLine:
     name: str
     requested: int
     available: int
-
-
-class InsufficientStock(Conflict):
-    type_slug = "insufficient-stock"
-    title = "Not enough stock"
-
-    def __init__(self, short: Sequence[ShortLine]) -> None:
-        items = ", ".join(
-            f"{s.name} (requested {s.requested}, available {s.available})" for s in short
-        )
-        super().__init__(
-            f"Not enough stock for: {items}. Nothing was reserved.",
-            extra={
-                "short_lines": [
-                    {
-                        "product_id": str(s.product_id),
-                        "name": s.name,
-                        "requested": s.requested,
-                        "available": s.available,
-                    }
-                    for s in short
-                ]
-            },
-        )
-
-
-class ProductUnavailable(Conflict):
-    type_slug = "product-unavailable"
-    title = "Product not available"
-
-    def __init__(self, products: Sequence[Product]) -> None:
-        names = ", ".join(p.name for p in products)
-        super().__init__(
-            f"Not available right now (86'd): {names}. Nothing was reserved.",
-            extra={
-                "unavailable_lines": [{"product_id": str(p.id), "name": p.name} for p in products]
-            },
-        )
 
 
 def check_lines(lines: Sequence[RequestedLine]) -> None:

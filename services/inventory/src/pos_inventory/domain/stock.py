@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from pos_inventory.domain.errors import InvalidInput
-from pos_kit.problems import Conflict
+from pos_kit.errors import Conflict
 
 MAX_ON_HAND = 1_000_000
 

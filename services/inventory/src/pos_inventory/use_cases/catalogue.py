@@ -9,60 +9,55 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_inventory.adapters.repositories import (
     CategoryRepository,
-    DuplicateName,
-    DuplicateSku,
     ProductRepository,
     StockRepository,
 )
-from pos_inventory.config import InventorySettings
-from pos_inventory.domain.errors import InvalidInput
+from pos_inventory.adapters.tables import outbox
+from pos_inventory.domain.errors import CategoryNameTaken, InvalidInput, SkuTaken
+from pos_inventory.domain.events import (
+    PRODUCT_CREATED,
+    PRODUCT_DELETED,
+    PRODUCT_UPDATED,
+    product_deleted,
+    product_document,
+)
 from pos_inventory.domain.menu import Category, ModifierGroup, Product
 from pos_inventory.domain.stock import StockLevel
-from pos_inventory.services.events import record_product_changed, record_product_deleted
+from pos_inventory.use_cases.profiles import RestaurantProfiles
 from pos_kit.dbtypes import utcnow
-from pos_kit.problems import Conflict, NotFound
+from pos_kit.errors import Conflict, NotFound
+from pos_kit.pagination import PageRequest, Slice
+from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
 
 
-def _duplicate_category(name: str) -> Conflict:
-    return Conflict(f"There is already a category named '{name}'.")
-
-
-def _duplicate_sku(sku: str) -> Conflict:
-    return Conflict(f"The SKU '{sku}' is already used by another item on this menu.")
-
-
 @dataclass
-class CategoryServices:
+class Categories:
     async def create(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         name: str,
         description: str,
         position: int,
     ) -> Category:
-        categories = CategoryRepository(session)
+        categories = CategoryRepository(uow.session)
         if await categories.name_taken(tenant_id=tenant_id, name=name):
-            raise _duplicate_category(name)
+            raise CategoryNameTaken(name)
         now = utcnow()
         category = Category(uuid.uuid4(), tenant_id, name, description, position, now, now)
-        try:
-            await categories.add(category)
-        except DuplicateName as exc:  # lost a race with a concurrent create
-            raise _duplicate_category(name) from exc
+        await categories.add(category)
         return category
 
     async def get(
-        self, session: AsyncSession, *, tenant_id: uuid.UUID, category_id: uuid.UUID
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, category_id: uuid.UUID
     ) -> Category:
-        category = await CategoryRepository(session).get(
+        category = await CategoryRepository(uow.session).get(
             tenant_id=tenant_id, category_id=category_id
         )
         if category is None:
@@ -70,44 +65,34 @@ class CategoryServices:
         return category
 
     async def list_page(
-        self,
-        session: AsyncSession,
-        *,
-        tenant_id: uuid.UUID,
-        limit: int,
-        after: tuple[int, str, uuid.UUID] | None,
-    ) -> list[Category]:
-        return await CategoryRepository(session).list_page(
-            tenant_id=tenant_id, limit=limit, after=after
-        )
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, page: PageRequest
+    ) -> Slice[Category]:
+        return await CategoryRepository(uow.session).list_page(tenant_id=tenant_id, page=page)
 
     async def update(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         category_id: uuid.UUID,
         changes: Mapping[str, Any],
     ) -> Category:
-        category = await self.get(session, tenant_id=tenant_id, category_id=category_id)
-        categories = CategoryRepository(session)
+        category = await self.get(uow, tenant_id=tenant_id, category_id=category_id)
+        categories = CategoryRepository(uow.session)
         name = changes.get("name")
         if name is not None and await categories.name_taken(
             tenant_id=tenant_id, name=name, other_than=category.id
         ):
-            raise _duplicate_category(name)
+            raise CategoryNameTaken(name)
         if category.revise(changes, utcnow()):
-            try:
-                await categories.save(category)
-            except DuplicateName as exc:
-                raise _duplicate_category(category.name) from exc
+            await categories.save(category)
         return category
 
     async def delete(
-        self, session: AsyncSession, *, tenant_id: uuid.UUID, category_id: uuid.UUID
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, category_id: uuid.UUID
     ) -> None:
-        category = await self.get(session, tenant_id=tenant_id, category_id=category_id)
-        in_use = await ProductRepository(session).count_in_category(
+        category = await self.get(uow, tenant_id=tenant_id, category_id=category_id)
+        in_use = await ProductRepository(uow.session).count_in_category(
             tenant_id=tenant_id, category_id=category.id
         )
         if in_use:
@@ -115,19 +100,22 @@ class CategoryServices:
                 f"The category '{category.name}' still holds {in_use} item(s); "
                 "move or delete them first."
             )
-        await CategoryRepository(session).delete(category)
+        await CategoryRepository(uow.session).delete(category)
 
 
 @dataclass
-class ProductServices:
-    settings: InventorySettings
+class Products:
+    profiles: RestaurantProfiles
+    default_tax_rate_bps: int
 
     async def _ensure_category(
-        self, session: AsyncSession, tenant_id: uuid.UUID, category_id: uuid.UUID | None
+        self, uow: UnitOfWork, tenant_id: uuid.UUID, category_id: uuid.UUID | None
     ) -> None:
         if category_id is None:
             return
-        found = await CategoryRepository(session).get(tenant_id=tenant_id, category_id=category_id)
+        found = await CategoryRepository(uow.session).get(
+            tenant_id=tenant_id, category_id=category_id
+        )
         if found is None:
             raise InvalidInput(
                 f"There is no category {category_id} on this menu.", field="body.category_id"
@@ -135,20 +123,18 @@ class ProductServices:
 
     async def _ensure_sku_free(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         tenant_id: uuid.UUID,
         sku: str | None,
         other_than: uuid.UUID | None = None,
     ) -> None:
-        if sku is not None and await ProductRepository(session).sku_taken(
+        if sku is not None and await ProductRepository(uow.session).sku_taken(
             tenant_id=tenant_id, sku=sku, other_than=other_than
         ):
-            raise _duplicate_sku(sku)
+            raise SkuTaken(sku)
 
-    async def _ensure_stock_row(
-        self, session: AsyncSession, product: Product, now: datetime
-    ) -> None:
-        stock = StockRepository(session)
+    async def _ensure_stock_row(self, uow: UnitOfWork, product: Product, now: datetime) -> None:
+        stock = StockRepository(uow.session)
         if (
             product.track_stock
             and await stock.get(tenant_id=product.tenant_id, product_id=product.id) is None
@@ -157,9 +143,10 @@ class ProductServices:
 
     async def create(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
+        token: str,
         name: str,
         description: str,
         price: int,
@@ -173,6 +160,10 @@ class ProductServices:
         track_stock: bool,
         modifier_groups: tuple[ModifierGroup, ...],
     ) -> Product:
+        """A new menu item; without a currency, the restaurant's (`token`: the caller's, to
+        ask restaurant for it when inventory has no copy of the profile yet)."""
+        if currency is None:
+            currency = await self.profiles.menu_currency(uow, tenant_id=tenant_id, token=token)
         now = utcnow()
         product = Product(
             id=uuid.uuid4(),
@@ -180,12 +171,10 @@ class ProductServices:
             name=name,
             description=description,
             price=price,
-            currency=currency or self.settings.default_currency,
+            currency=currency,
             category_id=category_id,
             sku=sku,
-            tax_rate_bps=(
-                self.settings.default_tax_rate_bps if tax_rate_bps is None else tax_rate_bps
-            ),
+            tax_rate_bps=self.default_tax_rate_bps if tax_rate_bps is None else tax_rate_bps,
             tags=tags,
             allergens=allergens,
             available=available,
@@ -195,72 +184,65 @@ class ProductServices:
             updated_at=now,
         )
         product.check()
-        await self._ensure_category(session, tenant_id, category_id)
-        await self._ensure_sku_free(session, tenant_id, sku)
-        try:
-            await ProductRepository(session).add(product)
-        except DuplicateSku as exc:
-            raise _duplicate_sku(sku or "") from exc
-        await self._ensure_stock_row(session, product, now)
-        await record_product_changed(session, product, "created")
+        await self._ensure_category(uow, tenant_id, category_id)
+        await self._ensure_sku_free(uow, tenant_id, sku)
+        await ProductRepository(uow.session).add(product)
+        await self._ensure_stock_row(uow, product, now)
+        await outbox.record_event(
+            uow, type=PRODUCT_CREATED, data=product_document(product), tenant_id=tenant_id
+        )
         log.info("product_created", product_id=str(product.id))
         return product
 
-    async def get(
-        self, session: AsyncSession, *, tenant_id: uuid.UUID, product_id: uuid.UUID
-    ) -> Product:
-        product = await ProductRepository(session).get(tenant_id=tenant_id, product_id=product_id)
+    async def get(self, uow: UnitOfWork, *, tenant_id: uuid.UUID, product_id: uuid.UUID) -> Product:
+        product = await ProductRepository(uow.session).get(
+            tenant_id=tenant_id, product_id=product_id
+        )
         if product is None:
             raise NotFound("No such product.")
         return product
 
     async def list_page(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
-        limit: int,
-        after: tuple[str, uuid.UUID] | None,
+        page: PageRequest,
         category_id: uuid.UUID | None,
         available: bool | None,
-    ) -> list[Product]:
-        return await ProductRepository(session).list_page(
-            tenant_id=tenant_id,
-            limit=limit,
-            after=after,
-            category_id=category_id,
-            available=available,
+    ) -> Slice[Product]:
+        return await ProductRepository(uow.session).list_page(
+            tenant_id=tenant_id, page=page, category_id=category_id, available=available
         )
 
     async def update(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         product_id: uuid.UUID,
         changes: Mapping[str, Any],
     ) -> Product:
-        product = await self.get(session, tenant_id=tenant_id, product_id=product_id)
+        product = await self.get(uow, tenant_id=tenant_id, product_id=product_id)
         if "category_id" in changes:
-            await self._ensure_category(session, tenant_id, changes["category_id"])
+            await self._ensure_category(uow, tenant_id, changes["category_id"])
         if "sku" in changes:
-            await self._ensure_sku_free(session, tenant_id, changes["sku"], other_than=product.id)
+            await self._ensure_sku_free(uow, tenant_id, changes["sku"], other_than=product.id)
         now = utcnow()
         if not product.revise(changes, now):
             return product  # nothing changed: no write, no event
-        try:
-            await ProductRepository(session).save(product)
-        except DuplicateSku as exc:
-            raise _duplicate_sku(product.sku or "") from exc
-        await self._ensure_stock_row(session, product, now)
-        await record_product_changed(session, product, "updated")
+        await ProductRepository(uow.session).save(product)
+        await self._ensure_stock_row(uow, product, now)
+        await outbox.record_event(
+            uow, type=PRODUCT_UPDATED, data=product_document(product), tenant_id=tenant_id
+        )
         log.info("product_updated", product_id=str(product.id), version=product.version)
         return product
 
-    async def delete(
-        self, session: AsyncSession, *, tenant_id: uuid.UUID, product_id: uuid.UUID
-    ) -> None:
-        product = await self.get(session, tenant_id=tenant_id, product_id=product_id)
-        await ProductRepository(session).delete(product, utcnow())
-        await record_product_deleted(session, product)
+    async def delete(self, uow: UnitOfWork, *, tenant_id: uuid.UUID, product_id: uuid.UUID) -> None:
+        product = await self.get(uow, tenant_id=tenant_id, product_id=product_id)
+        await ProductRepository(uow.session).delete(product, utcnow())
+        await outbox.record_event(
+            uow, type=PRODUCT_DELETED, data=product_deleted(product), tenant_id=tenant_id
+        )
         log.info("product_deleted", product_id=str(product.id))

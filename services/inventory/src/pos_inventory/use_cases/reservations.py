@@ -9,15 +9,14 @@ from datetime import datetime, timedelta
 
 import structlog
 from prometheus_client import Counter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_inventory.adapters.repositories import (
     AdjustmentRepository,
-    DuplicateOrder,
     ProductRepository,
     ReservationRepository,
     StockRepository,
 )
+from pos_inventory.domain.errors import ReservationExpired, ReservationMismatch
 from pos_inventory.domain.reservations import (
     RequestedLine,
     Reservation,
@@ -27,11 +26,11 @@ from pos_inventory.domain.reservations import (
     hold_stock,
 )
 from pos_inventory.domain.stock import Adjustment, AdjustmentReason
-from pos_inventory.services.events import record_stock_low
+from pos_inventory.use_cases.stock import save_level
 from pos_kit import context
-from pos_kit.db import Database
 from pos_kit.dbtypes import utcnow
-from pos_kit.problems import Conflict, NotFound, ProblemError
+from pos_kit.errors import NotFound, ProblemError
+from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
 
@@ -43,37 +42,13 @@ RESERVATIONS = Counter(
 )
 
 
-class ReservationExpired(Conflict):
-    type_slug = "reservation-expired"
-    title = "Reservation expired"
-    # The expiry found on the way gives the stock back; that must stay.
-    commit_changes = True
-
-    def __init__(self) -> None:
-        super().__init__(
-            "This reservation expired before it was committed and its stock was given "
-            "back. Reserve again."
-        )
-
-
-class ReservationMismatch(Conflict):
-    type_slug = "reservation-mismatch"
-    title = "Order already reserved"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "This order already has a reservation with other lines. "
-            "Release it, or send the same lines to get it back."
-        )
-
-
 @dataclass
-class ReservationServices:
+class Reservations:
     ttl: timedelta
 
     async def reserve(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         actor: str,
@@ -88,10 +63,10 @@ class ReservationServices:
         reservation, with the lines asked now).
         """
         check_lines(lines)
-        reservations = ReservationRepository(session)
+        reservations = ReservationRepository(uow.session)
         existing = await reservations.by_order(tenant_id=tenant_id, order_id=order_id)
         if existing is not None:
-            return await self._repeat(session, existing, lines, actor)
+            return await self._repeat(uow, existing, lines, actor)
 
         now = utcnow()
         reservation = Reservation(
@@ -103,16 +78,14 @@ class ReservationServices:
             created_at=now,
             expires_at=now + self.ttl,
         )
-        try:
-            # First, so that a concurrent request for the same order waits right here.
-            await reservations.add(reservation, created_by=actor)
-        except DuplicateOrder:
+        # First, so that a concurrent request for the same order waits right here.
+        if not await reservations.add(reservation, created_by=actor):
             existing = await reservations.by_order(tenant_id=tenant_id, order_id=order_id)
-            if existing is None:  # pragma: no cover - the violation says it exists
-                raise
-            return await self._repeat(session, existing, lines, actor)
+            if existing is None:  # pragma: no cover - the clash says it exists
+                raise RuntimeError(f"order {order_id} clashed with a reservation not found")
+            return await self._repeat(uow, existing, lines, actor)
 
-        reservation.lines = await self._hold(session, reservation, lines, now)
+        reservation.lines = await self._hold(uow, reservation, lines, now)
         await reservations.add_lines(reservation)
         RESERVATIONS.labels("held").inc()
         log.info("reservation_held", reservation_id=str(reservation.id), order_id=str(order_id))
@@ -120,7 +93,7 @@ class ReservationServices:
 
     async def _hold(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         reservation: Reservation,
         lines: Sequence[RequestedLine],
         now: datetime,
@@ -135,15 +108,15 @@ class ReservationServices:
         lock is ever taken out of product id order.
         """
         tenant_id = reservation.tenant_id
-        products = await ProductRepository(session).get_many(
+        products = await ProductRepository(uow.session).get_many(
             tenant_id=tenant_id, product_ids=[ln.product_id for ln in lines]
         )
-        stock = StockRepository(session)
+        stock = StockRepository(uow.session)
         tracked = [p.id for p in products.values() if p.track_stock]
         stale = [ln.product_id for ln in reservation.lines if ln.tracked] if expire_first else []
         levels = await stock.lock(tenant_id=tenant_id, product_ids=[*tracked, *stale])
         if expire_first:
-            await self._expire(session, reservation, now)
+            await self._expire(uow, reservation, now)
             levels = await stock.lock(tenant_id=tenant_id, product_ids=tracked)
         try:
             held = hold_stock(lines, products, levels, now)
@@ -155,15 +128,12 @@ class ReservationServices:
             raise
         for line in held:
             if line.tracked:
-                level = levels[line.product_id]
-                await stock.save(level)
-                for low in level.events:
-                    await record_stock_low(session, products[line.product_id], low)
+                await save_level(uow, levels[line.product_id], products[line.product_id])
         return held
 
     async def _repeat(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         existing: Reservation,
         lines: Sequence[RequestedLine],
         actor: str,
@@ -175,15 +145,15 @@ class ReservationServices:
             return existing, False
         # Released, expired, or past its time: lock it, then decide on what it is now (a
         # concurrent request may have held it again, or committed it, while this one waited).
-        locked = await self._locked(session, existing.tenant_id, existing.id)
+        locked = await self._locked(uow, existing.tenant_id, existing.id)
         now = utcnow()
         if locked.is_live(now):
             if not locked.asks_for(lines):
                 raise ReservationMismatch()
             return locked, False
-        held = await self._hold(session, locked, lines, now, expire_first=locked.is_due(now))
+        held = await self._hold(uow, locked, lines, now, expire_first=locked.is_due(now))
         locked.hold_again(held, now, now + self.ttl)
-        await ReservationRepository(session).replace_hold(locked, created_by=actor)
+        await ReservationRepository(uow.session).replace_hold(locked, created_by=actor)
         RESERVATIONS.labels("held").inc()
         log.info(
             "reservation_held_again",
@@ -193,19 +163,19 @@ class ReservationServices:
         return locked, True
 
     async def get(
-        self, session: AsyncSession, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID
     ) -> Reservation:
-        reservation = await ReservationRepository(session).get(
+        reservation = await ReservationRepository(uow.session).get(
             tenant_id=tenant_id, reservation_id=reservation_id
         )
         if reservation is None:
             raise NotFound("No such reservation.")
-        return await self._settle_expiry(session, reservation)
+        return await self._settle_expiry(uow, reservation)
 
     async def _locked(
-        self, session: AsyncSession, tenant_id: uuid.UUID, reservation_id: uuid.UUID
+        self, uow: UnitOfWork, tenant_id: uuid.UUID, reservation_id: uuid.UUID
     ) -> Reservation:
-        reservation = await ReservationRepository(session).get(
+        reservation = await ReservationRepository(uow.session).get(
             tenant_id=tenant_id, reservation_id=reservation_id, for_update=True
         )
         if reservation is None:
@@ -214,32 +184,32 @@ class ReservationServices:
 
     async def commit(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         actor: str,
         reservation_id: uuid.UUID,
     ) -> Reservation:
         """The order went through: held units leave on hand. Committing twice is harmless."""
-        reservation = await self._locked(session, tenant_id, reservation_id)
+        reservation = await self._locked(uow, tenant_id, reservation_id)
         now = utcnow()
-        if await self._expire(session, reservation, now):
+        if await self._expire(uow, reservation, now):
             raise ReservationExpired()
         if not reservation.commit(now):
             return reservation
-        await self._sell(session, reservation, actor, now)
+        await self._sell(uow, reservation, actor, now)
         return reservation
 
     async def _sell(
-        self, session: AsyncSession, reservation: Reservation, actor: str, now: datetime
+        self, uow: UnitOfWork, reservation: Reservation, actor: str, now: datetime
     ) -> None:
         """Take a locked reservation's committed lines off hand, with their audit lines."""
         tenant_id = reservation.tenant_id
         tracked = [ln for ln in reservation.lines if ln.tracked]
-        levels = await StockRepository(session).lock(
+        levels = await StockRepository(uow.session).lock(
             tenant_id=tenant_id, product_ids=[ln.product_id for ln in tracked]
         )
-        stock, trail = StockRepository(session), AdjustmentRepository(session)
+        stock, trail = StockRepository(uow.session), AdjustmentRepository(uow.session)
         for line in tracked:
             level = levels.get(line.product_id)
             if level is None:  # pragma: no cover - a held line always has its row
@@ -260,28 +230,28 @@ class ReservationServices:
                     reservation_id=reservation.id,
                 )
             )
-        await ReservationRepository(session).save_status(reservation)
+        await ReservationRepository(uow.session).save_status(reservation)
         RESERVATIONS.labels("committed").inc()
         log.info("reservation_committed", reservation_id=str(reservation.id))
 
     async def release(
-        self, session: AsyncSession, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID
     ) -> Reservation:
         """The order was cancelled: held units are free again. Releasing twice is harmless."""
-        reservation = await self._locked(session, tenant_id, reservation_id)
+        reservation = await self._locked(uow, tenant_id, reservation_id)
         now = utcnow()
-        if await self._expire(session, reservation, now):
+        if await self._expire(uow, reservation, now):
             return reservation  # the expiry gave the stock back already
         if not reservation.release(now):
             return reservation
-        await self._give_back(session, reservation, now)
+        await self._give_back(uow, reservation, now)
         RESERVATIONS.labels("released").inc()
         log.info("reservation_released", reservation_id=str(reservation.id))
         return reservation
 
     async def settle_order(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         order_id: uuid.UUID,
@@ -302,7 +272,7 @@ class ReservationServices:
         with the warning `reservation_release_after_commit` (a refund matter).
         Returns the reservation as it is now, or None when there was none to settle.
         """
-        found = await ReservationRepository(session).by_order(
+        found = await ReservationRepository(uow.session).by_order(
             tenant_id=tenant_id, order_id=order_id
         )
         if found is None:
@@ -317,14 +287,14 @@ class ReservationServices:
             )
             return None
         # Locked first, then its stock rows in product order, as commit and release do.
-        reservation = await self._locked(session, tenant_id, found.id)
+        reservation = await self._locked(uow, tenant_id, found.id)
         now = utcnow()
-        expired_now = await self._expire(session, reservation, now)
+        expired_now = await self._expire(uow, reservation, now)
         status = reservation.status
         if sold:
             if status is ReservationStatus.HELD:
                 reservation.commit(now)
-                await self._sell(session, reservation, actor, now)
+                await self._sell(uow, reservation, actor, now)
             elif status is not ReservationStatus.COMMITTED:
                 RESERVATIONS.labels("commit_after_release").inc()
                 log.warning(
@@ -336,7 +306,7 @@ class ReservationServices:
                 )
         elif status is ReservationStatus.HELD:
             reservation.release(now)
-            await self._give_back(session, reservation, now)
+            await self._give_back(uow, reservation, now)
             RESERVATIONS.labels("released").inc()
             log.info("reservation_released", reservation_id=str(reservation.id))
         elif status is ReservationStatus.COMMITTED:
@@ -347,28 +317,26 @@ class ReservationServices:
             )
         return reservation
 
-    async def _settle_expiry(self, session: AsyncSession, reservation: Reservation) -> Reservation:
+    async def _settle_expiry(self, uow: UnitOfWork, reservation: Reservation) -> Reservation:
         """Expire a hold found past its time, even if the sweeper has not come by yet."""
         if not reservation.is_due(utcnow()):
             return reservation
-        locked = await self._locked(session, reservation.tenant_id, reservation.id)
-        await self._expire(session, locked, utcnow())
+        locked = await self._locked(uow, reservation.tenant_id, reservation.id)
+        await self._expire(uow, locked, utcnow())
         return locked
 
-    async def _expire(self, session: AsyncSession, reservation: Reservation, now: datetime) -> bool:
+    async def _expire(self, uow: UnitOfWork, reservation: Reservation, now: datetime) -> bool:
         """Give back a locked reservation's stock if its time ran out; True if it did now."""
         if not reservation.expire(now):
             return False
-        await self._give_back(session, reservation, now)
+        await self._give_back(uow, reservation, now)
         RESERVATIONS.labels("expired").inc()
         log.info("reservation_expired", reservation_id=str(reservation.id))
         return True
 
-    async def _give_back(
-        self, session: AsyncSession, reservation: Reservation, now: datetime
-    ) -> None:
+    async def _give_back(self, uow: UnitOfWork, reservation: Reservation, now: datetime) -> None:
         tracked = [ln for ln in reservation.lines if ln.tracked]
-        stock = StockRepository(session)
+        stock = StockRepository(uow.session)
         levels = await stock.lock(
             tenant_id=reservation.tenant_id, product_ids=[ln.product_id for ln in tracked]
         )
@@ -377,23 +345,18 @@ class ReservationServices:
             if level is not None:
                 level.give_back(line.quantity, now)
                 await stock.save(level)
-        await ReservationRepository(session).save_status(reservation)
+        await ReservationRepository(uow.session).save_status(reservation)
 
-    async def expire_due(self, database: Database, *, limit: int = 500) -> int:
-        """The sweep: give back every hold past its time, one transaction per reservation.
+    async def expire_next_due(self, uow: UnitOfWork) -> bool:
+        """Give back the stock of one hold past its time, of any restaurant; False if none is.
 
-        One at a time, so each transaction locks one reservation and then its stock rows
-        in product order, exactly like commit and release do: no deadlock between them.
+        The sweeper calls it once per unit of work, so each transaction locks one
+        reservation and then its stock rows in product order, exactly like commit and
+        release do: no deadlock between them.
         """
-        expired = 0
-        for _ in range(limit):
-            with context.request_context():
-                async with database.unit_of_work() as session:
-                    now = utcnow()
-                    reservation = await ReservationRepository(session).next_due(now)
-                    if reservation is None:
-                        break
-                    context.bind_tenant(str(reservation.tenant_id))
-                    if await self._expire(session, reservation, now):
-                        expired += 1
-        return expired
+        now = utcnow()
+        reservation = await ReservationRepository(uow.session).next_due(now)
+        if reservation is None:
+            return False
+        context.bind_tenant(str(reservation.tenant_id))
+        return await self._expire(uow, reservation, now)

@@ -6,32 +6,24 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from pos_inventory.adapters.repositories import (
     AdjustmentRepository,
     ProductRepository,
     StockRepository,
 )
+from pos_inventory.adapters.tables import outbox
+from pos_inventory.domain.errors import StockNotTracked
+from pos_inventory.domain.events import STOCK_LOW, stock_went_low
 from pos_inventory.domain.menu import Product
 from pos_inventory.domain.stock import Adjustment, AdjustmentReason, StockLevel
-from pos_inventory.services.events import record_stock_low
 from pos_kit.dbtypes import utcnow
-from pos_kit.problems import Conflict, NotFound
+from pos_kit.errors import NotFound
+from pos_kit.pagination import PageRequest, Slice
+from pos_kit.uow import UnitOfWork
 
 
-class StockNotTracked(Conflict):
-    type_slug = "stock-not-tracked"
-    title = "Stock not tracked"
-
-    def __init__(self, product: Product) -> None:
-        super().__init__(f"'{product.name}' does not track stock; set track_stock to true first.")
-
-
-async def tracked_product(
-    session: AsyncSession, tenant_id: uuid.UUID, product_id: uuid.UUID
-) -> Product:
-    product = await ProductRepository(session).get(tenant_id=tenant_id, product_id=product_id)
+async def _tracked_product(uow: UnitOfWork, tenant_id: uuid.UUID, product_id: uuid.UUID) -> Product:
+    product = await ProductRepository(uow.session).get(tenant_id=tenant_id, product_id=product_id)
     if product is None:
         raise NotFound("No such product.")
     if not product.track_stock:
@@ -39,8 +31,8 @@ async def tracked_product(
     return product
 
 
-async def _locked_level(session: AsyncSession, product: Product, now: datetime) -> StockLevel:
-    stock = StockRepository(session)
+async def _locked_level(uow: UnitOfWork, product: Product, now: datetime) -> StockLevel:
+    stock = StockRepository(uow.session)
     levels = await stock.lock(tenant_id=product.tenant_id, product_ids=[product.id])
     if product.id in levels:
         return levels[product.id]
@@ -50,26 +42,28 @@ async def _locked_level(session: AsyncSession, product: Product, now: datetime) 
     return level
 
 
-async def save_level(session: AsyncSession, level: StockLevel, product: Product) -> None:
+async def save_level(uow: UnitOfWork, level: StockLevel, product: Product) -> None:
     """Write a changed level and announce it if it just went low."""
-    await StockRepository(session).save(level)
+    await StockRepository(uow.session).save(level)
     for low in level.events:
-        await record_stock_low(session, product, low)
+        await outbox.record_event(
+            uow, type=STOCK_LOW, data=stock_went_low(product, low), tenant_id=product.tenant_id
+        )
     level.events.clear()
 
 
 @dataclass
-class StockServices:
+class Stockroom:
     async def get(
-        self, session: AsyncSession, *, tenant_id: uuid.UUID, product_id: uuid.UUID
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, product_id: uuid.UUID
     ) -> StockLevel:
-        product = await tracked_product(session, tenant_id, product_id)
-        level = await StockRepository(session).get(tenant_id=tenant_id, product_id=product.id)
+        product = await _tracked_product(uow, tenant_id, product_id)
+        level = await StockRepository(uow.session).get(tenant_id=tenant_id, product_id=product.id)
         return level or StockLevel(tenant_id, product.id, 0, 0, None, product.created_at)
 
     async def count(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         actor: str,
@@ -79,13 +73,13 @@ class StockServices:
         threshold_given: bool,
     ) -> StockLevel:
         """Set what is on hand (a stock count); the change goes into the audit trail."""
-        product = await tracked_product(session, tenant_id, product_id)
+        product = await _tracked_product(uow, tenant_id, product_id)
         now = utcnow()
-        level = await _locked_level(session, product, now)
+        level = await _locked_level(uow, product, now)
         threshold = low_stock_threshold if threshold_given else level.low_stock_threshold
         delta = level.count(on_hand, threshold, now)
         if delta:
-            await AdjustmentRepository(session).add(
+            await AdjustmentRepository(uow.session).add(
                 Adjustment(
                     id=uuid.uuid4(),
                     tenant_id=tenant_id,
@@ -98,12 +92,12 @@ class StockServices:
                     created_by=actor,
                 )
             )
-        await save_level(session, level, product)
+        await save_level(uow, level, product)
         return level
 
     async def adjust(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         tenant_id: uuid.UUID,
         actor: str,
@@ -112,9 +106,9 @@ class StockServices:
         reason: AdjustmentReason,
         note: str | None,
     ) -> tuple[Adjustment, StockLevel]:
-        product = await tracked_product(session, tenant_id, product_id)
+        product = await _tracked_product(uow, tenant_id, product_id)
         now = utcnow()
-        level = await _locked_level(session, product, now)
+        level = await _locked_level(uow, product, now)
         level.adjust(delta, reason, now)
         adjustment = Adjustment(
             id=uuid.uuid4(),
@@ -127,23 +121,19 @@ class StockServices:
             created_at=now,
             created_by=actor,
         )
-        await AdjustmentRepository(session).add(adjustment)
-        await save_level(session, level, product)
+        await AdjustmentRepository(uow.session).add(adjustment)
+        await save_level(uow, level, product)
         return adjustment, level
 
     async def list_adjustments(
-        self,
-        session: AsyncSession,
-        *,
-        tenant_id: uuid.UUID,
-        product_id: uuid.UUID,
-        limit: int,
-        before: tuple[datetime, uuid.UUID] | None,
-    ) -> list[Adjustment]:
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, product_id: uuid.UUID, page: PageRequest
+    ) -> Slice[Adjustment]:
         # The trail stays readable after an item stops tracking stock.
-        product = await ProductRepository(session).get(tenant_id=tenant_id, product_id=product_id)
+        product = await ProductRepository(uow.session).get(
+            tenant_id=tenant_id, product_id=product_id
+        )
         if product is None:
             raise NotFound("No such product.")
-        return await AdjustmentRepository(session).list_page(
-            tenant_id=tenant_id, product_id=product.id, limit=limit, before=before
+        return await AdjustmentRepository(uow.session).list_page(
+            tenant_id=tenant_id, product_id=product.id, page=page
         )

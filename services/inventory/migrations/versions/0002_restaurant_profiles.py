@@ -1,0 +1,30 @@
+"""inventory's copy of each restaurant's profile (the currency of new menu items).
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-01 09:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "restaurant_profiles",
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", name=op.f("pk_restaurant_profiles")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("restaurant_profiles")

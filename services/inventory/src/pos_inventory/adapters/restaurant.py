@@ -1,0 +1,85 @@
+"""The restaurant service as inventory calls it: a restaurant's profile, on the caller's behalf."""
+
+from __future__ import annotations
+
+import math
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pos_inventory.config import InventorySettings
+from pos_inventory.domain.profiles import ProfileCopy
+from pos_kit.http import (
+    BreakerPolicy,
+    ClientPolicy,
+    DownstreamUnavailable,
+    ResilientClient,
+    RetryPolicy,
+)
+
+DOWNSTREAM = "restaurant"
+PROFILE_PATH = "/api/v1/restaurant"
+
+
+class _Profile(BaseModel):
+    """What inventory reads of `GET /api/v1/restaurant`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    version: int = Field(ge=1)
+
+
+def _policy_from(settings: InventorySettings) -> ClientPolicy:
+    return ClientPolicy(
+        total_timeout=settings.restaurant_total_timeout_seconds,
+        attempt_timeout=settings.restaurant_attempt_timeout_seconds,
+        retry=RetryPolicy(
+            max_attempts=settings.restaurant_max_attempts,
+            backoff_base=settings.restaurant_backoff_base_seconds,
+            backoff_cap=settings.restaurant_backoff_cap_seconds,
+        ),
+        breaker=BreakerPolicy(
+            consecutive_failures=settings.restaurant_breaker_failures,
+            open_seconds=settings.restaurant_breaker_open_seconds,
+        ),
+        retry_after_seconds=max(1, math.ceil(settings.restaurant_breaker_open_seconds)),
+    )
+
+
+class RestaurantClient:
+    def __init__(self, http: ResilientClient) -> None:
+        self.http = http
+
+    @classmethod
+    def from_settings(cls, settings: InventorySettings) -> RestaurantClient:
+        return cls(
+            ResilientClient(DOWNSTREAM, settings.restaurant_url, policy=_policy_from(settings))
+        )
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def profile(self, *, tenant_id: uuid.UUID, token: str) -> ProfileCopy:
+        """The restaurant's profile as restaurant answers it to the caller (`token`).
+
+        `DownstreamError` (a 503 with Retry-After) when there is no usable answer: the
+        service is down, or the profile does not exist yet (restaurant creates it when it
+        handles `tenant.registered`, seconds after sign-up).
+        """
+        response = await self.http.get(PROFILE_PATH, token=token)
+        if response.status_code != 200:
+            raise self._no_profile(f"answered {response.status_code}")
+        try:
+            answer = _Profile.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise self._no_profile("answered a profile inventory cannot read") from exc
+        return ProfileCopy(tenant_id, answer.currency, answer.version)
+
+    def _no_profile(self, why: str) -> DownstreamUnavailable:
+        return DownstreamUnavailable(
+            DOWNSTREAM,
+            f"{DOWNSTREAM} {why} for the restaurant's profile.",
+            reason="no_profile",
+            retry_after_seconds=self.http.policy.retry_after_seconds,
+        )
