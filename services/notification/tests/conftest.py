@@ -1,10 +1,10 @@
-"""Fixtures for notification's tests: PostgreSQL, nats-server, an SMTP sink, the app twice.
+"""notification's own test fixtures: the service, an SMTP sink, live servers, restaurants, screens.
 
-The app runs in-process (`client`) for the plain HTTP tests, and a second instance
-of it runs under uvicorn on a free port (`live`) for the kitchen stream: the
-in-process ASGI transport buffers a response, so Server-Sent Events need a real
-server. Both share the database and the durable consumer, as two notification
-processes would.
+The plugin (`pos_kit.testing`) gives the rest: `client` (the app in-process), `bus`,
+`tokens`, `kit`, `database_url`. A second instance of the app runs under uvicorn on
+a free port (`live`) for the kitchen stream: the in-process transport buffers a
+response, so Server-Sent Events need a real server. Both share the database and the
+durable consumer, as two notification processes would.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ import asyncio
 import contextlib
 import functools
 import json
-import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
@@ -25,42 +24,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import nats
 import pytest
-import uvicorn
 from aiosmtpd.controller import Controller
 from fastapi import FastAPI
-from nats.aio.client import Client as NatsClient
-from nats.js import JetStreamContext
 
-from pos_kit.events import Event, ensure_stream
-from pos_kit.testing.app import app_client
-from pos_kit.testing.nats import NatsServer, free_port, running_nats_server
-from pos_kit.testing.postgres import fresh_database
+from pos_kit.events import Event
+from pos_kit.testing.bus import EventBus, new_event
+from pos_kit.testing.kit import ServiceKit, ServiceKits, ServiceUnderTest
+from pos_kit.testing.net import free_port
+from pos_kit.testing.servers import ThreadedServer
+from pos_kit.testing.tenants import TestTenant
 from pos_kit.testing.tokens import TestTokens
 from pos_notification.config import NotificationSettings
 from pos_notification.main import create_app
-from pos_notification.serve import server_for
-
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
-
-
-@pytest.fixture(scope="session")
-def nats_server() -> Iterator[NatsServer]:
-    with running_nats_server() as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    with fresh_database("pos_notification_test", ALEMBIC_INI) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def tokens() -> TestTokens:
-    return TestTokens()
-
+from pos_notification.serve import NotificationServer
 
 # SMTP -----------------------------------------------------------------------------------
 
@@ -97,97 +74,51 @@ def smtp_server() -> Iterator[SmtpServer]:
         controller.stop()
 
 
-# Settings and the app -------------------------------------------------------------------
-
-
-def make_settings(
-    database_url: str, nats_url: str, smtp_port: int, **overrides: Any
-) -> NotificationSettings:
-    """Test settings: every wait and back-off short, so the suite stays quick."""
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "nats_url": nats_url,
-        "environment": "test",
-        "consumer_max_deliver": 2,
-        "consumer_backoff_initial_seconds": 0.1,
-        "consumer_backoff_max_seconds": 0.5,
-        "feed_poll_seconds": 0.2,
-        "feed_keepalive_seconds": 1.0,
-        "webhook_max_attempts": 3,
-        "webhook_backoff_initial_seconds": 0.3,
-        "webhook_backoff_max_seconds": 1.0,
-        "webhook_timeout_seconds": 2.0,
-        "email_backoff_initial_seconds": 0.3,
-        "email_backoff_max_seconds": 1.0,
-        "dispatch_poll_seconds": 0.1,
-        "dispatch_lease_seconds": 10.0,
-        "smtp_port": smtp_port,
-        "shutdown_grace_seconds": 2,
-    }
-    values.update(overrides)
-    return NotificationSettings(**values)
+# The service ----------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-def settings(
-    database_url: str, nats_server: NatsServer, smtp_server: SmtpServer
-) -> NotificationSettings:
-    return make_settings(database_url, nats_server.url, smtp_server.port)
+def service(smtp_server: SmtpServer) -> ServiceUnderTest:
+    return ServiceUnderTest(
+        name="notification",
+        alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
+        settings=NotificationSettings,
+        create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
+        # Every wait and back-off short, so the suite stays quick.
+        defaults={
+            "feed_poll_seconds": 0.2,
+            "feed_keepalive_seconds": 1.0,
+            "webhook_max_attempts": 3,
+            "webhook_backoff_initial_seconds": 0.3,
+            "webhook_backoff_max_seconds": 1.0,
+            "webhook_timeout_seconds": 2.0,
+            "email_backoff_initial_seconds": 0.3,
+            "email_backoff_max_seconds": 1.0,
+            "dispatch_poll_seconds": 0.1,
+            "dispatch_lease_seconds": 10.0,
+            "smtp_port": smtp_server.port,
+            "shutdown_grace_seconds": 2,
+        },
+    )
 
 
-@pytest.fixture(scope="session")
-def notification_app(settings: NotificationSettings, tokens: TestTokens) -> FastAPI:
-    return create_app(settings, token_verifier=tokens.verifier())
-
-
-@pytest.fixture(scope="session")
-async def client(notification_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_client(notification_app) as c:
-        yield c
-
-
-class LiveServer:
-    """The app under uvicorn on 127.0.0.1, in a thread of the test process."""
+class LiveNotification(ThreadedServer):
+    """A notification process under uvicorn on a free port, ending its streams at shutdown."""
 
     def __init__(self, app: FastAPI, *, grace_seconds: int = 2) -> None:
-        self.app = app
-        self.port = free_port()
-        config = uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=self.port,
-            log_config=None,
-            access_log=False,
-            timeout_graceful_shutdown=grace_seconds,
+        super().__init__(
+            app, lifespan="on", grace_seconds=grace_seconds, server_class=NotificationServer
         )
-        self.server = server_for(app, config)
-        self._thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        self.feed = app.state.use_cases.feed
 
     @property
     def open_streams(self) -> int:
-        return int(self.app.state.kitchen_feed.signal.listeners)
-
-    def start(self) -> LiveServer:
-        self._thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError(f"notification did not start on port {self.port}")
-            time.sleep(0.02)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self._thread.join(timeout=20)
+        return int(self.feed.signal.listeners)
 
 
 @pytest.fixture(scope="session")
-def live(settings: NotificationSettings, tokens: TestTokens) -> Iterator[LiveServer]:
-    server = LiveServer(create_app(settings, token_verifier=tokens.verifier())).start()
+def live(service: ServiceUnderTest, service_kits: ServiceKits) -> Iterator[LiveNotification]:
+    server = LiveNotification(service_kits.kit_for(service).create_app()).start()
     try:
         yield server
     finally:
@@ -195,14 +126,13 @@ def live(settings: NotificationSettings, tokens: TestTokens) -> Iterator[LiveSer
 
 
 @pytest.fixture
-def start_live_server(settings: NotificationSettings, tokens: TestTokens) -> Iterator[Any]:
+def start_live_server(kit: ServiceKit) -> Iterator[Callable[..., LiveNotification]]:
     """Start more notification processes (own app, same database and NATS) in a test."""
-    started: list[LiveServer] = []
+    started: list[LiveNotification] = []
 
-    def start(*, grace_seconds: int = 2, **overrides: Any) -> LiveServer:
-        app = create_app(settings.model_copy(update=overrides), token_verifier=tokens.verifier())
-        server = LiveServer(app, grace_seconds=grace_seconds).start()
-        started.append(server)
+    def start(*, grace_seconds: int = 2, **overrides: Any) -> LiveNotification:
+        server = LiveNotification(kit.create_app(**overrides), grace_seconds=grace_seconds)
+        started.append(server.start())
         return server
 
     yield start
@@ -211,50 +141,12 @@ def start_live_server(settings: NotificationSettings, tokens: TestTokens) -> Ite
 
 
 @pytest.fixture(scope="session")
-async def live_client(live: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
+async def live_client(live: LiveNotification) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=live.url, timeout=10) as c:
         yield c
 
 
-# Events ---------------------------------------------------------------------------------
-
-
-class Bus:
-    """Publishes CloudEvents to JetStream the way a producer's relay does."""
-
-    def __init__(self, nc: NatsClient, js: JetStreamContext) -> None:
-        self.nc = nc
-        self.js = js
-
-    async def publish(self, event: Event, *, msg_id: str | None = None) -> Event:
-        await self.js.publish(
-            event.subject, event.to_json().encode(), headers={"Nats-Msg-Id": msg_id or event.id}
-        )
-        return event
-
-    async def publish_raw(self, subject: str, payload: bytes) -> None:
-        await self.js.publish(subject, payload, headers={"Nats-Msg-Id": str(uuid.uuid4())})
-
-
-@pytest.fixture(scope="session")
-async def bus(nats_server: NatsServer) -> AsyncIterator[Bus]:
-    nc = await nats.connect(nats_server.url)
-    js = nc.jetstream()
-    await ensure_stream(js)
-    try:
-        yield Bus(nc, js)
-    finally:
-        await nc.close()
-
-
-def event(type: str, data: dict[str, Any], *, tenant_id: str, source: str = "pos-core") -> Event:
-    return Event.new(
-        source=source,
-        type=type,
-        data=data,
-        tenant_id=tenant_id,
-        correlation_id=f"test-{uuid.uuid4().hex[:8]}",
-    )
+# Restaurants and what other services announce for them ---------------------------------
 
 
 def order_item(**overrides: Any) -> dict[str, Any]:
@@ -286,19 +178,19 @@ def order_placed(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-@dataclass
-class Restaurant:
-    """One tenant in a test: staff tokens, and the events other services raise for it."""
+class Restaurant(TestTenant):
+    """One restaurant: its staff's tokens, and the events other services raise for it."""
 
-    tokens: TestTokens
-    bus: Bus
-    tenant_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    def __init__(self, tokens: TestTokens, bus: EventBus) -> None:
+        super().__init__(tokens)
+        self.bus = bus
 
-    def headers(self, role: str = "kitchen") -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens.staff(tenant_id=self.tenant_id, role=role)}"}
+    def headers(self, role: str = "kitchen", *, user_id: str | None = None) -> dict[str, str]:
+        """As a cook by default: the kitchen is who reads tickets here."""
+        return super().headers(role, user_id=user_id)
 
     def event(self, type: str, data: dict[str, Any], *, source: str = "pos-core") -> Event:
-        return event(type, data, tenant_id=self.tenant_id, source=source)
+        return new_event(type, data, tenant_id=self.tenant_id, source=source)
 
     def order_placed(self, **overrides: Any) -> Event:
         """An order.placed event of this restaurant (not yet published)."""
@@ -308,10 +200,8 @@ class Restaurant:
         placed = await self.bus.publish(self.order_placed(**overrides))
         return dict(placed.data)
 
-    async def cancel_order(self, order_id: str) -> None:
-        await self.bus.publish(
-            event("order.cancelled", {"order_id": order_id}, tenant_id=self.tenant_id)
-        )
+    async def cancel_order(self, order_id: str) -> Event:
+        return await self.bus.publish(self.event("order.cancelled", {"order_id": order_id}))
 
     async def register(self, *, owner_email: str) -> None:
         data = {
@@ -322,9 +212,7 @@ class Restaurant:
             "owner_full_name": "Olive Owner",
             "registered_at": datetime.now(UTC).isoformat(),
         }
-        await self.bus.publish(
-            event("tenant.registered", data, tenant_id=self.tenant_id, source="auth")
-        )
+        await self.bus.publish(self.event("tenant.registered", data, source="auth"))
 
     async def stock_low(self, name: str, *, available: int = 2, threshold: int = 5) -> None:
         data = {
@@ -333,18 +221,16 @@ class Restaurant:
             "available": available,
             "threshold": threshold,
         }
-        await self.bus.publish(
-            event("stock.low", data, tenant_id=self.tenant_id, source="inventory")
-        )
+        await self.bus.publish(self.event("stock.low", data, source="inventory"))
 
 
 @pytest.fixture
-def restaurant(tokens: TestTokens, bus: Bus) -> Restaurant:
+def restaurant(tokens: TestTokens, bus: EventBus) -> Restaurant:
     return Restaurant(tokens, bus)
 
 
 @pytest.fixture
-def another_restaurant(tokens: TestTokens, bus: Bus) -> Restaurant:
+def another_restaurant(tokens: TestTokens, bus: EventBus) -> Restaurant:
     return Restaurant(tokens, bus)
 
 
@@ -469,7 +355,7 @@ async def kitchen_stream(
 
 
 @pytest.fixture
-def open_stream(live: LiveServer) -> Any:
+def open_stream(live: LiveNotification) -> Any:
     """`async with open_stream(headers=..., params=...) as stream:` on the live server."""
     return functools.partial(kitchen_stream, live.url)
 

@@ -1,66 +1,57 @@
-"""notification's app: wiring of settings, database, feed, consumer, dispatcher and routes."""
+"""notification's app: its use cases, the event consumer, the dispatcher and the kitchen feed."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
 
-from pos_kit.app import create_service_app
 from pos_kit.db import Database
-from pos_kit.events import EventConsumer, OutboxRelay
-from pos_kit.tokens import TokenVerifier, remote_verifier
+from pos_kit.kernel import ServiceKernel
+from pos_kit.tokens import TokenVerifier
 from pos_notification.adapters.mailer import SmtpMailer
 from pos_notification.adapters.resolver import SystemResolver
 from pos_notification.adapters.tables import inbox, outbox
 from pos_notification.adapters.webhook_sender import WebhookSender
-from pos_notification.api import kitchen, notifications, webhooks
-from pos_notification.api.dependencies import NotificationServices
+from pos_notification.api import events, kitchen, notifications, webhooks
+from pos_notification.api.dependencies import NotificationUseCases
 from pos_notification.config import NotificationSettings
 from pos_notification.domain.targets import TargetPolicy
-from pos_notification.services.deliveries import RetryPolicy
-from pos_notification.services.dispatcher import Dispatcher
-from pos_notification.services.emails import EmailNotices, EmailSends
-from pos_notification.services.events import CONSUMER_NAME, SUBJECTS, EventHandlers
-from pos_notification.services.feed import FeedSignal, KitchenFeed
-from pos_notification.services.stream_tickets import StreamTickets
-from pos_notification.services.tickets import KitchenTickets
-from pos_notification.services.webhook_calls import WebhookCalls
-from pos_notification.services.webhooks import Webhooks
+from pos_notification.use_cases.deliveries import RetryPolicy
+from pos_notification.use_cases.dispatcher import Dispatcher
+from pos_notification.use_cases.emails import EmailNotices, EmailSends
+from pos_notification.use_cases.feed import FeedSignal, KitchenFeed
+from pos_notification.use_cases.housekeeping import Housekeeping
+from pos_notification.use_cases.stream_tickets import StreamTickets
+from pos_notification.use_cases.tickets import KitchenTickets
+from pos_notification.use_cases.webhook_calls import WebhookCalls
+from pos_notification.use_cases.webhooks import Webhooks
 
 
 def create_app(
     settings: NotificationSettings | None = None, *, token_verifier: TokenVerifier | None = None
 ) -> FastAPI:
     settings = settings or NotificationSettings()
-    database = Database(settings.database_url)
-    relay = OutboxRelay(
-        database,
-        outbox,
-        nats_url=settings.nats_url,
-        retention=timedelta(hours=settings.outbox_retention_hours),
-    )
+    kernel = ServiceKernel(settings, outbox=outbox, token_verifier=token_verifier)
     feed = KitchenFeed(
-        database,
+        kernel.database,
         FeedSignal(),
         poll_seconds=settings.feed_poll_seconds,
         keepalive_seconds=settings.feed_keepalive_seconds,
         retention=timedelta(hours=settings.feed_retention_hours),
     )
-    stream_tickets = StreamTickets(ttl=timedelta(seconds=settings.stream_ticket_ttl_seconds))
     resolver = SystemResolver()
     target_policy = TargetPolicy(
         allow_loopback=settings.loopback_webhooks_allowed,
         allow_private=settings.private_network_webhooks_allowed,
     )
+    # Set after a commit that recorded deliveries: the dispatcher looks at once.
     dispatcher_wake = asyncio.Event()
-    services = NotificationServices(
+    use_cases = NotificationUseCases(
         tickets=KitchenTickets(feed=feed),
         feed=feed,
-        stream_tickets=stream_tickets,
+        stream_tickets=StreamTickets(ttl=timedelta(seconds=settings.stream_ticket_ttl_seconds)),
         webhooks=Webhooks(
             policy=target_policy,
             resolver=resolver,
@@ -69,29 +60,42 @@ def create_app(
         ),
         emails=EmailNotices(nudge=dispatcher_wake.set),
     )
-    handlers = EventHandlers(
-        tickets=services.tickets, webhooks=services.webhooks, emails=services.emails
-    )
-    consumer = EventConsumer(
-        database,
-        inbox,
-        settings.nats_url,
-        CONSUMER_NAME,
-        SUBJECTS,
-        handlers.handle,
-        max_deliver=settings.consumer_max_deliver,
-        backoff_initial=settings.consumer_backoff_initial_seconds,
-        backoff_max=settings.consumer_backoff_max_seconds,
-    )
+    kernel.consume(inbox, events.SUBJECTS, events.event_handler(use_cases))
     sender = WebhookSender(timeout_seconds=settings.webhook_timeout_seconds)
+    kernel.run_in_background(
+        _dispatcher(
+            settings,
+            kernel.database,
+            use_cases,
+            sender=sender,
+            resolver=resolver,
+            target_policy=target_policy,
+            wake=dispatcher_wake,
+        )
+    )
+    kernel.on_shutdown(sender.aclose)
+    # Registered last, so stopped first: the kitchen streams end before anything else
+    # stops, as they would otherwise hold their connections open.
+    kernel.run_in_background(feed)
+    return kernel.create_app(
+        title="POS notification",
+        routers=[kitchen.router, webhooks.router, notifications.router],
+        use_cases=use_cases,
+    )
+
+
+def _dispatcher(
+    settings: NotificationSettings,
+    database: Database,
+    use_cases: NotificationUseCases,
+    *,
+    sender: WebhookSender,
+    resolver: SystemResolver,
+    target_policy: TargetPolicy,
+    wake: asyncio.Event,
+) -> Dispatcher:
     lease = timedelta(seconds=settings.dispatch_lease_seconds)
-
-    async def housekeeping() -> None:
-        await feed.purge()
-        async with database.unit_of_work() as session:
-            await stream_tickets.purge(session)
-
-    dispatcher = Dispatcher(
+    return Dispatcher(
         webhook_calls=WebhookCalls(
             database,
             sender=sender,
@@ -108,18 +112,7 @@ def create_app(
         ),
         email_sends=EmailSends(
             database,
-            mailer=SmtpMailer(
-                host=settings.smtp_host,
-                port=settings.smtp_port,
-                sender=settings.smtp_from,
-                timeout_seconds=settings.smtp_timeout_seconds,
-                username=settings.smtp_username,
-                password=(
-                    settings.smtp_password.get_secret_value() if settings.smtp_password else None
-                ),
-                use_tls=settings.smtp_use_tls,
-                start_tls=settings.smtp_start_tls,
-            ),
+            mailer=_mailer(settings),
             retry=RetryPolicy(
                 max_attempts=settings.email_max_attempts,
                 backoff_initial_seconds=settings.email_backoff_initial_seconds,
@@ -128,42 +121,24 @@ def create_app(
             batch_size=settings.dispatch_batch_size,
             lease=lease,
         ),
-        housekeeping=housekeeping,
+        housekeeping=Housekeeping(
+            database, feed=use_cases.feed, stream_tickets=use_cases.stream_tickets
+        ),
         poll_seconds=settings.dispatch_poll_seconds,
-        wake=dispatcher_wake,
+        wake=wake,
         stop_timeout=max(settings.webhook_timeout_seconds, settings.smtp_timeout_seconds) + 5.0,
     )
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await relay.start()
-        await consumer.start()
-        await dispatcher.start()
-        try:
-            yield
-        finally:
-            feed.signal.close()  # end the kitchen streams first: they hold connections open
-            await dispatcher.stop()
-            await consumer.stop()
-            await relay.stop()
-            await sender.aclose()
-            await database.dispose()
 
-    app = create_service_app(
-        settings=settings,
-        title="POS notification",
-        routers=[kitchen.router, webhooks.router, notifications.router],
-        readiness={"database": database.ping, "nats": relay.ping},
-        lifespan=lifespan,
+def _mailer(settings: NotificationSettings) -> SmtpMailer:
+    password = settings.smtp_password
+    return SmtpMailer(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        timeout_seconds=settings.smtp_timeout_seconds,
+        username=settings.smtp_username,
+        password=password.get_secret_value() if password else None,
+        use_tls=settings.smtp_use_tls,
+        start_tls=settings.smtp_start_tls,
     )
-    app.state.database = database
-    app.state.outbox_relay = relay
-    app.state.notification_services = services
-    app.state.kitchen_feed = feed
-    app.state.token_verifier = token_verifier or remote_verifier(
-        jwks_url=settings.jwks_url,
-        issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
-        cache_seconds=settings.jwks_cache_seconds,
-    )
-    return app

@@ -13,18 +13,20 @@ import socket
 import uvicorn
 from fastapi import FastAPI
 
-from pos_notification.services.feed import KitchenFeed
+from pos_notification.api.dependencies import NotificationUseCases
 
 
 class NotificationServer(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, feed: KitchenFeed) -> None:
+    """uvicorn for notification's app (`config.app`): ends its kitchen streams at shutdown."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
-        self.feed = feed
+        if not isinstance(config.app, FastAPI) or not isinstance(
+            config.app.state.use_cases, NotificationUseCases
+        ):
+            raise TypeError("NotificationServer serves the app of pos_notification.main")
+        self.feed = config.app.state.use_cases.feed
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.feed.signal.close()
         await super().shutdown(sockets)
-
-
-def server_for(app: FastAPI, config: uvicorn.Config) -> NotificationServer:
-    return NotificationServer(config, app.state.kitchen_feed)

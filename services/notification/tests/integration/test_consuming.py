@@ -5,27 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import nats
 import pytest
 
-from pos_kit.events import ensure_stream
 from pos_kit.events.testing import wait_until
 from pos_kit.testing.app import app_client
-from pos_kit.testing.nats import NatsServer, free_port, read_stream
+from pos_kit.testing.bus import EventBus
+from pos_kit.testing.nats import NatsServer, free_port
 from pos_kit.testing.postgres import fresh_database
-from pos_notification.main import create_app
 
-pytestmark = pytest.mark.integration
-
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
-
-async def _dead_letters(nats_url: str) -> list[bytes]:
-    return await read_stream(nats_url, "pos.dlq.notification", stream="POS_DLQ")
+CONSUMER = "notification"
 
 
 async def test_a_malformed_order_is_dead_lettered_and_the_next_one_still_served(
-    restaurant, screen, bus, nats_server
+    restaurant, screen, bus
 ) -> None:
     # A valid CloudEvent whose data is not an order (no items, quantity a word)...
     bad = restaurant.event(
@@ -39,11 +31,11 @@ async def test_a_malformed_order_is_dead_lettered_and_the_next_one_still_served(
     await screen.ticket_for(restaurant, good["order_id"])
 
     async def both_dead_lettered() -> bool:
-        raw = await _dead_letters(nats_server.url)
+        raw = await bus.dead_letters(CONSUMER)
         return bad.id.encode() in b"".join(raw) and b"\xff not json" in raw
 
     await wait_until(both_dead_lettered, within=15, what="two dead letters")
-    letter = next(m for m in await _dead_letters(nats_server.url) if bad.id.encode() in m)
+    letter = next(m for m in await bus.dead_letters(CONSUMER) if bad.id.encode() in m)
     assert json.loads(letter)["type"] == "order.placed"
 
 
@@ -58,24 +50,19 @@ def own_nats(tmp_path: Path):
 
 
 @pytest.fixture
-def own_database():
-    with fresh_database("pos_notification_catchup", ALEMBIC_INI) as url:
+def own_database(service):
+    with fresh_database("pos_notification_catchup", service.alembic_ini) as url:
         yield url
 
 
 async def test_a_service_that_was_down_catches_up_on_restart(
-    settings, tokens, restaurant, own_nats, own_database
+    kit, restaurant, own_nats, own_database
 ) -> None:
-    own = settings.model_copy(update={"nats_url": own_nats.url, "database_url": own_database})
-    nc = await nats.connect(own_nats.url)
-    js = nc.jetstream()
-    await ensure_stream(js)
+    own = {"nats_url": own_nats.url, "database_url": own_database}
+    own_bus = await EventBus.connect(own_nats.url)
 
     async def place() -> str:
-        placed = restaurant.order_placed()
-        await js.publish(
-            placed.subject, placed.to_json().encode(), headers={"Nats-Msg-Id": placed.id}
-        )
+        placed = await own_bus.publish(restaurant.order_placed())
         return str(placed.data["order_id"])
 
     async def listed(client) -> list[str]:
@@ -83,7 +70,7 @@ async def test_a_service_that_was_down_catches_up_on_restart(
         return [t["order_id"] for t in answer.json()["items"]]
 
     try:
-        async with app_client(create_app(own, token_verifier=tokens.verifier())) as client:
+        async with app_client(kit.create_app(**own)) as client:
             before = await place()
 
             async def served() -> bool:
@@ -94,11 +81,11 @@ async def test_a_service_that_was_down_catches_up_on_restart(
         # notification is down; orders keep coming.
         while_down = [await place(), await place()]
 
-        async with app_client(create_app(own, token_verifier=tokens.verifier())) as client:
+        async with app_client(kit.create_app(**own)) as client:
 
             async def caught_up() -> bool:
                 return sorted(await listed(client)) == sorted([before, *while_down])
 
             await wait_until(caught_up, within=15, what="the orders placed while it was down")
     finally:
-        await nc.close()
+        await own_bus.close()

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from pos_kit.events.testing import wait_until
-
-pytestmark = pytest.mark.integration
 
 
 def _owner_email() -> str:

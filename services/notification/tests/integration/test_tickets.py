@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import uuid
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from pos_kit.db import async_url
 from pos_kit.events.testing import wait_until
-from pos_kit.testing.nats import read_stream
-
-pytestmark = pytest.mark.integration
 
 
 async def test_a_placed_order_becomes_a_ticket_on_the_list_and_the_stream(
@@ -77,7 +71,7 @@ async def test_open_tickets_are_listed_oldest_first_page_by_page(
 
 
 async def test_bumping_takes_the_ticket_off_and_announces_it_once(
-    restaurant, screen, client, nats_server
+    restaurant, screen, client, bus
 ) -> None:
     placed = await restaurant.place_order()
     ticket = await screen.ticket_for(restaurant, placed["order_id"])
@@ -96,8 +90,8 @@ async def test_bumping_takes_the_ticket_off_and_announces_it_once(
     assert again.json()["current_status"] == "bumped"
 
     async def announced() -> list[dict]:
-        raw = await read_stream(nats_server.url, "pos.events.ticket.bumped")
-        return [e for e in map(json.loads, raw) if e["data"]["ticket_id"] == ticket["id"]]
+        bumps = await bus.events("ticket.bumped")
+        return [e for e in bumps if e["data"]["ticket_id"] == ticket["id"]]
 
     async def went_out() -> bool:
         return bool(await announced())
@@ -135,11 +129,14 @@ async def test_a_cancelled_order_leaves_the_screen(restaurant, screen, open_stre
 
 
 async def test_an_order_cancelled_before_it_was_placed_never_reaches_the_screen(
-    restaurant, screen, bus
+    restaurant, screen, bus, database_url
 ) -> None:
     order_id = str(uuid.uuid4())
-    await restaurant.cancel_order(order_id)
-    await asyncio.sleep(0.5)  # the cancellation is handled first
+    cancelled = await restaurant.cancel_order(order_id)
+    # The cancellation is handled first: its inbox row has committed.
+    await wait_until(
+        lambda: _handled(database_url, cancelled.id), within=10, what="the cancellation"
+    )
     late = await restaurant.place_order(order_id=order_id)
     marker = await restaurant.place_order()  # handled after the late one
     await screen.ticket_for(restaurant, marker["order_id"])

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from pos_kit.events.testing import wait_until
-from pos_kit.testing.app import app_client
-from pos_kit.testing.nats import free_port
+from pos_kit.testing.net import free_port
+from pos_kit.testing.servers import ThreadedServer
 from pos_notification.domain.signatures import verify_signature
-from pos_notification.main import create_app
-
-pytestmark = pytest.mark.integration
 
 
 @dataclass
@@ -45,20 +40,11 @@ class Receiver:
 def receiver() -> Iterator[Receiver]:
     receiver = Receiver(port=free_port())
     app = Starlette(routes=[Route("/hooks/pos", receiver.receive, methods=["POST"])])
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=receiver.port, log_config=None, lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
+    server = ThreadedServer(app, port=receiver.port).start()
     try:
         yield receiver
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.stop()
 
 
 async def _register(client, restaurant, url: str, events: list[str], role: str = "owner"):
@@ -168,13 +154,12 @@ async def test_metadata_link_local_and_odd_urls_are_refused_always(restaurant, c
 
 
 async def test_private_and_loopback_targets_are_refused_in_production(
-    settings, tokens, restaurant, client
+    kit, restaurant, client
 ) -> None:
     # The test configuration lets a developer aim at their own network...
     allowed = await _register(client, restaurant, "http://10.0.0.1/hook", ["order.paid"])
     assert allowed.status_code == 201
-    production = settings.model_copy(update={"environment": "production"})
-    async with app_client(create_app(production, token_verifier=tokens.verifier())) as prod:
+    async with kit.other_client(environment="production") as prod:
         for url in (
             "http://10.0.0.1/hook",
             "http://172.16.5.4/hook",

@@ -10,7 +10,7 @@ from pos_notification.domain.deliveries import (
     DeliveryStatus,
     outcome_of_http_status,
 )
-from pos_notification.services.deliveries import RetryPolicy
+from pos_notification.use_cases.deliveries import RetryPolicy
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 POLICY = RetryPolicy(max_attempts=4, backoff_initial_seconds=10, backoff_max_seconds=60)

@@ -8,14 +8,8 @@ from typing import Any
 
 import pytest
 
-from pos_kit.events import Event
-from pos_notification.adapters.event_data import (
-    MalformedEventData,
-    placed_order,
-    stock_low,
-    tenant_contact,
-    tenant_of,
-)
+from pos_kit.events import Event, MalformedEvent, tenant_of
+from pos_notification.api.events import placed_order, stock_low, tenant_contact
 from pos_notification.domain.emails import StockLow, TenantContact, stock_low_email
 
 TENANT = str(uuid.uuid4())
@@ -87,17 +81,17 @@ def test_an_order_without_placed_at_uses_the_event_time() -> None:
     ],
 )
 def test_a_malformed_order_raises(overrides: dict[str, Any]) -> None:
-    with pytest.raises(MalformedEventData):
+    with pytest.raises(MalformedEvent):
         placed_order(an_event("order.placed", an_order(**overrides)))
 
 
 def test_an_unknown_schema_version_raises() -> None:
-    with pytest.raises(MalformedEventData):
+    with pytest.raises(MalformedEvent):
         placed_order(an_event("order.placed", an_order(), version="2"))
 
 
 def test_a_tenant_id_that_is_no_uuid_raises() -> None:
-    with pytest.raises(MalformedEventData):
+    with pytest.raises(MalformedEvent):
         tenant_of(an_event("order.placed", an_order(), tenant="bistro"))
 
 
@@ -110,18 +104,18 @@ def test_tenant_registered_must_name_its_own_tenant() -> None:
         "owner_full_name": "O",
         "registered_at": "2026-11-25T10:00:00Z",
     }
-    with pytest.raises(MalformedEventData):
+    with pytest.raises(MalformedEvent):
         tenant_contact(an_event("tenant.registered", data))
     data["tenant_id"] = TENANT
     assert tenant_contact(an_event("tenant.registered", data)).owner_email == "o@bistro.example"
-    with pytest.raises(MalformedEventData):
+    with pytest.raises(MalformedEvent):
         tenant_contact(an_event("tenant.registered", {**data, "owner_email": "nobody"}))
 
 
 def test_stock_low_needs_its_numbers() -> None:
     data = {"product_id": str(uuid.uuid4()), "name": "Basil", "available": 1, "threshold": 4}
     assert stock_low(an_event("stock.low", data)).available == 1
-    with pytest.raises(MalformedEventData):
+    with pytest.raises(MalformedEvent):
         stock_low(an_event("stock.low", {**data, "available": "few"}))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pos_notification.services.feed import FeedSignal
+from pos_notification.use_cases.feed import FeedSignal
 
 
 def test_a_write_wakes_only_that_restaurants_streams() -> None:

@@ -7,13 +7,9 @@ import ipaddress
 import pytest
 
 from pos_notification.adapters.resolver import HostNotFound
-from pos_notification.domain.targets import (
-    TargetPolicy,
-    UnsafeWebhookTarget,
-    address_refusal,
-    parse_target,
-)
-from pos_notification.services.targets import vet_target
+from pos_notification.domain.errors import UnsafeWebhookTarget
+from pos_notification.domain.targets import TargetPolicy, address_refusal, parse_target
+from pos_notification.use_cases.targets import vet_target
 
 PRODUCTION = TargetPolicy(allow_loopback=False, allow_private=False)
 LOCAL = TargetPolicy(allow_loopback=True, allow_private=True)

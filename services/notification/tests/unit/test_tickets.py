@@ -7,13 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pos_notification.domain.tickets import (
-    KitchenTicket,
-    PlacedOrder,
-    TicketLine,
-    TicketNotOpen,
-    TicketStatus,
-)
+from pos_notification.domain.errors import TicketNotOpen
+from pos_notification.domain.tickets import KitchenTicket, PlacedOrder, TicketLine, TicketStatus
 
 NOW = datetime(2026, 11, 25, 19, 30, tzinfo=UTC)
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pos_kit.db import service_metadata
 from pos_kit.dbtypes import UTCDateTime
-from pos_kit.events.outbox import inbox_table, outbox_table
+from pos_kit.events import Outbox, inbox_table, outbox_table
 
 
 class Base(DeclarativeBase):
@@ -175,5 +175,5 @@ class EmailDeliveryRow(Base):
     )
 
 
-outbox = outbox_table(Base.metadata)
+outbox = Outbox(outbox_table(Base.metadata), source="notification")
 inbox = inbox_table(Base.metadata)

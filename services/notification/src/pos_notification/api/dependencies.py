@@ -10,21 +10,22 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pos_kit import context
-from pos_kit.dependencies import DbSession
-from pos_kit.problems import BadRequest, Forbidden, Unauthorized
+from pos_kit.dependencies import UoW, app_state
+from pos_kit.errors import BadRequest, Forbidden, Unauthorized
 from pos_kit.security import require_roles
 from pos_kit.tokens import Principal, TokenVerifier
+from pos_notification.domain.errors import StreamTicketRefused
 from pos_notification.domain.feed import StreamGrant
 from pos_notification.domain.roles import ADMIN_ROLES, STAFF_ROLES
-from pos_notification.services.emails import EmailNotices
-from pos_notification.services.feed import KitchenFeed
-from pos_notification.services.stream_tickets import StreamTicketRefused, StreamTickets
-from pos_notification.services.tickets import KitchenTickets
-from pos_notification.services.webhooks import Webhooks
+from pos_notification.use_cases.emails import EmailNotices
+from pos_notification.use_cases.feed import KitchenFeed
+from pos_notification.use_cases.stream_tickets import StreamTickets
+from pos_notification.use_cases.tickets import KitchenTickets
+from pos_notification.use_cases.webhooks import Webhooks
 
 
 @dataclass
-class NotificationServices:
+class NotificationUseCases:
     tickets: KitchenTickets
     feed: KitchenFeed
     stream_tickets: StreamTickets
@@ -32,14 +33,16 @@ class NotificationServices:
     emails: EmailNotices
 
 
-def _services(request: Request) -> NotificationServices:
-    services: NotificationServices = request.app.state.notification_services
-    return services
-
-
-Services = Annotated[NotificationServices, Depends(_services)]
+UseCases = Annotated[NotificationUseCases, Depends(app_state(NotificationUseCases))]
 StaffMember = Annotated[Principal, Depends(require_roles(*STAFF_ROLES))]
 RestaurantAdmin = Annotated[Principal, Depends(require_roles(*ADMIN_ROLES))]
+
+
+def grant_of(staff: Principal) -> StreamGrant:
+    """The kitchen stream a member of staff may open: their restaurant's, as themselves."""
+    assert staff.role is not None  # staff tokens always carry a role
+    return StreamGrant(tenant_id=staff.tenant, user_id=staff.subject, role=staff.role)
+
 
 _bearer = HTTPBearer(auto_error=False, description="An access token issued by auth.")
 # Query parameters people use to put tokens in URLs; refused, never read.
@@ -49,8 +52,8 @@ _JWT_SHAPE = re.compile(r"^eyJ[\w-]*\.[\w-]+\.[\w-]*$")
 
 async def stream_caller(
     request: Request,
-    db: DbSession,
-    services: Services,
+    uow: UoW,
+    use_cases: UseCases,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ticket: Annotated[
         str | None,
@@ -84,16 +87,12 @@ async def stream_caller(
                 "Send an access token as 'Authorization: Bearer <token>', or a stream ticket "
                 "as ?ticket=<ticket> (POST /api/v1/kitchen/stream-tickets)."
             )
-        assert principal.tenant_id is not None
-        assert principal.role is not None
-        grant = StreamGrant(
-            tenant_id=principal.tenant_id, user_id=principal.subject, role=principal.role
-        )
+        grant = grant_of(principal)
     else:
-        grant = await services.stream_tickets.redeem(db, ticket=ticket)
-        if principal is not None and principal.tenant_id != grant.tenant_id:
+        grant = await use_cases.stream_tickets.redeem(uow, ticket=ticket)
+        if principal is not None and principal.tenant != grant.tenant_id:
             raise StreamTicketRefused("The stream ticket belongs to another restaurant.")
-    context.bind_tenant(grant.tenant_id, user_id=grant.user_id)
+    context.bind_tenant(str(grant.tenant_id), user_id=grant.user_id)
     return grant
 
 

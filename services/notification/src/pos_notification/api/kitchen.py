@@ -5,55 +5,48 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, status
+from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import StreamingResponse
 from fastapi.sse import format_sse_event
 
 from pos_kit.dbtypes import utcnow
-from pos_kit.dependencies import DbSession
-from pos_notification.api.dependencies import Services, StaffMember, StreamCaller
-from pos_notification.api.paging import (
-    DEFAULT_LIMIT,
-    Cursor,
-    Limit,
-    next_cursor,
-    position_after,
-)
+from pos_kit.dependencies import UoW
+from pos_kit.pagination import Keyset, PageRequest, page_request
+from pos_notification.api.dependencies import StaffMember, StreamCaller, UseCases, grant_of
 from pos_notification.api.schemas import StreamTicketOut, TicketOut, TicketPage
 from pos_notification.domain.feed import FeedEntry
 
 router = APIRouter(prefix="/api/v1/kitchen", tags=["kitchen"])
 
 KEEPALIVE = b": keep-alive\n\n"
+OPEN_TICKETS = Keyset(datetime, uuid.UUID)  # oldest first by (placed_at, id)
 
 
 @router.get("/tickets", response_model=TicketPage)
 async def list_open_tickets(
-    principal: StaffMember,
-    db: DbSession,
-    services: Services,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    who: StaffMember,
+    uow: UoW,
+    use_cases: UseCases,
+    page: Annotated[PageRequest, Depends(page_request(OPEN_TICKETS))],
 ) -> TicketPage:
     """The restaurant's open tickets, oldest first, with how long each has waited."""
-    found = await services.tickets.list_open(
-        db, principal=principal, limit=limit + 1, after=position_after(cursor)
-    )
-    page, more = found.tickets[:limit], len(found.tickets) > limit
-    return TicketPage(
-        items=[TicketOut.of(t, found.as_of) for t in page],
-        next_cursor=next_cursor((page[-1].placed_at, page[-1].id) if page else None, more),
+    found = await use_cases.tickets.list_open(uow, tenant_id=who.tenant, page=page)
+    return TicketPage.build(
+        found.tickets,
+        OPEN_TICKETS,
+        lambda ticket: TicketOut.of(ticket, found.as_of),
         last_event_id=found.last_event_id,
     )
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketOut)
 async def get_ticket(
-    ticket_id: uuid.UUID, principal: StaffMember, db: DbSession, services: Services
+    ticket_id: uuid.UUID, who: StaffMember, uow: UoW, use_cases: UseCases
 ) -> TicketOut:
-    ticket = await services.tickets.get(db, principal=principal, ticket_id=ticket_id)
+    ticket = await use_cases.tickets.get(uow, tenant_id=who.tenant, ticket_id=ticket_id)
     return TicketOut.of(ticket, utcnow())
 
 
@@ -63,19 +56,19 @@ async def get_ticket(
     responses={409: {"description": "Already bumped or cancelled: `current_status` says which."}},
 )
 async def bump_ticket(
-    ticket_id: uuid.UUID, principal: StaffMember, db: DbSession, services: Services
+    ticket_id: uuid.UUID, who: StaffMember, uow: UoW, use_cases: UseCases
 ) -> TicketOut:
     """The kitchen is done with this ticket: it leaves the screen and `ticket.bumped` goes out."""
-    ticket = await services.tickets.bump(db, principal=principal, ticket_id=ticket_id)
+    ticket = await use_cases.tickets.bump(
+        uow, tenant_id=who.tenant, ticket_id=ticket_id, cook=who.subject
+    )
     return TicketOut.of(ticket, utcnow())
 
 
 @router.post("/stream-tickets", status_code=status.HTTP_201_CREATED, response_model=StreamTicketOut)
-async def issue_stream_ticket(
-    principal: StaffMember, db: DbSession, services: Services
-) -> StreamTicketOut:
+async def issue_stream_ticket(who: StaffMember, uow: UoW, use_cases: UseCases) -> StreamTicketOut:
     """A one-time ticket for `GET /api/v1/kitchen/stream?ticket=...` (browsers' EventSource)."""
-    issued = await services.stream_tickets.issue(db, principal=principal)
+    issued = await use_cases.stream_tickets.issue(uow, grant=grant_of(who))
     return StreamTicketOut(ticket=issued.ticket, expires_in=issued.expires_in)
 
 
@@ -93,8 +86,8 @@ async def issue_stream_ticket(
 async def kitchen_stream(
     request: Request,
     grant: StreamCaller,
-    db: DbSession,
-    services: Services,
+    uow: UoW,
+    use_cases: UseCases,
     last_event_id_header: Annotated[
         str | None, Header(alias="Last-Event-ID", pattern=r"^\d{1,18}$")
     ] = None,
@@ -106,9 +99,8 @@ async def kitchen_stream(
     """The restaurant's live kitchen feed, resumed after Last-Event-ID when given."""
     # The header is what a reconnecting EventSource sends: newer than the URL's value.
     asked = int(last_event_id_header) if last_event_id_header is not None else last_event_id
-    tenant_id = uuid.UUID(grant.tenant_id)
-    after = await services.feed.resume_point(db, tenant_id, asked)
-    entries = services.feed.follow(tenant_id, after=after)
+    after = await use_cases.feed.resume_point(uow, tenant_id=grant.tenant_id, after=asked)
+    entries = use_cases.feed.follow(grant.tenant_id, after=after)
     return StreamingResponse(
         _server_sent_events(entries, retry_ms=request.app.state.settings.feed_retry_milliseconds),
         media_type="text/event-stream",

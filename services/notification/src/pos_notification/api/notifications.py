@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from datetime import datetime
+from typing import Annotated
 
-from pos_kit.dependencies import DbSession
-from pos_notification.api.dependencies import RestaurantAdmin, Services
-from pos_notification.api.paging import (
-    DEFAULT_LIMIT,
-    Cursor,
-    Limit,
-    next_cursor,
-    position_after,
-)
+from fastapi import APIRouter, Depends
+
+from pos_kit.dependencies import UoW
+from pos_kit.pagination import Keyset, PageRequest, page_request
+from pos_notification.api.dependencies import RestaurantAdmin, UseCases
 from pos_notification.api.schemas import EmailOut, EmailPage
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
+EMAILS = Keyset(datetime, uuid.UUID)  # newest first by (created_at, id)
+
 
 @router.get("", response_model=EmailPage)
 async def list_notifications(
-    principal: RestaurantAdmin,
-    db: DbSession,
-    services: Services,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    who: RestaurantAdmin,
+    uow: UoW,
+    use_cases: UseCases,
+    page: Annotated[PageRequest, Depends(page_request(EMAILS))],
 ) -> EmailPage:
     """E-mails to the restaurant, newest first."""
-    found = await services.emails.list_page(
-        db, principal=principal, limit=limit + 1, after=position_after(cursor)
-    )
-    page, more = found[:limit], len(found) > limit
-    return EmailPage(
-        items=[EmailOut.of(e) for e in page],
-        next_cursor=next_cursor((page[-1].created_at, page[-1].id) if page else None, more),
-    )
+    found = await use_cases.emails.list_page(uow, tenant_id=who.tenant, page=page)
+    return EmailPage.build(found, EMAILS, EmailOut.of)

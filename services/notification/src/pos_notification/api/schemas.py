@@ -8,16 +8,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pos_kit.pagination import Page
+from pos_kit.schemas import RequestModel
 from pos_notification.domain.deliveries import DeliveryProgress, DeliveryStatus, WebhookDelivery
 from pos_notification.domain.emails import EmailDelivery
 from pos_notification.domain.targets import MAX_URL_LENGTH
 from pos_notification.domain.tickets import KitchenTicket, TicketStatus
 from pos_notification.domain.webhooks import Webhook, unknown_event_types
-from pos_notification.services.feed import ticket_view
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from pos_notification.use_cases.feed import ticket_view
 
 
 class TicketItemOut(BaseModel):
@@ -50,9 +48,7 @@ class TicketOut(BaseModel):
         return cls.model_validate(ticket_view(ticket, now))
 
 
-class TicketPage(BaseModel):
-    items: list[TicketOut]
-    next_cursor: str | None
+class TicketPage(Page[TicketOut]):
     last_event_id: int = Field(
         description="The kitchen stream's position this list is at least as new as: "
         "open the stream with Last-Event-ID (or ?last_event_id=) set to it to miss nothing."
@@ -64,7 +60,9 @@ class StreamTicketOut(BaseModel):
     expires_in: int
 
 
-class WebhookIn(Strict):
+class WebhookIn(RequestModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
     url: str = Field(min_length=1, max_length=MAX_URL_LENGTH)
     events: list[str] = Field(min_length=1, max_length=50)
 
@@ -103,9 +101,7 @@ class WebhookCreatedOut(WebhookOut):
         return cls(**WebhookOut.of(webhook).model_dump(), secret=webhook.secret)
 
 
-class WebhookPage(BaseModel):
-    items: list[WebhookOut]
-    next_cursor: str | None
+class WebhookPage(Page[WebhookOut]): ...
 
 
 def _progress_fields(progress: DeliveryProgress) -> dict[str, Any]:
@@ -142,9 +138,7 @@ class DeliveryOut(BaseModel):
         )
 
 
-class DeliveryPage(BaseModel):
-    items: list[DeliveryOut]
-    next_cursor: str | None
+class DeliveryPage(Page[DeliveryOut]): ...
 
 
 class EmailOut(BaseModel):
@@ -173,6 +167,4 @@ class EmailOut(BaseModel):
         )
 
 
-class EmailPage(BaseModel):
-    items: list[EmailOut]
-    next_cursor: str | None
+class EmailPage(Page[EmailOut]): ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -27,6 +28,6 @@ class FeedEntry:
 class StreamGrant:
     """Who a kitchen stream is for: one member of staff of one restaurant."""
 
-    tenant_id: str
+    tenant_id: uuid.UUID
     user_id: str
     role: str

@@ -13,7 +13,7 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from pos_kit.problems import ProblemError
+from pos_notification.domain.errors import UnsafeWebhookTarget
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -32,20 +32,6 @@ METADATA_ADDRESSES = frozenset(
 )
 # 0.0.0.0/8: "this host on this network"; Linux even connects 0.0.0.0 to itself.
 _THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
-
-
-class UnsafeWebhookTarget(ProblemError):
-    """422: the URL is not one we will call."""
-
-    status = 422
-    type_slug = "unsafe-webhook-target"
-    title = "Webhook URL refused"
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(
-            reason, extra={"errors": [{"field": "body.url", "message": reason, "type": "unsafe"}]}
-        )
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pos_kit.problems import Conflict
+from pos_notification.domain.errors import TicketNotOpen
 
 
 class TicketStatus(StrEnum):
@@ -36,15 +36,6 @@ class PlacedOrder:
     lines: tuple[TicketLine, ...]
     placed_at: datetime
     placed_by: str | None
-
-
-class TicketNotOpen(Conflict):
-    """A ticket that is already bumped or cancelled cannot be bumped."""
-
-    def __init__(self, status: TicketStatus) -> None:
-        super().__init__(
-            f"This ticket is already {status.value}.", extra={"current_status": status.value}
-        )
 
 
 @dataclass

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from pos_kit.problems import Conflict
-
 # The catalogue v1 (add, never repurpose). A tenant may subscribe to any of these.
 EVENT_CATALOGUE: tuple[str, ...] = (
     "tenant.registered",
@@ -39,13 +37,6 @@ def normalise_event_types(event_types: Iterable[str]) -> tuple[str, ...]:
     """Each type once, in catalogue order (callers have refused unknown ones)."""
     wanted = set(event_types)
     return tuple(t for t in EVENT_CATALOGUE if t in wanted)
-
-
-class TooManyWebhooks(Conflict):
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            f"A restaurant may register at most {limit} webhooks; delete one you no longer use."
-        )
 
 
 @dataclass(frozen=True)

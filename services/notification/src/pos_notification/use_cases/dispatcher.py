@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 
 import structlog
 
 from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
-from pos_notification.services.emails import EmailSends
-from pos_notification.services.webhook_calls import WebhookCalls
+from pos_notification.use_cases.emails import EmailSends
+from pos_notification.use_cases.housekeeping import Housekeeping
+from pos_notification.use_cases.webhook_calls import WebhookCalls
 
 log = structlog.get_logger(__name__)
-
-Housekeeping = Callable[[], Awaitable[None]]
 
 
 class Dispatcher(BackgroundWorker):
@@ -60,7 +58,7 @@ class Dispatcher(BackgroundWorker):
                 if time.monotonic() >= next_housekeeping:
                     next_housekeeping = time.monotonic() + self.housekeeping_interval_seconds
                     with self.job():
-                        await self.housekeeping()
+                        await self.housekeeping.tidy()
                 with self.job():
                     tried = await self._send_due()
                 failures = 0

@@ -5,23 +5,18 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_kit.db import Database
 from pos_kit.dbtypes import utcnow
-from pos_kit.tokens import Principal
+from pos_kit.pagination import PageRequest, Slice
+from pos_kit.uow import UnitOfWork
 from pos_notification.adapters import metrics
 from pos_notification.adapters.mailer import MailNotSent, SmtpMailer
-from pos_notification.adapters.repositories import (
-    EmailDeliveryRepository,
-    Position,
-    TenantContactRepository,
-)
-from pos_notification.adapters.unit_of_work import after_commit
+from pos_notification.adapters.repositories import EmailDeliveryRepository, TenantContactRepository
 from pos_notification.domain.deliveries import AttemptOutcome, DeliveryProgress, DeliveryStatus
 from pos_notification.domain.emails import (
     STOCK_LOW,
@@ -30,31 +25,26 @@ from pos_notification.domain.emails import (
     TenantContact,
     stock_low_email,
 )
-from pos_notification.services.deliveries import RetryPolicy
-from pos_notification.services.tickets import tenant_of
+from pos_notification.use_cases.deliveries import RetryPolicy
 
 log = structlog.get_logger(__name__)
 
 NO_RECIPIENT = "no e-mail address is known for this restaurant's owner yet"
 
 
-def _nothing() -> None:
-    return None
-
-
 @dataclass
 class EmailNotices:
     # Wakes the dispatcher once a new e-mail is committed.
-    nudge: Callable[[], None] = field(default=_nothing)
+    nudge: Callable[[], None]
 
-    async def remember_contact(self, session: AsyncSession, contact: TenantContact) -> None:
-        await TenantContactRepository(session).save(contact, utcnow())
+    async def remember_contact(self, uow: UnitOfWork, *, contact: TenantContact) -> None:
+        await TenantContactRepository(uow.session).save(contact, utcnow())
 
     async def notify_stock_low(
-        self, session: AsyncSession, *, tenant_id: uuid.UUID, stock: StockLow, event_id: str
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, stock: StockLow, event_id: str
     ) -> None:
         """Record an e-mail to the owner; the dispatcher sends it after the commit."""
-        contact = await TenantContactRepository(session).get(tenant_id)
+        contact = await TenantContactRepository(uow.session).get(tenant_id)
         now = utcnow()
         email = EmailDelivery(
             id=uuid.uuid4(),
@@ -66,15 +56,13 @@ class EmailNotices:
             progress=DeliveryProgress.new(now),
             created_at=now,
         )
-        if await EmailDeliveryRepository(session).add(email):
-            after_commit(session, self.nudge)
+        if await EmailDeliveryRepository(uow.session).add(email):
+            uow.on_commit(self.nudge)
 
     async def list_page(
-        self, session: AsyncSession, *, principal: Principal, limit: int, after: Position | None
-    ) -> list[EmailDelivery]:
-        return await EmailDeliveryRepository(session).list_page(
-            tenant_id=tenant_of(principal), limit=limit, after=after
-        )
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, page: PageRequest
+    ) -> Slice[EmailDelivery]:
+        return await EmailDeliveryRepository(uow.session).list_page(tenant_id=tenant_id, page=page)
 
 
 class EmailSends:
@@ -97,11 +85,11 @@ class EmailSends:
 
     async def send_due(self) -> int:
         now = utcnow()
-        async with self.database.unit_of_work() as session:
-            due = await EmailDeliveryRepository(session).claim_due(
+        async with self.database.unit_of_work() as uow:
+            due = await EmailDeliveryRepository(uow.session).claim_due(
                 now=now, limit=self.batch_size, lease_until=now + self.lease
             )
-            contacts = TenantContactRepository(session)
+            contacts = TenantContactRepository(uow.session)
             # tenant.registered may have arrived after the e-mail was recorded.
             recipients = [e.recipient or await _owner_email(contacts, e.tenant_id) for e in due]
         if not due:
@@ -110,8 +98,8 @@ class EmailSends:
             *(self._send(e, to) for e, to in zip(due, recipients, strict=True)),
             return_exceptions=True,
         )
-        async with self.database.unit_of_work() as session:
-            emails = EmailDeliveryRepository(session)
+        async with self.database.unit_of_work() as uow:
+            emails = EmailDeliveryRepository(uow.session)
             for email, to, result in zip(due, recipients, results, strict=True):
                 if isinstance(result, BaseException):
                     log.error("email_send_crashed", email_id=str(email.id), exc_info=result)

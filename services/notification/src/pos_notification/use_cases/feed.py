@@ -3,7 +3,7 @@
 Entries live in the database (written in the transaction of the ticket change), so
 a screen that reconnects replays what it missed and every notification process
 can serve any stream. A stream polls its tenant's entries; a write made by this
-process wakes that tenant's streams at once, instead of at the next poll.
+process wakes that tenant's streams once it is committed, instead of at the next poll.
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import AsyncGenerator, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_kit.db import Database
 from pos_kit.dbtypes import utcnow
+from pos_kit.uow import UnitOfWork
 from pos_notification.adapters import metrics
 from pos_notification.adapters.repositories import FeedRepository
-from pos_notification.adapters.unit_of_work import after_commit
 from pos_notification.domain.feed import FeedEntry, FeedKind
 from pos_notification.domain.tickets import KitchenTicket
 
@@ -103,6 +102,12 @@ class FeedSignal:
 
 
 class KitchenFeed:
+    """A restaurant's feed: written with each ticket change, followed by its kitchen streams.
+
+    It is also a background worker of the app, one that only stops: stopping ends every
+    stream, which would otherwise hold its connection open through the shutdown.
+    """
+
     def __init__(
         self,
         database: Database,
@@ -121,26 +126,26 @@ class KitchenFeed:
         self.batch_size = batch_size
 
     async def record(
-        self, session: AsyncSession, *, ticket: KitchenTicket, kind: FeedKind, now: datetime
+        self, uow: UnitOfWork, *, ticket: KitchenTicket, kind: FeedKind, now: datetime
     ) -> int:
         """Add the ticket's change to its restaurant's feed, in the caller's transaction."""
         payload = json.dumps(ticket_view(ticket, now), separators=(",", ":"))
-        seq = await FeedRepository(session).append(
+        seq = await FeedRepository(uow.session).append(
             tenant_id=ticket.tenant_id, kind=kind, payload=payload, now=now
         )
-        tenant = str(ticket.tenant_id)
-        after_commit(session, lambda: self.signal.notify(tenant))
+        # A stream woken before the commit would find nothing and go back to sleep.
+        uow.on_commit(partial(self.signal.notify, str(ticket.tenant_id)))
         return seq
 
     async def resume_point(
-        self, session: AsyncSession, tenant_id: uuid.UUID, after: int | None
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, after: int | None
     ) -> int:
         """Where a stream starts: after `after`, or after the latest entry when not given.
 
         Taken before the stream's response starts, so whatever changes once the
         client sees the connection open is on the stream.
         """
-        latest = await FeedRepository(session).last_seq(tenant_id)
+        latest = await FeedRepository(uow.session).last_seq(tenant_id)
         # A number above the latest (a screen that outlived a database reset) would
         # hide every entry until the numbers caught up.
         return latest if after is None else min(after, latest)
@@ -152,7 +157,8 @@ class KitchenFeed:
 
         Yields None when nothing was sent for `keepalive_seconds`, so the caller can
         keep the line open. Ends when the process shuts down; the caller ends it
-        when the client goes away.
+        when the client goes away. A stream outlives its request, so each read is
+        a unit of work of its own.
         """
         loop = asyncio.get_running_loop()
         with self.signal.listen(str(tenant_id)) as wake:
@@ -161,8 +167,8 @@ class KitchenFeed:
             while not self.signal.closed:
                 # Cleared before reading: a write committed during the read wakes the wait.
                 wake.clear()
-                async with self.database.unit_of_work() as session:
-                    entries = await FeedRepository(session).entries_after(
+                async with self.database.unit_of_work() as uow:
+                    entries = await FeedRepository(uow.session).entries_after(
                         tenant_id=tenant_id, after=position, limit=self.batch_size
                     )
                 for entry in entries:
@@ -181,6 +187,12 @@ class KitchenFeed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=wait)
 
-    async def purge(self) -> int:
-        async with self.database.unit_of_work() as session:
-            return await FeedRepository(session).purge(before=utcnow() - self.retention)
+    async def purge(self, uow: UnitOfWork) -> int:
+        """Forget every restaurant's entries older than the retention."""
+        return await FeedRepository(uow.session).purge(before=utcnow() - self.retention)
+
+    async def start(self) -> None:
+        """Nothing to start: a stream begins with its request."""
+
+    async def stop(self) -> None:
+        self.signal.close()

@@ -12,21 +12,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from pos_kit.dbtypes import utcnow
-from pos_kit.problems import Unauthorized
-from pos_kit.tokens import Principal
+from pos_kit.uow import UnitOfWork
 from pos_notification.adapters.repositories import StreamTicketRepository
+from pos_notification.domain.errors import StreamTicketRefused
 from pos_notification.domain.feed import StreamGrant
 
 # Expired tickets are kept this long after expiry (to tell "expired" from "unknown").
 _KEEP_EXPIRED = timedelta(hours=1)
-
-
-class StreamTicketRefused(Unauthorized):
-    # The ticket is spent even when the request is refused afterwards.
-    commit_changes = True
 
 
 def hash_stream_ticket(ticket: str) -> str:
@@ -43,24 +36,20 @@ class IssuedTicket:
 class StreamTickets:
     ttl: timedelta
 
-    async def issue(self, session: AsyncSession, *, principal: Principal) -> IssuedTicket:
-        assert principal.tenant_id is not None
-        assert principal.role is not None
+    async def issue(self, uow: UnitOfWork, *, grant: StreamGrant) -> IssuedTicket:
         ticket = "st_" + secrets.token_urlsafe(32)
         now = utcnow()
-        await StreamTicketRepository(session).add(
-            grant=StreamGrant(
-                tenant_id=principal.tenant_id, user_id=principal.subject, role=principal.role
-            ),
+        await StreamTicketRepository(uow.session).add(
+            grant=grant,
             ticket_hash=hash_stream_ticket(ticket),
             now=now,
             expires_at=now + self.ttl,
         )
         return IssuedTicket(ticket=ticket, expires_in=int(self.ttl.total_seconds()))
 
-    async def redeem(self, session: AsyncSession, *, ticket: str) -> StreamGrant:
+    async def redeem(self, uow: UnitOfWork, *, ticket: str) -> StreamGrant:
         """Spend a ticket and say whose stream it opens; 401 if it cannot be used."""
-        tickets = StreamTicketRepository(session)
+        tickets = StreamTicketRepository(uow.session)
         ticket_hash = hash_stream_ticket(ticket)
         found = await tickets.find(ticket_hash)
         if found is None:
@@ -74,5 +63,6 @@ class StreamTickets:
             raise StreamTicketRefused("The stream ticket was already used. Ask for a new one.")
         return found.grant
 
-    async def purge(self, session: AsyncSession) -> int:
-        return await StreamTicketRepository(session).purge(before=utcnow() - _KEEP_EXPIRED)
+    async def purge(self, uow: UnitOfWork) -> int:
+        """Forget every restaurant's tickets that expired a while ago."""
+        return await StreamTicketRepository(uow.session).purge(before=utcnow() - _KEEP_EXPIRED)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pos_notification.adapters.resolver import HostNotFound
+from pos_notification.domain.errors import UnsafeWebhookTarget
 from pos_notification.domain.targets import (
     IPAddress,
     TargetPolicy,
-    UnsafeWebhookTarget,
     WebhookTarget,
     parse_target,
     refusal_for_addresses,

@@ -20,15 +20,16 @@ from pos_notification.domain.deliveries import (
     DeliveryStatus,
     outcome_of_http_status,
 )
+from pos_notification.domain.errors import UnsafeWebhookTarget
 from pos_notification.domain.signatures import (
     EVENT_ID_HEADER,
     EVENT_TYPE_HEADER,
     SIGNATURE_HEADER,
     signature_header,
 )
-from pos_notification.domain.targets import TargetPolicy, UnsafeWebhookTarget
-from pos_notification.services.deliveries import RetryPolicy
-from pos_notification.services.targets import Resolver, vet_target
+from pos_notification.domain.targets import TargetPolicy
+from pos_notification.use_cases.deliveries import RetryPolicy
+from pos_notification.use_cases.targets import Resolver, vet_target
 
 log = structlog.get_logger(__name__)
 
@@ -61,15 +62,15 @@ class WebhookCalls:
     async def send_due(self) -> int:
         """Send the deliveries that are due now; returns how many were tried."""
         now = utcnow()
-        async with self.database.unit_of_work() as session:
-            due = await WebhookDeliveryRepository(session).claim_due(
+        async with self.database.unit_of_work() as uow:
+            due = await WebhookDeliveryRepository(uow.session).claim_due(
                 now=now, limit=self.batch_size, lease_until=now + self.lease
             )
         if not due:
             return 0
         results = await asyncio.gather(*(self._call(c) for c in due), return_exceptions=True)
-        async with self.database.unit_of_work() as session:
-            deliveries = WebhookDeliveryRepository(session)
+        async with self.database.unit_of_work() as uow:
+            deliveries = WebhookDeliveryRepository(uow.session)
             for call, result in zip(due, results, strict=True):
                 if isinstance(result, BaseException):
                     log.error(

@@ -1,0 +1,86 @@
+"""E-mails to restaurants: one per kind and event, claimed when due, their progress kept."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from pos_kit.pagination import PageRequest, Slice
+from pos_kit.repository import Repository
+from pos_notification.adapters.repositories.progress import (
+    due,
+    lease,
+    progress_of,
+    progress_values,
+)
+from pos_notification.adapters.tables import EmailDeliveryRow
+from pos_notification.domain.deliveries import DeliveryProgress
+from pos_notification.domain.emails import EmailContent, EmailDelivery
+
+
+class EmailDeliveryRepository(Repository):
+    async def add(self, email: EmailDelivery) -> bool:
+        """False if this event already made this e-mail (the transaction stays usable)."""
+        p = email.progress
+        row = EmailDeliveryRow(
+            id=email.id,
+            tenant_id=email.tenant_id,
+            kind=email.kind,
+            event_id=email.event_id,
+            recipient=email.recipient,
+            subject=email.content.subject,
+            body=email.content.body,
+            status=p.status.value,
+            attempts=p.attempts,
+            next_attempt_at=p.next_attempt_at,
+            created_at=email.created_at,
+        )
+        return await self.insert_once(row)
+
+    async def claim_due(
+        self, *, now: datetime, limit: int, lease_until: datetime
+    ) -> list[EmailDelivery]:
+        """Take up to `limit` due e-mails, across tenants, for this process, until
+        `lease_until`."""
+        e = EmailDeliveryRow
+        rows = list(await self.session.scalars(due(select(e), e, now=now, limit=limit)))
+        if not rows:
+            return []
+        emails = [_email(r) for r in rows]
+        await lease(self.session, e, [r.id for r in rows], until=lease_until)
+        return emails
+
+    async def progress(self, email_id: uuid.UUID) -> DeliveryProgress | None:
+        row = await self.session.get(EmailDeliveryRow, email_id, with_for_update=True)
+        return progress_of(row) if row else None
+
+    async def save_progress(
+        self, email_id: uuid.UUID, progress: DeliveryProgress, *, recipient: str | None
+    ) -> None:
+        await self.session.execute(
+            update(EmailDeliveryRow)
+            .where(EmailDeliveryRow.id == email_id)
+            .values(**progress_values(progress), recipient=recipient)
+        )
+
+    async def list_page(self, *, tenant_id: uuid.UUID, page: PageRequest) -> Slice[EmailDelivery]:
+        """Newest first (by created_at, then id)."""
+        e = EmailDeliveryRow
+        query = select(e).where(e.tenant_id == tenant_id)
+        rows = await self.keyset_page(query, key=[e.created_at, e.id], page=page, descending=True)
+        return rows.map(_email)
+
+
+def _email(row: EmailDeliveryRow) -> EmailDelivery:
+    return EmailDelivery(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        kind=row.kind,
+        event_id=row.event_id,
+        recipient=row.recipient,
+        content=EmailContent(subject=row.subject, body=row.body),
+        progress=progress_of(row),
+        created_at=row.created_at,
+    )

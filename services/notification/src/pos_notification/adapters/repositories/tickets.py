@@ -1,0 +1,118 @@
+"""Kitchen tickets: one per order, the open ones listed oldest first, status changes guarded."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select, update
+
+from pos_kit.pagination import PageRequest, Slice
+from pos_kit.repository import Repository, rowcount
+from pos_notification.adapters.tables import KitchenTicketRow
+from pos_notification.domain.tickets import KitchenTicket, TicketLine, TicketStatus
+
+
+class TicketRepository(Repository):
+    async def add(self, ticket: KitchenTicket) -> bool:
+        """False when the order already has a ticket (the transaction stays usable)."""
+        row = KitchenTicketRow(
+            id=ticket.id,
+            tenant_id=ticket.tenant_id,
+            order_id=ticket.order_id,
+            order_type=ticket.order_type,
+            table_id=ticket.table_id,
+            guests=ticket.guests,
+            lines=[_line_document(line) for line in ticket.lines],
+            status=ticket.status.value,
+            placed_at=ticket.placed_at,
+            placed_by=ticket.placed_by,
+            created_at=ticket.created_at,
+            cancelled_at=ticket.cancelled_at,
+        )
+        # Two processes may handle two events of one order at once.
+        return await self.insert_once(row)
+
+    async def get(self, *, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> KitchenTicket | None:
+        row = await self.session.scalar(
+            select(KitchenTicketRow).where(
+                KitchenTicketRow.tenant_id == tenant_id, KitchenTicketRow.id == ticket_id
+            )
+        )
+        return _ticket(row) if row else None
+
+    async def for_order(self, *, tenant_id: uuid.UUID, order_id: uuid.UUID) -> KitchenTicket | None:
+        row = await self.session.scalar(
+            select(KitchenTicketRow).where(
+                KitchenTicketRow.tenant_id == tenant_id, KitchenTicketRow.order_id == order_id
+            )
+        )
+        return _ticket(row) if row else None
+
+    async def list_open(self, *, tenant_id: uuid.UUID, page: PageRequest) -> Slice[KitchenTicket]:
+        """The tenant's open tickets, oldest first (by placed_at, then id)."""
+        t = KitchenTicketRow
+        query = select(t).where(t.tenant_id == tenant_id, t.status == TicketStatus.OPEN.value)
+        rows = await self.keyset_page(query, key=[t.placed_at, t.id], page=page)
+        return rows.map(_ticket)
+
+    async def save_status(self, ticket: KitchenTicket, *, was: TicketStatus) -> bool:
+        """Write the ticket's new status if it still has status `was`.
+
+        False means another request changed it first (two cooks bumping at once).
+        """
+        result = await self.session.execute(
+            update(KitchenTicketRow)
+            .where(
+                KitchenTicketRow.tenant_id == ticket.tenant_id,
+                KitchenTicketRow.id == ticket.id,
+                KitchenTicketRow.status == was.value,
+            )
+            .values(
+                status=ticket.status.value,
+                bumped_at=ticket.bumped_at,
+                bumped_by=ticket.bumped_by,
+                cancelled_at=ticket.cancelled_at,
+            )
+        )
+        return rowcount(result) == 1
+
+
+def _line_document(line: TicketLine) -> dict[str, Any]:
+    return {
+        "product_id": str(line.product_id) if line.product_id else None,
+        "name": line.name,
+        "quantity": line.quantity,
+        "notes": line.notes,
+        "modifiers": list(line.modifiers),
+    }
+
+
+def _line(doc: dict[str, Any]) -> TicketLine:
+    product_id = doc.get("product_id")
+    return TicketLine(
+        product_id=uuid.UUID(product_id) if product_id else None,
+        name=doc["name"],
+        quantity=int(doc["quantity"]),
+        notes=doc.get("notes"),
+        modifiers=tuple(doc.get("modifiers") or ()),
+    )
+
+
+def _ticket(row: KitchenTicketRow) -> KitchenTicket:
+    return KitchenTicket(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        order_id=row.order_id,
+        order_type=row.order_type,
+        table_id=row.table_id,
+        guests=row.guests,
+        lines=tuple(_line(doc) for doc in row.lines),
+        status=TicketStatus(row.status),
+        placed_at=row.placed_at,
+        placed_by=row.placed_by,
+        created_at=row.created_at,
+        bumped_at=row.bumped_at,
+        bumped_by=row.bumped_by,
+        cancelled_at=row.cancelled_at,
+    )
