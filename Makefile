@@ -39,10 +39,10 @@ lint: sync
 	$(VENV_PY) -m ruff format --check .
 
 typecheck: sync
-	$(VENV_PY) -m mypy libs/pos-kit/src services/*/src tools/*/src
+	$(VENV_PY) -m mypy libs/pos-kit/src services/*/src tools/*/src tools/layering/check.py
 
 layering: sync
-	.venv/bin/lint-imports
+	$(VENV_PY) tools/layering/check.py
 
 clean:
 	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache

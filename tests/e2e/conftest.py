@@ -24,31 +24,13 @@ import httpx
 import psutil
 import pytest
 
+from pos_kit.catalogue import CATALOGUE, Store
 from pos_kit.testing.postgres import fresh_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# Table name -> the settings prefix of its package (pos_core -> POS_CORE_).
-SERVICE_PREFIXES = {
-    "gateway": "POS_GATEWAY_",
-    "auth": "POS_AUTH_",
-    "pos-core": "POS_CORE_",
-    "inventory": "POS_INVENTORY_",
-    "payment": "POS_PAYMENT_",
-    "restaurant": "POS_RESTAURANT_",
-    "chatbot": "POS_CHATBOT_",
-    "notification": "POS_NOTIFICATION_",
-}
-SERVICE_PACKAGES = {
-    "gateway": "pos_gateway",
-    "auth": "pos_auth",
-    "pos-core": "pos_core",
-    "inventory": "pos_inventory",
-    "payment": "pos_payment",
-    "restaurant": "pos_restaurant",
-    "chatbot": "pos_chatbot",
-    "notification": "pos_notification",
-}
+SERVICE_PREFIXES = {service.name: service.env_prefix for service in CATALOGUE}
+SERVICE_PACKAGES = {service.name: service.package for service in CATALOGUE}
 # Ports a developer's `make run` or the machine's own NATS may hold.
 _RESERVED = {4222, 14222, 14025, *range(8000, 8008)}
 
@@ -314,7 +296,11 @@ SYSTEM_ENV = {
 
 # The shared system runs on PostgreSQL, as in production; `make run`'s own test keeps
 # covering the SQLite default.
-DATABASE_SERVICES = ("auth", "pos-core", "inventory", "restaurant", "notification")
+DATABASE_SERVICES = tuple(
+    service.name
+    for service in CATALOGUE
+    if service.store is Store.POSTGRESQL and (REPO_ROOT / "services" / service.name).is_dir()
+)
 
 
 @pytest.fixture(scope="session")
@@ -364,6 +350,15 @@ class Restaurant:
         assert signup.status_code == 201, signup.text
         self.tenant_id: str = signup.json()["tenant_id"]
         self.token: str = signup.json()["access_token"]
+        self._wait_for_profile()
+
+    def _wait_for_profile(self, within: float = 15.0) -> None:
+        """Sign-up completes in the background: the restaurant service makes the profile
+        from `tenant.registered`, and the menu's currency comes from it."""
+        deadline = time.monotonic() + within
+        while self.call("GET", "/api/v1/restaurant").status_code != 200:
+            assert time.monotonic() < deadline, "the restaurant's profile never appeared"
+            time.sleep(0.1)
 
     def headers(self, correlation_id: str | None = None) -> dict[str, str]:
         headers = {"Authorization": f"Bearer {self.token}"}

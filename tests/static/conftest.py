@@ -1,8 +1,8 @@
 """Fixtures of the static checks: the repository's services, as the code defines them.
 
 The truth comes from the code, never from the manifests under test: the service
-directories and their Dockerfiles, each package's settings prefix (its config.py), and
-the ports the gateway expects each service on (GatewaySettings' defaults).
+catalogue (`pos_kit.catalogue`: names, packages, ports, stores), the service
+directories and their Dockerfiles, and each package's settings prefix (its config.py).
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+
+from pos_kit.catalogue import CATALOGUE, Store
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES_DIR = REPO / "services"
@@ -20,13 +21,8 @@ SERVICES_DIR = REPO / "services"
 _ENV_PREFIX_RE = re.compile(r"""env_prefix\s*=\s*["'](POS_[A-Z0-9_]+_)["']""")
 
 
-def package_for(service: str) -> str:
-    """`pos-core` -> `pos_core`, `auth` -> `pos_auth` (ARCHITECTURE section 4)."""
-    return "pos_" + service.removeprefix("pos-").replace("-", "_")
-
-
 def prefix_for(package: str) -> str:
-    """`pos_core` -> `POS_CORE_`: the settings prefix every service's config class uses."""
+    """`pos_core` -> `POS_CORE_`: the prefix every service's settings class uses."""
     return "POS_" + package.removeprefix("pos_").upper() + "_"
 
 
@@ -34,13 +30,10 @@ def prefix_for(package: str) -> str:
 class Service:
     """One deployable service: the gateway and the seven behind it."""
 
-    name: str  # as the route table and the gateway settings name it: "pos-core"
-    port: int  # where the gateway expects it (GatewaySettings defaults)
+    name: str  # as the catalogue, the gateway and the manifests name it: "pos-core"
+    package: str
+    port: int
     has_database: bool  # a PostgreSQL database of its own (chatbot: MongoDB; gateway: none)
-
-    @property
-    def package(self) -> str:
-        return package_for(self.name)
 
     @property
     def prefix(self) -> str:
@@ -71,30 +64,17 @@ class Service:
         return None
 
 
-# Which services keep their own PostgreSQL database (ARCHITECTURE section 1).
-_WITHOUT_POSTGRES = frozenset({"gateway", "chatbot"})
-
-
-def _gateway_defaults() -> dict[str, int]:
-    from pos_gateway.config import GatewaySettings
-
-    # The declared defaults, not GatewaySettings(): the environment must not change them.
-    fields = GatewaySettings.model_fields
-    ports = {"gateway": int(fields["port"].default)}
-    for name in GatewaySettings.model_construct().upstream_urls():
-        url = fields[f"{name.replace('-', '_')}_url"].default
-        port = urlsplit(url).port
-        assert port is not None, f"GatewaySettings.{name}_url has no port: {url}"
-        ports[name] = port
-    return ports
-
-
 @pytest.fixture(scope="session")
 def services() -> dict[str, Service]:
-    """Every service the gateway knows, plus the gateway, by name."""
+    """Every service of the catalogue, the gateway included, by name."""
     return {
-        name: Service(name=name, port=port, has_database=name not in _WITHOUT_POSTGRES)
-        for name, port in _gateway_defaults().items()
+        entry.name: Service(
+            name=entry.name,
+            package=entry.package,
+            port=entry.port,
+            has_database=entry.store is Store.POSTGRESQL,
+        )
+        for entry in CATALOGUE
     }
 
 

@@ -1,9 +1,9 @@
 """docs/asyncapi.yaml and docs/events.md, checked against the producers' code.
 
-Every `record_event(...)` call under services/*/src is found in the source and its
-`type=`, `source=` and `data=` arguments are followed statically: through string
-constants, f-strings, helper functions returning a dict literal, and the arguments a
-wrapper (like pos-core's `_record(session, order, type, data)`) is called with. The
+Every `outbox.record_event(...)` call under services/*/src is found in the source and
+its `type=` and `data=` arguments are followed statically: through string constants,
+f-strings, helper functions returning a dict literal, and the arguments a wrapper is
+called with. The producer is the `source=` of the service's `Outbox(...)`. The
 catalogue must then have a channel for every type produced, from the right producer,
 whose `data` schema names exactly the fields the code writes. A call this reader
 cannot follow fails the test with its location, rather than being skipped.
@@ -301,7 +301,20 @@ def _argument(call: ast.Call, name: str, where: str) -> ast.expr:
     for keyword in call.keywords:
         if keyword.arg == name:
             return keyword.value
-    raise Unresolvable(f"{where}: record_event(...) without {name}=")
+    raise Unresolvable(f"{where}: {ast.unparse(call.func)}(...) without {name}=")
+
+
+def _outbox_sources(source: ServiceSource, directory: Path) -> set[str]:
+    """The `source=` of every `Outbox(...)` the service builds: the producer of its events."""
+    found: set[str] = set()
+    for path in sorted(directory.glob("src/**/*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = getattr(node, "func", None)
+            name = getattr(func, "id", None) or getattr(func, "attr", None)
+            if isinstance(node, ast.Call) and name == "Outbox":
+                where = f"{path.relative_to(REPO)}:{node.lineno}"
+                found |= source.strings(_argument(node, "source", where), Scope(None, path))
+    return found
 
 
 @cache
@@ -311,17 +324,15 @@ def produced_events() -> tuple[Produced, ...]:
         if not (directory / "src").is_dir():
             continue
         source = ServiceSource.load(directory)
+        sources = _outbox_sources(source, directory)
         for call, scope in _record_event_calls(source):
             where = _where(scope, call)
-            arguments = {n: _argument(call, n, where) for n in ("type", "source", "data")}
-            read = (
-                _names(arguments["type"])
-                | _names(arguments["source"])
-                | _key_names(arguments["data"])
-            )
+            if len(sources) != 1:
+                raise Unresolvable(f"{where}: the service must build one Outbox, not {sources}")
+            arguments = {n: _argument(call, n, where) for n in ("type", "data")}
+            read = _names(arguments["type"]) | _key_names(arguments["data"])
             for instance in source.instances(scope, read, 0):
                 types = source.strings(arguments["type"], instance)
-                sources = source.strings(arguments["source"], instance)
                 data = source.keys(arguments["data"], instance)
                 for event_type, producer, fields in itertools.product(types, sources, data):
                     found.add(Produced(directory.name, event_type, producer, fields, where))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pos_launcher.catalogue import CATALOGUE, ServiceSpec, Stage, discover
+from pos_kit.catalogue import CATALOGUE, ServiceEntry, Stage
+from pos_launcher.catalogue import discover
 
 FAKES = Path(__file__).parent / "fakes"
 
@@ -17,7 +18,7 @@ def test_every_service_has_its_settings_prefix_and_gateway_name() -> None:
     assert prefixes["auth"] == ("POS_AUTH_", "AUTH")
     assert prefixes["pos-core"] == ("POS_CORE_", "POS_CORE")
     assert prefixes["gateway"] == ("POS_GATEWAY_", "GATEWAY")
-    assert sorted(s.default_port for s in CATALOGUE) == list(range(8000, 8008))
+    assert sorted(s.port for s in CATALOGUE) == list(range(8000, 8008))
 
 
 def test_auth_starts_first_and_the_gateway_last() -> None:
@@ -30,10 +31,10 @@ def test_auth_starts_first_and_the_gateway_last() -> None:
 def test_discovery_skips_absent_packages_and_stubs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(FAKES))
     table = (
-        ServiceSpec("auth", "fake_auth", 1),
-        ServiceSpec("stub", "fake_stub", 2),
-        ServiceSpec("absent", "fake_not_there", 3),
-        ServiceSpec("gateway", "fake_gateway", 4),
+        ServiceEntry("auth", "fake_auth", 1),
+        ServiceEntry("stub", "fake_stub", 2),
+        ServiceEntry("absent", "fake_not_there", 3),
+        ServiceEntry("gateway", "fake_gateway", 4),
     )
 
     installed, missing = discover(table)

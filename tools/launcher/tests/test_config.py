@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pos_launcher.catalogue import CATALOGUE, InstalledService, ServiceSpec
+from pos_launcher.catalogue import CATALOGUE, InstalledService, ServiceEntry
 from pos_launcher.config import ConfigError, LauncherConfig
 
 
-def spec(name: str) -> ServiceSpec:
+def spec(name: str) -> ServiceEntry:
     return next(s for s in CATALOGUE if s.name == name)
 
 

@@ -9,6 +9,10 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from pos_kit.clock import utcnow
+
+__all__ = ["UTCDateTime", "utcnow"]
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in and out; SQLite would otherwise hand back naive ones."""
@@ -31,7 +35,3 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -10,8 +10,9 @@ import sys
 import time
 from collections.abc import Sequence
 
+from pos_kit.catalogue import ServiceEntry, Stage
 from pos_launcher import logs, seed
-from pos_launcher.catalogue import InstalledService, ServiceSpec, Stage
+from pos_launcher.catalogue import InstalledService
 from pos_launcher.config import LauncherConfig
 
 
@@ -26,7 +27,7 @@ def _print(text: str) -> None:
 def announce(
     config: LauncherConfig,
     installed: Sequence[InstalledService],
-    missing: Sequence[ServiceSpec],
+    missing: Sequence[ServiceEntry],
     began: float,
     *,
     demo_seeded: bool,

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pos_launcher.catalogue import InstalledService, ServiceSpec, Stage
+from pos_kit.catalogue import ServiceEntry, Stage
+from pos_launcher.catalogue import InstalledService
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_NATS_PORT = 14222
@@ -82,7 +83,7 @@ class LauncherConfig:
 
     @classmethod
     def from_environ(
-        cls, environ: Mapping[str, str], catalogue: Iterable[ServiceSpec]
+        cls, environ: Mapping[str, str], catalogue: Iterable[ServiceEntry]
     ) -> LauncherConfig:
         catalogue = tuple(catalogue)
         var_dir = Path(environ.get("POS_VAR_DIR") or "var").expanduser().resolve()
@@ -96,7 +97,7 @@ class LauncherConfig:
             else _int_setting(environ, "POS_SMTP_PORT", DEFAULT_SMTP_PORT)
         )
         ports = {
-            spec.name: _int_setting(environ, f"{spec.env_prefix}PORT", spec.default_port)
+            spec.name: _int_setting(environ, f"{spec.env_prefix}PORT", spec.port)
             for spec in catalogue
         }
         taken: dict[int, str] = {} if bundled_port is None else {bundled_port: "nats-server"}
@@ -134,18 +135,18 @@ class LauncherConfig:
         """A Maildir: each e-mail the sink receives is one file under new/."""
         return self.var_dir / "mail"
 
-    def url_of(self, spec: ServiceSpec) -> str:
+    def url_of(self, spec: ServiceEntry) -> str:
         """Where the launcher (and the other services) reach a service."""
         host = self.hosts[spec.name]
         return f"http://{LOOPBACK if host in _WILDCARD_HOSTS else host}:{self.ports[spec.name]}"
 
-    def database_url(self, spec: ServiceSpec) -> str:
+    def database_url(self, spec: ServiceEntry) -> str:
         return self.environ.get(
             f"{spec.env_prefix}DATABASE_URL", f"sqlite:///{self.var_dir / spec.name}.db"
         )
 
     def service_env(
-        self, service: InstalledService, catalogue: Iterable[ServiceSpec]
+        self, service: InstalledService, catalogue: Iterable[ServiceEntry]
     ) -> dict[str, str]:
         """The environment of one service (and of its migrations): the user's, plus defaults."""
         spec = service.spec
@@ -157,7 +158,7 @@ class LauncherConfig:
             "NATS_URL": self.nats_url,
             "JWKS_URL": f"{self.url_of(identity)}/.well-known/jwks.json",
         }
-        if spec.has_store:
+        if spec.store is not None:
             defaults["DATABASE_URL"] = self.database_url(spec)
         # Every service learns where the others are (the gateway routes to them; pos-core
         # asks inventory; restaurant asks auth). Settings a service does not have are ignored.

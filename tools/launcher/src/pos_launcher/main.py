@@ -20,11 +20,15 @@ from pathlib import Path
 
 import httpx
 
+from pos_kit.catalogue import CATALOGUE, ServiceEntry, Stage
 from pos_launcher import banner, logs, process, seed
-from pos_launcher.catalogue import CATALOGUE, InstalledService, ServiceSpec, Stage, discover
+from pos_launcher.catalogue import InstalledService, discover
 from pos_launcher.config import LOOPBACK, ConfigError, LauncherConfig
 from pos_launcher.probes import http_ready, tcp_ready
 from pos_launcher.process import ChildProcess, StartError, SupervisedProcess, wait_until_ready
+
+# A service is up once it says it can serve: ready, or degraded (NATS away, the outbox waits).
+READINESS_PATH = "/readyz"
 
 _NATS = "nats-server"
 _MAIL_SINK = "mail-sink"
@@ -78,9 +82,9 @@ class Launcher:
     def __init__(
         self,
         config: LauncherConfig,
-        catalogue: Sequence[ServiceSpec],
+        catalogue: Sequence[ServiceEntry],
         installed: Sequence[InstalledService],
-        missing: Sequence[ServiceSpec],
+        missing: Sequence[ServiceEntry],
     ) -> None:
         self.config = config
         self.catalogue = tuple(catalogue)
@@ -237,7 +241,7 @@ class Launcher:
             spec.name,
             [sys.executable, "-m", spec.package],
             env,
-            http_ready(self._probe, self.config.url_of(spec) + spec.readiness_path),
+            http_ready(self._probe, self.config.url_of(spec) + READINESS_PATH),
             stop_timeout=self.config.stop_timeout,
         )
         self.running[spec.name] = supervised
@@ -246,7 +250,7 @@ class Launcher:
             child,
             supervised.is_ready,
             within=self.config.ready_timeout,
-            what=f"{spec.readiness_path} answered 200",
+            what=f"{READINESS_PATH} answered 200",
         )
         supervised.supervise()
         logs.emit("ready", process=spec.name, url=self.config.url_of(spec), seconds=round(took, 2))
@@ -316,7 +320,7 @@ class Launcher:
         logs.emit("stopped everything")
 
 
-def main(catalogue: Sequence[ServiceSpec] = CATALOGUE) -> int:
+def main(catalogue: Sequence[ServiceEntry] = CATALOGUE) -> int:
     """Run until stopped. 0 after an orderly stop, 1 when start-up failed, 2 for bad settings."""
     try:
         config = LauncherConfig.from_environ(os.environ, catalogue)

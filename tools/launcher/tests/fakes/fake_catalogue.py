@@ -1,12 +1,12 @@
 """The launcher, run with a table of fake services (`python -c "import fake_catalogue"`)."""
 
-from pos_launcher.catalogue import ServiceSpec, Stage
+from pos_kit.catalogue import ServiceEntry, Stage
 from pos_launcher.main import main
 
 FAKES = (
-    ServiceSpec("auth", "fake_auth", 0, stage=Stage.IDENTITY),
-    ServiceSpec("stub", "fake_stub", 0),
-    ServiceSpec("gateway", "fake_gateway", 0, stage=Stage.EDGE, has_store=False),
+    ServiceEntry("auth", "fake_auth", 0, stage=Stage.IDENTITY),
+    ServiceEntry("stub", "fake_stub", 0),
+    ServiceEntry("gateway", "fake_gateway", 0, store=None, stage=Stage.EDGE),
 )
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
+from pos_kit.clock import rfc3339
+
 SPEC_VERSION = "1.0"
 JSON_CONTENT_TYPE = "application/json"
 # Content type of a structured-mode CloudEvent, sent as a NATS header beside the payload.
@@ -33,9 +35,7 @@ def subject_for(event_type: str) -> str:
     return SUBJECT_PREFIX + event_type
 
 
-def format_time(moment: datetime) -> str:
-    """RFC 3339 in UTC with a `Z`, microsecond precision."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+format_time = rfc3339  # RFC 3339 in UTC with a `Z`, microsecond precision
 
 
 @dataclass(frozen=True)

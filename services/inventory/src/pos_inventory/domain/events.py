@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pos_inventory.domain.menu import Product
 from pos_inventory.domain.stock import StockWentLow
+from pos_kit.clock import rfc3339
 
 PRODUCT_CREATED = "product.created"
 PRODUCT_UPDATED = "product.updated"
 PRODUCT_DELETED = "product.deleted"
 STOCK_LOW = "stock.low"
-
-
-def _event_time(moment: datetime) -> str:
-    # The envelope's own time format (RFC 3339, UTC, microseconds); pos_kit.events, which
-    # has it, is off limits to the domain.
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def product_document(product: Product) -> dict[str, Any]:
@@ -49,8 +43,8 @@ def product_document(product: Product) -> dict[str, Any]:
             for g in product.modifier_groups
         ],
         "version": product.version,
-        "created_at": _event_time(product.created_at),
-        "updated_at": _event_time(product.updated_at),
+        "created_at": rfc3339(product.created_at),
+        "updated_at": rfc3339(product.updated_at),
     }
 
 
