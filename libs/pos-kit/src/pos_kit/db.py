@@ -62,6 +62,15 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        @event.listens_for(engine.sync_engine, "savepoint")
+        def _savepoint_inside_a_transaction(conn: Any, _: Any) -> None:
+            # Python's sqlite3 begins a transaction only before a write, so a SAVEPOINT
+            # that comes first (`Repository.unique`, `insert_once`) would open one of its
+            # own, and releasing it would commit: a unit of work that then failed would
+            # keep those rows. Begin first, so the unit of work decides.
+            if not conn.connection.driver_connection.in_transaction:
+                conn.exec_driver_sql("BEGIN")
+
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)

@@ -97,7 +97,12 @@ class Keyset:
 
 
 def _encode_part(value: Any) -> Any:
+    if value is None:
+        # A list keyed on a column that may be NULL cannot be resumed after that row.
+        raise ValueError("a keyset part is never None: key lists on non-null columns")
     if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("a keyset time must be aware (UTCDateTime columns give UTC)")
         return value.astimezone(UTC).isoformat()
     if isinstance(value, uuid.UUID):
         return str(value)

@@ -2,7 +2,9 @@
 
 The handler under test opens a kitchen ticket per event: one row in a test table
 with no unique key, so a second effect of the same event would show as a second
-row. Dead letters are read back from the POS_DLQ stream.
+row. It reads the event's data (`parse_data`) after writing, so data it cannot use
+also proves the write was rolled back. Dead letters are read back from the POS_DLQ
+stream.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 from prometheus_client import REGISTRY
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_kit import context
 from pos_kit.db import Database
@@ -32,19 +33,24 @@ from pos_kit.events import (
     EVENTS_STREAM,
     Event,
     EventConsumer,
+    EventData,
     dlq_subject,
     ensure_stream,
     inbox_table,
     outbox_table,
+    parse_data,
 )
 from pos_kit.events.testing import stream_messages, wait_until
 from pos_kit.testing.nats import NatsServer, running_nats_server
 from pos_kit.testing.postgres import fresh_database
-
-pytestmark = pytest.mark.integration
+from pos_kit.uow import UnitOfWork
 
 TENANT = str(uuid.uuid4())
 MAX_DELIVER = 3
+
+
+class OrderRef(EventData):
+    order_id: uuid.UUID
 
 
 @dataclass
@@ -68,9 +74,9 @@ class Kitchen:
             sa.Column("correlation_id", sa.String(128)),
         )
 
-    async def open_ticket(self, session: AsyncSession, event: Event) -> None:
+    async def open_ticket(self, uow: UnitOfWork, event: Event) -> None:
         self.calls[event.id] += 1
-        await session.execute(
+        await uow.session.execute(
             sa.insert(self.tickets).values(
                 event_id=event.id,
                 tenant_id=context.current_tenant_id(),
@@ -78,6 +84,7 @@ class Kitchen:
             )
         )
         # Fails after writing, so a failure also proves the write was rolled back.
+        parse_data(event, OrderRef)
         if self.fail_times.get(event.id, 0) > 0:
             self.fail_times[event.id] -= 1
             raise self.failure()
@@ -86,8 +93,8 @@ class Kitchen:
         query = sa.select(self.tickets).order_by(self.tickets.c.n)
         if event_id is not None:
             query = query.where(self.tickets.c.event_id == event_id)
-        async with db.unit_of_work() as session:
-            return list((await session.execute(query)).all())
+        async with db.unit_of_work() as uow:
+            return list((await uow.session.execute(query)).all())
 
 
 @pytest.fixture
@@ -222,8 +229,8 @@ async def test_each_event_is_handled_once_in_its_own_context_then_acked(
         (TENANT, cancelled.correlationid),
     ]
     assert not_subscribed.id not in kitchen.calls
-    async with db.unit_of_work() as session:
-        inbox = (await session.execute(sa.select(kitchen.inbox))).all()
+    async with db.unit_of_work() as uow:
+        inbox = (await uow.session.execute(sa.select(kitchen.inbox))).all()
     assert {(row.consumer, row.event_id) for row in inbox} == {
         ("notification", placed.id),
         ("notification", cancelled.id),
@@ -369,6 +376,34 @@ async def test_a_malformed_message_is_dead_lettered_at_once(
         assert letter.headers["Pos-Dlq-Deliveries"] == "1"
         assert letter.headers["Pos-Dlq-Error"].startswith("MalformedEvent: ")
     assert list(kitchen.calls) == [healthy.id]
+
+
+async def test_data_the_handler_cannot_use_is_dead_lettered_at_once(
+    db: Database, kitchen: Kitchen, js: JetStreamContext, start_consumer: ConsumerFactory
+) -> None:
+    dead_before = metric(
+        "pos_events_dead_lettered_total", consumer="notification", reason="malformed"
+    )
+    await start_consumer()
+    unusable, healthy = an_event(order_id="not-an-order"), an_event()
+
+    await publish(js, unusable)
+    await publish(js, healthy)
+    await wait_until(lambda: all_acked(js), what="both settled")
+
+    # No retry can mend the data: one delivery, no second call, the write rolled back.
+    assert kitchen.calls[unusable.id] == 1
+    assert [t.event_id for t in await kitchen.tickets_for(db)] == [healthy.id]
+    (letter,) = await dead_letters(js)
+    assert letter.data == unusable.to_json().encode()
+    assert letter.headers["Pos-Dlq-Reason"] == "malformed"
+    assert letter.headers["Pos-Dlq-Deliveries"] == "1"
+    assert letter.headers["Pos-Dlq-Error"].startswith("MalformedEvent: order.placed data")
+    assert "order_id" in letter.headers["Pos-Dlq-Error"]
+    assert (
+        metric("pos_events_dead_lettered_total", consumer="notification", reason="malformed")
+        == dead_before + 1
+    )
 
 
 async def test_a_database_outage_is_waited_out_not_dead_lettered(

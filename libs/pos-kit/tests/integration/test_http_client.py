@@ -31,8 +31,6 @@ from pos_kit.http import (
 )
 from pos_kit.testing.net import free_port
 
-pytestmark = pytest.mark.integration
-
 # Long enough that a client ignoring its timeouts fails the elapsed-time checks,
 # short enough that it does not stall the run.
 HANG_SECONDS = 5.0

@@ -34,6 +34,7 @@ from pos_kit.events import (
     DLQ_STREAM,
     EVENTS_STREAM,
     Event,
+    Outbox,
     OutboxRelay,
     StreamLimits,
     create_outbox_tables,
@@ -41,13 +42,10 @@ from pos_kit.events import (
     ensure_stream,
     inbox_table,
     outbox_table,
-    record_event,
 )
 from pos_kit.events.testing import stream_messages, wait_until
 from pos_kit.testing.nats import NatsServer, running_nats_server
 from pos_kit.testing.postgres import fresh_database
-
-pytestmark = pytest.mark.integration
 
 TENANT_A = str(uuid.uuid4())
 TENANT_B = str(uuid.uuid4())
@@ -58,6 +56,11 @@ class Schema:
     metadata: sa.MetaData
     outbox: sa.Table
     inbox: sa.Table
+
+    @property
+    def events(self) -> Outbox:
+        """The producing service's outbox, as its `adapters/tables.py` declares it."""
+        return Outbox(self.outbox, source="pos-core")
 
 
 def make_schema() -> Schema:
@@ -118,7 +121,7 @@ async def start_relay(
     async def start(**overrides: Any) -> OutboxRelay:
         options: dict[str, Any] = {
             "database": db,
-            "outbox": schema.outbox,
+            "outbox": schema.events,
             "nats_url": nats_server.url,
             "poll_interval": 0.1,
             "publish_timeout": 1.0,
@@ -141,12 +144,10 @@ async def record_order_events(
     db: Database, schema: Schema, count: int, *, tenant: str = TENANT_A
 ) -> list[Event]:
     """One committed transaction recording `count` order events."""
-    async with db.unit_of_work() as session:
+    async with db.unit_of_work() as uow:
         return [
-            await record_event(
-                session,
-                schema.outbox,
-                source="pos-core",
+            await schema.events.record_event(
+                uow,
                 type="order.placed",
                 data={"order_id": str(uuid.uuid4()), "line": n},
                 tenant_id=tenant,
@@ -157,15 +158,8 @@ async def record_order_events(
 
 async def record_then_fail(db: Database, schema: Schema) -> None:
     """A use case that records an event, then fails: its transaction rolls back."""
-    async with db.unit_of_work() as session:
-        await record_event(
-            session,
-            schema.outbox,
-            source="pos-core",
-            type="order.placed",
-            data={},
-            tenant_id=TENANT_A,
-        )
+    async with db.unit_of_work() as uow:
+        await schema.events.record_event(uow, type="order.placed", data={}, tenant_id=TENANT_A)
         raise RuntimeError("payment declined")
 
 
@@ -182,8 +176,8 @@ async def wait_for_stream(js: JetStreamContext, count: int, within: float = 10.0
 
 
 async def outbox_rows(db: Database, schema: Schema) -> list[sa.Row[Any]]:
-    async with db.unit_of_work() as session:
-        result = await session.execute(sa.select(schema.outbox).order_by(schema.outbox.c.seq))
+    async with db.unit_of_work() as uow:
+        result = await uow.session.execute(sa.select(schema.outbox).order_by(schema.outbox.c.seq))
         return list(result.all())
 
 
@@ -195,21 +189,17 @@ def duplicates_seen(outbox: str = "outbox") -> float:
 async def test_committed_events_reach_the_stream_once_in_seq_order(
     db: Database, schema: Schema, js: JetStreamContext, start_relay: RelayFactory
 ) -> None:
-    # A poll interval far beyond the wait below: only notify() can explain a fast arrival.
+    # A poll interval far beyond the wait below: only the commits waking the relay can
+    # explain a fast arrival.
     relay = await start_relay(poll_interval=30.0)
     await wait_until(lambda: _has_stream(js), what="the relay to provision the stream")
 
+    started = time.monotonic()
     recorded = await record_order_events(db, schema, 3, tenant=TENANT_A)
     recorded += await record_order_events(db, schema, 2, tenant=TENANT_B)
     with request_context(correlation_id="corr-from-request", tenant_id=TENANT_A):
-        async with db.unit_of_work() as session:
-            recorded.append(
-                await record_event(
-                    session, schema.outbox, source="pos-core", type="order.paid", data={}
-                )
-            )
-    started = time.monotonic()
-    relay.notify()
+        async with db.unit_of_work() as uow:
+            recorded.append(await schema.events.record_event(uow, type="order.paid", data={}))
 
     ids = await wait_for_stream(js, 6, within=5.0)
     assert time.monotonic() - started < 5.0
@@ -236,15 +226,31 @@ async def test_committed_events_reach_the_stream_once_in_seq_order(
     assert await ids_in_stream(js) == ids
 
 
+async def test_a_background_jobs_commit_wakes_the_relay_and_not_before(
+    db: Database, schema: Schema, js: JetStreamContext, start_relay: RelayFactory
+) -> None:
+    # With a 30 s poll, only a wake-up explains an event out within seconds; a wake-up
+    # spent before the commit would find nothing and let the relay sleep past it.
+    await start_relay(poll_interval=30.0)
+    await wait_until(lambda: _has_stream(js), what="the relay to provision the stream")
+
+    async with db.unit_of_work() as uow:  # no request around it: a sweeper, a dispatcher
+        event = await schema.events.record_event(
+            uow, type="order.expired", data={}, tenant_id=TENANT_A
+        )
+        await asyncio.sleep(0.3)  # long enough for a premature wake-up to be spent
+
+    assert await wait_for_stream(js, 1, within=3.0) == [event.id]
+
+
 async def test_a_rolled_back_transaction_publishes_nothing(
     db: Database, schema: Schema, js: JetStreamContext, start_relay: RelayFactory
 ) -> None:
-    relay = await start_relay()
+    await start_relay()
 
     with pytest.raises(RuntimeError, match="payment declined"):
         await record_then_fail(db, schema)
     committed = await record_order_events(db, schema, 1)
-    relay.notify()
 
     # The relay works in seq order, so once the later, committed event is out, the
     # rolled-back one would have been too.
@@ -259,9 +265,8 @@ async def test_recording_works_while_nats_is_down_and_events_arrive_once_after(
     nats_server: NatsServer,
     start_relay: RelayFactory,
 ) -> None:
-    relay = await start_relay()
+    await start_relay()
     before = await record_order_events(db, schema, 1)
-    relay.notify()
     await wait_for_stream(js, 1)
 
     nats_server.stop()
@@ -269,7 +274,6 @@ async def test_recording_works_while_nats_is_down_and_events_arrive_once_after(
     during = []
     for tenant in (TENANT_A, TENANT_B, TENANT_A, TENANT_B):
         during += await record_order_events(db, schema, 2, tenant=tenant)
-        relay.notify()
     assert time.monotonic() - started < 1.0, "recording must not wait for NATS"
     await asyncio.sleep(0.5)  # the relay fails and backs off meanwhile
     assert sum(row.published_at is None for row in await outbox_rows(db, schema)) == 8
@@ -290,13 +294,12 @@ async def test_a_frozen_broker_delays_events_but_never_duplicates_them(
     nats_server: NatsServer,
     start_relay: RelayFactory,
 ) -> None:
-    relay = await start_relay(publish_timeout=0.3)
+    await start_relay(publish_timeout=0.3)
     await wait_until(lambda: _has_stream(js), what="the stream")
 
     nats_server.pause()  # connections stay open, nothing answers: publishes time out
     try:
         recorded = await record_order_events(db, schema, 4)
-        relay.notify()
         await asyncio.sleep(1.0)
     finally:
         nats_server.resume()
@@ -321,7 +324,6 @@ async def test_the_relay_starts_while_nats_is_down(
     relay = await start_relay()
     assert time.monotonic() - started < 0.5, "start() must not wait for NATS"
     recorded = await record_order_events(db, schema, 3)
-    relay.notify()
     await asyncio.sleep(0.3)
     assert relay.running
 
@@ -367,14 +369,13 @@ async def test_a_republished_row_is_dropped_by_the_stream_as_a_duplicate(
 ) -> None:
     relay = await start_relay()
     recorded = await record_order_events(db, schema, 2)
-    relay.notify()
     await wait_for_stream(js, 2)
     await wait_until(lambda: _all_published(db, schema), what="both rows published")
     duplicates_before = duplicates_seen()
 
     # As if the relay had crashed between the publish ack and marking the row.
-    async with db.unit_of_work() as session:
-        await session.execute(
+    async with db.unit_of_work() as uow:
+        await uow.session.execute(
             sa.update(schema.outbox)
             .where(schema.outbox.c.id == recorded[0].id)
             .values(published_at=None)
@@ -391,8 +392,8 @@ async def test_published_rows_are_purged_after_the_retention_period(
     db: Database, schema: Schema, js: JetStreamContext, start_relay: RelayFactory
 ) -> None:
     old, recent = await record_order_events(db, schema, 2)
-    async with db.unit_of_work() as session:
-        await session.execute(
+    async with db.unit_of_work() as uow:
+        await uow.session.execute(
             sa.update(schema.outbox)
             .where(schema.outbox.c.id == old.id)
             .values(published_at=datetime.now(UTC) - timedelta(days=8))
@@ -428,8 +429,6 @@ async def test_two_relays_on_one_database_publish_in_order_without_duplicates(
                 2,
                 tenant=TENANT_A if n % 3 else TENANT_B,
             )
-            first.notify()
-            second.notify()
 
         assert await wait_for_stream(js, 30) == [e.id for e in recorded]
         await asyncio.sleep(0.3)
@@ -448,15 +447,8 @@ async def test_a_tenants_transactions_recording_events_commit_in_seq_order(
     commits: list[str] = []
 
     async def slow_first() -> None:
-        async with db.unit_of_work() as session:
-            await record_event(
-                session,
-                schema.outbox,
-                source="s",
-                type="order.placed",
-                data={},
-                tenant_id=TENANT_A,
-            )
+        async with db.unit_of_work() as uow:
+            await schema.events.record_event(uow, type="order.placed", data={}, tenant_id=TENANT_A)
             first_recorded.set()
             await asyncio.sleep(0.3)
         commits.append("first")
@@ -464,15 +456,8 @@ async def test_a_tenants_transactions_recording_events_commit_in_seq_order(
     async def second(tenant: str, label: str) -> float:
         await first_recorded.wait()
         started = time.monotonic()
-        async with db.unit_of_work() as session:
-            await record_event(
-                session,
-                schema.outbox,
-                source="s",
-                type="order.placed",
-                data={},
-                tenant_id=tenant,
-            )
+        async with db.unit_of_work() as uow:
+            await schema.events.record_event(uow, type="order.placed", data={}, tenant_id=tenant)
             waited = time.monotonic() - started
         commits.append(label)
         return waited
@@ -496,7 +481,6 @@ async def test_republish_after_the_broker_lost_the_stream(
     relay = await start_relay()
     since = datetime.now(UTC) - timedelta(seconds=1)
     recorded = await record_order_events(db, schema, 3)
-    relay.notify()
     await wait_for_stream(js, 3)
     await wait_until(lambda: _all_published(db, schema), what="rows published")
 
@@ -528,7 +512,7 @@ async def test_outbox_and_relay_on_sqlite(
     schema = make_schema()
     db = await open_database(f"sqlite:///{tmp_path / 'service.db'}", schema)
     relay = OutboxRelay(
-        db, schema.outbox, nats_server.url, poll_interval=0.1, reconnect_time_wait=0.1
+        db, schema.events, nats_server.url, poll_interval=0.1, reconnect_time_wait=0.1
     )
     await relay.start()
     try:
@@ -536,7 +520,6 @@ async def test_outbox_and_relay_on_sqlite(
             await record_then_fail(db, schema)
         recorded = await record_order_events(db, schema, 2)
         recorded += await record_order_events(db, schema, 1, tenant=TENANT_B)
-        relay.notify()
 
         assert await wait_for_stream(js, 3) == [e.id for e in recorded]
         await wait_until(lambda: _all_published(db, schema), what="rows marked on SQLite")

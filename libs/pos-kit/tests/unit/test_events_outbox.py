@@ -1,4 +1,4 @@
-"""The outbox and inbox table definitions, and what record_event refuses before any I/O."""
+"""The outbox and inbox table definitions, and what `Outbox.record_event` refuses before any I/O."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import cast
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.schema import CreateTable
 
 from pos_kit.context import request_context
-from pos_kit.events import inbox_table, outbox_table, record_event
+from pos_kit.events import Outbox, inbox_table, outbox_table
+from pos_kit.uow import UnitOfWork
 
 
 def test_outbox_is_ordered_by_seq_and_unique_by_event_id() -> None:
@@ -47,10 +47,10 @@ def test_inbox_is_keyed_by_consumer_and_event() -> None:
 
 
 async def test_an_event_without_a_tenant_is_refused() -> None:
-    outbox = outbox_table(sa.MetaData())
-    no_session = cast(AsyncSession, None)
+    outbox = Outbox(outbox_table(sa.MetaData()), source="pos-core")
+    no_uow = cast(UnitOfWork, None)
 
     with pytest.raises(ValueError, match="needs a tenant"):
-        await record_event(no_session, outbox, source="pos-core", type="order.placed", data={})
+        await outbox.record_event(no_uow, type="order.placed", data={})
     with request_context(), pytest.raises(ValueError, match="needs a tenant"):
-        await record_event(no_session, outbox, source="pos-core", type="order.placed", data={})
+        await outbox.record_event(no_uow, type="order.placed", data={})

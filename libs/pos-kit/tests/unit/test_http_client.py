@@ -183,6 +183,48 @@ async def test_client_errors_are_returned_and_do_not_trip_the_breaker(
     assert len(downstream.requests) == 10
 
 
+@pytest.mark.parametrize("status", [400, 401, 403, 409, 422])
+async def test_no_4xx_opens_the_breaker(fake_time: FakeTime, status: int) -> None:
+    downstream = Downstream(*([status] * 10))
+    async with make_client(downstream, fake_time, consecutive_failures=2) as client:
+        for _ in range(5):
+            assert (await client.get("/api/v1/products")).status_code == status
+        assert client.breaker.state is CircuitState.CLOSED
+    assert len(downstream.requests) == 5
+
+
+async def test_a_rate_limit_is_retried_but_never_opens_the_breaker(fake_time: FakeTime) -> None:
+    # One tenant over its limit must not cut every tenant off.
+    downstream = Downstream(*([429] * 30))
+    async with make_client(downstream, fake_time, consecutive_failures=2) as client:
+        for _ in range(5):
+            with pytest.raises(DownstreamUnavailable, match="answered 429") as limited:
+                await client.get("/api/v1/products")
+            assert limited.value.reason == "rate_limited"
+        assert client.breaker.state is CircuitState.CLOSED
+    assert len(downstream.requests) == 15
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [500, 502, 503, 504, httpx.ConnectError("refused"), httpx.ReadTimeout("slow")],
+    ids=["500", "502", "503", "504", "refused", "timeout"],
+)
+async def test_a_5xx_or_no_answer_opens_the_breaker(
+    fake_time: FakeTime, answer: int | Exception
+) -> None:
+    downstream = Downstream(*([answer] * 10))
+    async with make_client(downstream, fake_time, consecutive_failures=2, max_attempts=1) as client:
+        for _ in range(2):
+            with pytest.raises(DownstreamError):
+                await client.get("/api/v1/products")
+        assert client.breaker.state is CircuitState.OPEN
+        with pytest.raises(DownstreamUnavailable) as refused:
+            await client.get("/api/v1/products")
+    assert refused.value.reason == "circuit_open"
+    assert len(downstream.requests) == 2
+
+
 async def test_the_total_budget_includes_backoff_waits(fake_time: FakeTime) -> None:
     # Waits of 0.4 then 0.8 s: the second would end past the 1 s budget.
     downstream = Downstream(*([503] * 10))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from typing import Any
 
 import httpx
@@ -45,7 +46,7 @@ def token(private: Ed25519PrivateKey, kid: str) -> str:
             "iss": "pos-auth",
             "aud": "pos",
             "sub": "u",
-            "tenant_id": "t",
+            "tenant_id": str(uuid.uuid4()),
             "role": "waiter",
             "iat": now,
             "exp": now + 60,

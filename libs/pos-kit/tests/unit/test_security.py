@@ -1,0 +1,127 @@
+"""Who is calling: the tenant is a UUID checked at verification, and the role-or-scope rule."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import httpx
+import pytest
+from fastapi import Depends, FastAPI
+
+from pos_kit.errors import Unauthorized
+from pos_kit.problem_details import install_problem_handlers
+from pos_kit.security import CurrentPrincipal, require_role_or_scope
+from pos_kit.testing.tokens import TestTokens, bearer
+from pos_kit.tokens import Principal
+
+RESTAURANT = str(uuid.uuid4())
+
+
+@pytest.fixture
+def tokens() -> TestTokens:
+    return TestTokens()
+
+
+async def test_a_verified_principal_carries_its_tenant_as_a_uuid_and_its_token(
+    tokens: TestTokens,
+) -> None:
+    token = tokens.staff(tenant_id=RESTAURANT.upper(), role="waiter")
+
+    principal = await tokens.verifier().verify(token)
+
+    assert principal.tenant == uuid.UUID(RESTAURANT)
+    assert principal.tenant_id == RESTAURANT, "one spelling of the id, whatever the token's"
+    assert principal.token == token
+    assert token not in repr(principal)
+
+
+@pytest.mark.parametrize("tenant", ["restaurant-4", "1234", "{not-a-uuid}"])
+async def test_a_tenant_that_is_not_a_uuid_is_refused_at_verification(
+    tokens: TestTokens, tenant: str
+) -> None:
+    for token in (
+        tokens.staff(tenant_id=tenant, role="owner"),
+        tokens.service("pos-core", ["inventory:reserve"], tenant_id=tenant),
+    ):
+        with pytest.raises(Unauthorized, match="not a valid restaurant id") as refused:
+            await tokens.verifier().verify(token)
+        assert refused.value.status == 401
+
+
+async def test_a_service_acting_for_no_restaurant_has_no_tenant(tokens: TestTokens) -> None:
+    principal = await tokens.verifier().verify(tokens.service("pos-core", ["events:replay"]))
+
+    assert principal.is_service
+    assert principal.tenant_id is None
+    with pytest.raises(Unauthorized, match="names no restaurant"):
+        _ = principal.tenant
+
+
+def test_the_token_does_not_make_two_principals_different() -> None:
+    first = Principal(subject="u", tenant_id=RESTAURANT, role="waiter", token="a")
+
+    assert first == Principal(subject="u", tenant_id=RESTAURANT, role="waiter", token="b")
+
+
+StockReserver = Annotated[
+    Principal, Depends(require_role_or_scope("owner", "manager", scope="inventory:reserve"))
+]
+
+
+@pytest.fixture
+async def inventory(tokens: TestTokens) -> AsyncIterator[httpx.AsyncClient]:
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.state.token_verifier = tokens.verifier()
+
+    @app.post("/reservations")
+    async def reserve(who: StockReserver) -> dict[str, str]:
+        return {"tenant": str(who.tenant), "subject": who.subject}
+
+    @app.get("/me")
+    async def me(who: CurrentPrincipal) -> dict[str, str]:
+        return {"tenant": str(who.tenant)}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://inventory") as client:
+        yield client
+
+
+async def test_staff_in_a_role_or_a_service_with_the_scope_for_one_restaurant(
+    inventory: httpx.AsyncClient, tokens: TestTokens
+) -> None:
+    allowed = {
+        "manager": tokens.staff(tenant_id=RESTAURANT, role="manager"),
+        "pos-core for the restaurant": tokens.service(
+            "pos-core", ["inventory:reserve"], tenant_id=RESTAURANT
+        ),
+    }
+    refused = {
+        "waiter": tokens.staff(tenant_id=RESTAURANT, role="waiter"),
+        "pos-core for no restaurant": tokens.service("pos-core", ["inventory:reserve"]),
+        "pos-core without the scope": tokens.service(
+            "pos-core", ["orders:read"], tenant_id=RESTAURANT
+        ),
+    }
+
+    for who, token in allowed.items():
+        answer = await inventory.post("/reservations", headers=bearer(token))
+        assert (answer.status_code, answer.json()["tenant"]) == (200, RESTAURANT), who
+    for who, token in refused.items():
+        answer = await inventory.post("/reservations", headers=bearer(token))
+        assert answer.status_code == 403, who
+        assert answer.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_token_naming_no_valid_restaurant_is_a_401(
+    inventory: httpx.AsyncClient, tokens: TestTokens
+) -> None:
+    answer = await inventory.get(
+        "/me", headers=bearer(tokens.staff(tenant_id="restaurant-4", role="owner"))
+    )
+
+    assert answer.status_code == 401
+    assert answer.headers["www-authenticate"] == "Bearer"
+    assert answer.headers["content-type"] == "application/problem+json"
