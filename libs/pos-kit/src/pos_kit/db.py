@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from pos_kit.uow import UnitOfWork
@@ -76,6 +77,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     return create_async_engine(url, **kwargs)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database is away (an outage to wait out), not a bad statement."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    # Drivers raise these before SQLAlchemy can wrap them when a connection is refused.
+    return isinstance(exc, ConnectionRefusedError | ConnectionResetError)
 
 
 class Database:

@@ -20,14 +20,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
 
 from pos_kit.app import create_service_app
 from pos_kit.db import Database
-from pos_kit.events.consumer import EventConsumer, Handler
+from pos_kit.events.consumer import EventConsumer
+from pos_kit.events.inbox import Handler, Inbox, SqlInbox, W
 from pos_kit.events.outbox import Outbox
 from pos_kit.events.relay import OutboxRelay
 from pos_kit.health import ReadinessCheck
@@ -52,9 +53,14 @@ class ServiceKernel:
         *,
         outbox: Outbox | None = None,
         token_verifier: TokenVerifier | None = None,
+        sql_database: bool = True,
     ) -> None:
+        """`sql_database=False`: a service on another store (the chatbot's documents), with
+        no engine, no outbox and no SQL inbox; it passes its store's check as readiness."""
+        if outbox is not None and not sql_database:
+            raise ValueError("an outbox lives in the service's SQL database")
         self.settings = settings
-        self.database = Database(settings.database_url)
+        self._database = Database(settings.database_url) if sql_database else None
         self.token_verifier = token_verifier or remote_verifier(
             jwks_url=settings.jwks_url,
             issuer=settings.jwt_issuer,
@@ -62,7 +68,7 @@ class ServiceKernel:
             cache_seconds=settings.jwks_cache_seconds,
         )
         self.relay: OutboxRelay | None = None
-        self.consumers: list[EventConsumer] = []
+        self.consumers: list[EventConsumer[Any]] = []
         self._workers: list[Worker] = []
         self._on_shutdown: list[Callable[[], Awaitable[None]]] = []
         if outbox is not None:
@@ -74,14 +80,28 @@ class ServiceKernel:
             )
             self._workers.append(self.relay)
 
+    @property
+    def database(self) -> Database:
+        """The service's SQL database (its engine and units of work)."""
+        if self._database is None:
+            raise RuntimeError(f"{self.settings.service_name} runs without a SQL database")
+        return self._database
+
     def consume(
-        self, inbox: Table, subjects: Sequence[str], handler: Handler, *, name: str | None = None
-    ) -> EventConsumer:
+        self,
+        inbox: Table | Inbox[W],
+        subjects: Sequence[str],
+        handler: Handler[W],
+        *,
+        name: str | None = None,
+    ) -> EventConsumer[W]:
         """Feed the events on `subjects` to `handler` through a durable consumer named after
-        the service (or `name`), idempotent through `inbox`, retried and dead-lettered as the
-        settings say."""
+        the service (or `name`), once each through `inbox` (a table: the inbox in the
+        service's database, the handler gets a UnitOfWork), retried and dead-lettered as
+        the settings say."""
+        if isinstance(inbox, Table):
+            inbox = cast(Inbox[W], SqlInbox(self.database, inbox))
         consumer = EventConsumer(
-            self.database,
             inbox,
             self.settings.nats_url,
             name or self.settings.service_name,
@@ -135,19 +155,23 @@ class ServiceKernel:
                     await worker.stop()
                 for close in reversed(self._on_shutdown):
                     await close()
-                await self.database.dispose()
+                if self._database is not None:
+                    await self._database.dispose()
 
         has_nats = self.relay is not None or bool(self.consumers)
         app = create_service_app(
             settings=self.settings,
             title=title,
             routers=routers,
-            readiness={"database": self.database.ping, **(readiness or {})},
+            readiness={
+                **({"database": self._database.ping} if self._database is not None else {}),
+                **(readiness or {}),
+            },
             degrading={"nats": self.nats_ping} if has_nats else None,
             lifespan=lifespan,
             version=version,
         )
-        app.state.database = self.database
+        app.state.database = self._database
         app.state.token_verifier = self.token_verifier
         app.state.use_cases = use_cases
         app.state.kernel = self

@@ -83,6 +83,9 @@ class UnitOfWork:
             raise TransactionOpen(
                 "a step must begin with no transaction open; finish the work before it first"
             )
+        # Rows loaded by an earlier step may have changed while no transaction was open
+        # (that is the point of a step): read them afresh, never from the identity map.
+        self.session.expire_all()
         try:
             yield self.session
         except BaseException as exc:
@@ -105,7 +108,13 @@ class UnitOfWork:
     async def commit(self) -> None:
         """Commit what is pending (nothing: no-op) and run the after-commit hooks."""
         if self._session is not None and self._session.in_transaction():
-            await self._session.commit()
+            try:
+                await self._session.commit()
+            except BaseException:
+                # A failed commit leaves the transaction open; end it, so the use case
+                # can go on with a compensating step.
+                await self.rollback()
+                raise
         hooks, self._after_commit = self._after_commit, []
         for hook in hooks:
             try:

@@ -14,6 +14,7 @@ import uuid
 from collections import Counter as Tally
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from pos_kit.events import (
     Event,
     EventConsumer,
     EventData,
+    SqlInbox,
     dlq_subject,
     ensure_stream,
     inbox_table,
@@ -145,8 +147,7 @@ async def start_consumer(
 
     async def start(**overrides: Any) -> EventConsumer:
         options: dict[str, Any] = {
-            "database": db,
-            "inbox": kitchen.inbox,
+            "inbox": SqlInbox(db, kitchen.inbox),
             "nats_url": nats_server.url,
             "consumer_name": "notification",
             "subjects": ["pos.events.order.placed", "pos.events.order.cancelled"],
@@ -457,8 +458,7 @@ async def test_the_inbox_works_on_sqlite(
 ) -> None:
     db = await open_database(f"sqlite:///{tmp_path / 'notification.db'}", kitchen)
     consumer = EventConsumer(
-        db,
-        kitchen.inbox,
+        SqlInbox(db, kitchen.inbox),
         nats_server.url,
         "notification",
         ["pos.events.order.>"],
@@ -482,13 +482,11 @@ async def test_the_inbox_works_on_sqlite(
 
 
 def test_consumer_settings_are_checked_up_front(kitchen: Kitchen) -> None:
-    database = Database("sqlite:///:memory:")
+    inbox = SqlInbox(Database("sqlite:///:memory:"), kitchen.inbox)
     with pytest.raises(ValueError, match="consumer name"):
-        EventConsumer(
-            database, kitchen.inbox, "nats://x", "bad.name", ["pos.events.a.b"], kitchen.open_ticket
-        )
+        EventConsumer(inbox, "nats://x", "bad.name", ["pos.events.a.b"], kitchen.open_ticket)
     with pytest.raises(ValueError, match="subjects"):
-        EventConsumer(database, kitchen.inbox, "nats://x", "ok", ["orders.>"], kitchen.open_ticket)
+        EventConsumer(inbox, "nats://x", "ok", ["orders.>"], kitchen.open_ticket)
 
 
 async def _consumer_exists(js: JetStreamContext, name: str) -> bool:
@@ -497,3 +495,58 @@ async def _consumer_exists(js: JetStreamContext, name: str) -> bool:
     except NotFoundError:
         return False
     return True
+
+
+class MemoryInbox:
+    """An inbox on another store than SQL (the chatbot brings one for its documents)."""
+
+    def __init__(self) -> None:
+        self.handled: dict[tuple[str, str], datetime] = {}
+        self.menu: list[str] = []
+
+    async def handle_once(
+        self, consumer: str, event: Event, handler: Callable[[list[str], Event], Awaitable[None]]
+    ) -> bool:
+        if (consumer, event.id) in self.handled:
+            return False
+        await handler(self.menu, event)
+        self.handled[(consumer, event.id)] = datetime.now(UTC)
+        return True
+
+    async def forget(self, consumer: str, handled_before: datetime) -> int:
+        old = [
+            key for key, at in self.handled.items() if key[0] == consumer and at < handled_before
+        ]
+        for key in old:
+            del self.handled[key]
+        return len(old)
+
+    def is_unavailable(self, exc: BaseException) -> bool:
+        return isinstance(exc, ConnectionError)
+
+
+async def test_a_consumer_works_through_an_inbox_of_another_store(
+    js: JetStreamContext, nats_server: NatsServer
+) -> None:
+    inbox = MemoryInbox()
+
+    async def copy_the_dish(menu: list[str], event: Event) -> None:
+        menu.append(str(event.data["order_id"]))
+
+    consumer: EventConsumer[list[str]] = EventConsumer(
+        inbox,
+        nats_server.url,
+        "chatbot",
+        ["pos.events.order.placed"],
+        copy_the_dish,
+        fetch_timeout=0.5,
+    )
+    await consumer.start()
+    try:
+        event = an_event()
+        await publish(js, event, msg_id="first")
+        await publish(js, event, msg_id="again")  # the same event, twice in the stream
+        await wait_until(lambda: all_acked(js, "chatbot"), what="both copies settled")
+        assert inbox.menu == [event.data["order_id"]]
+    finally:
+        await consumer.stop()

@@ -14,6 +14,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from fastapi import APIRouter
+from sqlalchemy.orm import registry
 from structlog.testing import capture_logs
 
 from pos_kit.app import create_service_app
@@ -32,6 +33,16 @@ notes = sa.Table(
     sa.Column("text", sa.String(100), nullable=False),
 )
 outbox = Outbox(outbox_table(metadata), source="pos-core")
+
+
+class Note:
+    """A note as a repository loads it: an ORM object, kept in the session's identity map."""
+
+    id: uuid.UUID
+    text: str
+
+
+registry().map_imperatively(Note, notes)
 TENANT = str(uuid.uuid4())
 
 
@@ -152,6 +163,53 @@ async def test_a_step_refuses_to_begin_inside_an_open_transaction(db: Database) 
         await run(db, step_after_writing)
 
     assert not await stored(db, written[0])
+
+
+async def test_a_step_reads_what_changed_since_the_last_step(db: Database) -> None:
+    note_id = uuid.uuid4()
+    await run(db, lambda uow: uow.session.execute(sa.insert(notes).values(id=note_id, text="a")))
+
+    async with db.unit_of_work() as uow:
+        async with uow.step():
+            first = await uow.session.get(Note, note_id)
+            assert first is not None
+            assert first.text == "a"
+        # Between the steps no transaction is open, and another waiter changes the note.
+        await run(
+            db,
+            lambda other: other.session.execute(
+                sa.update(notes).where(notes.c.id == note_id).values(text="b")
+            ),
+        )
+        async with uow.step():
+            again = await uow.session.scalar(sa.select(Note).where(Note.id == note_id))
+            assert again is not None
+            assert again.text == "b", "the second step saw the first step's stale copy"
+
+
+async def test_a_step_whose_commit_fails_leaves_the_next_step_free(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def database_gone() -> None:
+        raise ConnectionResetError("the database went away at commit")
+
+    lost: list[uuid.UUID] = []
+
+    async with db.unit_of_work() as uow:
+
+        async def placement_whose_commit_fails() -> None:
+            async with uow.step():
+                lost.append(await add_note(uow, "placed"))
+                monkeypatch.setattr(uow.session, "commit", database_gone)
+
+        with pytest.raises(ConnectionResetError):
+            await placement_whose_commit_fails()
+        monkeypatch.undo()
+        async with uow.step():  # the compensation must be able to run
+            kept = await add_note(uow, "compensated")
+
+    assert not await stored(db, lost[0])
+    assert await stored(db, kept)
 
 
 async def test_a_problem_that_keeps_its_changes_commits_them(db: Database) -> None:

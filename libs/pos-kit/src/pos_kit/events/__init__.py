@@ -1,8 +1,9 @@
 """The event backbone: CloudEvents envelope, outbox and relay, inbox and consumer, streams."""
 
-from pos_kit.events.consumer import EventConsumer, Handler
+from pos_kit.events.consumer import EventConsumer
 from pos_kit.events.data import EventData, parse_data, tenant_of
 from pos_kit.events.envelope import Event, MalformedEvent, subject_for
+from pos_kit.events.inbox import Handler, Inbox, SqlInbox
 from pos_kit.events.outbox import (
     Outbox,
     create_outbox_tables,
@@ -26,9 +27,11 @@ __all__ = [
     "EventConsumer",
     "EventData",
     "Handler",
+    "Inbox",
     "MalformedEvent",
     "Outbox",
     "OutboxRelay",
+    "SqlInbox",
     "StreamLimits",
     "create_outbox_tables",
     "dlq_subject",

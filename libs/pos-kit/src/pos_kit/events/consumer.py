@@ -1,8 +1,9 @@
 """The event consumer: a durable pull consumer whose handler runs once per event, via the inbox.
 
-Per message: parse the CloudEvent (malformed: dead-letter at once), then in one
-unit of work claim (consumer, event id) in the inbox and run the handler; ack only
-after the commit. A handler that finds the event's `data` unusable raises
+Per message: parse the CloudEvent (malformed: dead-letter at once), then let the
+inbox run the handler once per (consumer, event id) - for a relational service, the
+claim and the handler's writes in one unit of work (`SqlInbox`); ack only after that.
+A handler that finds the event's `data` unusable raises
 `MalformedEvent` (`pos_kit.events.data.parse_data` does): no retry can mend that, so
 the event is dead-lettered at once too. A redelivery or a duplicate finds its inbox row and is acked
 without running the handler again. A failing handler is retried with back-off
@@ -19,23 +20,20 @@ import asyncio
 import contextlib
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Generic
 
 import structlog
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from sqlalchemy import CursorResult, Table, delete
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from pos_kit.context import request_context, trace_id_from_traceparent
-from pos_kit.db import Database
 from pos_kit.events.connection import close_quietly, connect_nats, ping
 from pos_kit.events.envelope import SUBJECT_PREFIX, Event, MalformedEvent, format_time
+from pos_kit.events.inbox import Handler, Inbox, W
 from pos_kit.events.metrics import EVENTS_CONSUMED, EVENTS_DEAD_LETTERED
 from pos_kit.events.stream import (
     DLQ_STREAM,
@@ -45,11 +43,9 @@ from pos_kit.events.stream import (
     ensure_stream,
 )
 from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
-from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
 
-Handler = Callable[[UnitOfWork, Event], Awaitable[None]]
 
 DLQ_REASON_MALFORMED = "malformed"
 DLQ_REASON_HANDLER_FAILED = "handler_failed"
@@ -59,17 +55,16 @@ _CONSUMER_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 _MAX_HEADER_VALUE = 1000
 
 
-class EventConsumer(BackgroundWorker):
-    """Feeds the events on `subjects` to `handler`, once each, in the background."""
+class EventConsumer(BackgroundWorker, Generic[W]):
+    """Feeds the events on `subjects` to `handler`, once each (`inbox`), in the background."""
 
     def __init__(
         self,
-        database: Database,
-        inbox: Table,
+        inbox: Inbox[W],
         nats_url: str,
         consumer_name: str,
         subjects: Sequence[str],
-        handler: Handler,
+        handler: Handler[W],
         *,
         max_deliver: int = 5,
         backoff_initial: float = 1.0,
@@ -89,11 +84,7 @@ class EventConsumer(BackgroundWorker):
             raise ValueError(f"subjects must be under {SUBJECT_PREFIX!r}: {list(subjects)!r}")
         if max_deliver < 1:
             raise ValueError("max_deliver must be at least 1")
-        dialect = database.engine.dialect.name
-        if dialect not in ("postgresql", "sqlite"):
-            raise ValueError(f"the inbox supports PostgreSQL and SQLite, not {dialect}")
         super().__init__(name=f"event-consumer:{consumer_name}", stop_timeout=ack_wait)
-        self.database = database
         self.inbox = inbox
         self.nats_url = nats_url
         self.consumer_name = consumer_name
@@ -110,7 +101,6 @@ class EventConsumer(BackgroundWorker):
         self.stream_limits = stream_limits or StreamLimits()
         self.request_timeout = request_timeout
         self.reconnect_time_wait = reconnect_time_wait
-        self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         self._nats_back = asyncio.Event()
         self._consumer_ready = False
         self._nc: NatsClient | None = None
@@ -255,25 +245,11 @@ class EventConsumer(BackgroundWorker):
         return 0.0
 
     async def _process(self, event: Event) -> bool:
-        """Claim the event in the inbox and handle it, in one unit of work."""
-        async with self.database.unit_of_work() as uow:
-            claim = (
-                self._insert(self.inbox)
-                .values(
-                    consumer=self.consumer_name,
-                    event_id=event.id,
-                    processed_at=datetime.now(UTC),
-                )
-                .on_conflict_do_nothing()
-            )
-            result = cast(CursorResult[Any], await uow.session.execute(claim))
-            if result.rowcount != 1:
-                return False
-            await self.handler(uow, event)
-        return True
+        """Handle the event through the inbox: False if it was handled before."""
+        return await self.inbox.handle_once(self.consumer_name, event, self.handler)
 
     async def _failed(self, msg: Msg, event: Event, exc: Exception, deliveries: int) -> float:
-        transient = _database_unavailable(exc)
+        transient = self.inbox.is_unavailable(exc)
         if not transient and deliveries >= self.max_deliver:
             await self._dead_letter(msg, DLQ_REASON_HANDLER_FAILED, exc, event_type=event.type)
             return 0.0
@@ -351,13 +327,7 @@ class EventConsumer(BackgroundWorker):
 
     async def purge_inbox(self) -> int:
         """Forget events handled longer ago than the inbox retention (past any redelivery)."""
-        c = self.inbox.c
-        cutoff = datetime.now(UTC) - self.inbox_retention
-        async with self.database.unit_of_work() as uow:
-            result = await uow.session.execute(
-                delete(self.inbox).where(c.consumer == self.consumer_name, c.processed_at < cutoff)
-            )
-        return cast(CursorResult[Any], result).rowcount or 0
+        return await self.inbox.forget(self.consumer_name, datetime.now(UTC) - self.inbox_retention)
 
     async def _purge_logged(self) -> None:
         try:
@@ -368,16 +338,6 @@ class EventConsumer(BackgroundWorker):
             return
         if purged:
             log.info("inbox_purged", consumer=self.consumer_name, rows=purged)
-
-
-def _database_unavailable(exc: BaseException) -> bool:
-    """The failure is the database being away, not the event: worth waiting out."""
-    if isinstance(exc, OperationalError | InterfaceError):
-        return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    # Drivers raise these before SQLAlchemy can wrap them when a connection is refused.
-    return isinstance(exc, ConnectionRefusedError | ConnectionResetError)
 
 
 def _header_value(value: str) -> str:
