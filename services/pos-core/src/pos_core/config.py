@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from typing import Literal, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from pos_kit.settings import ServiceSettings
@@ -31,23 +30,17 @@ class CoreSettings(ServiceSettings):
     # dies mid-way the freeze lapses after this long. Must outlast the inventory budget.
     placing_lease_seconds: float = Field(default=10.0, gt=0)
 
-    # Receipts. Until the restaurant service exists these come from here; per tenant
-    # names override the default (POS_CORE_RESTAURANT_NAMES='{"<tenant id>": "Chez Nous"}').
-    restaurant_name: str = Field(default="Restaurant", min_length=1, max_length=200)
-    restaurant_names: dict[str, str] = Field(default_factory=dict)
-    restaurant_timezone: str = "UTC"
-    restaurant_currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
-    receipt_width: Literal[42, 48] = 42
-    receipt_footer: str = Field(default="Thank you for your visit!", max_length=200)
+    # The restaurant service: a restaurant's profile for its receipts, asked only while
+    # pos-core has no copy of it (restaurant.profile_changed keeps the copy). A receipt
+    # waits at most the total timeout, then prints with a neutral heading.
+    restaurant_url: str = "http://127.0.0.1:8005"
+    restaurant_total_timeout_seconds: float = Field(default=2.0, gt=0)
+    restaurant_attempt_timeout_seconds: float = Field(default=1.0, gt=0)
+    restaurant_max_attempts: int = Field(default=2, ge=1)
+    restaurant_breaker_failures: int = Field(default=5, ge=1)
+    restaurant_breaker_open_seconds: float = Field(default=10.0, gt=0)
 
-    @field_validator("restaurant_timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+    receipt_width: Literal[42, 48] = 42
 
     @model_validator(mode="after")
     def _lease_outlasts_inventory_budget(self) -> Self:

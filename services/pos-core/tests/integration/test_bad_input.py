@@ -6,8 +6,6 @@ import uuid
 
 import pytest
 
-pytestmark = pytest.mark.integration
-
 PROBLEM = "application/problem+json"
 
 
@@ -23,12 +21,19 @@ PROBLEM = "application/problem+json"
         {"type": "takeout", "items": [{"product_id": "nope", "quantity": 1}]},
         {"type": "takeout", "surprise": True},
         {"type": "takeout", "items": {"product_id": str(uuid.uuid4())}},
+        # Text the database cannot store is refused before it gets there.
+        {
+            "type": "takeout",
+            "items": [{"product_id": str(uuid.uuid4()), "quantity": 1, "notes": "a\x00b"}],
+        },
         {},
         [],
     ],
 )
 async def test_a_bad_order_is_refused_and_nothing_is_created(restaurant, db_count, body) -> None:
-    response = await restaurant.client.post("/api/v1/orders", json=body, headers=restaurant.headers)
+    response = await restaurant.client.post(
+        "/api/v1/orders", json=body, headers=restaurant.headers("waiter")
+    )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
     assert response.json()["errors"]
@@ -47,6 +52,7 @@ def _item_bodies(product_id: str, option: str, other_option: str) -> list[dict]:
         {"product_id": product_id},
         {"product_id": product_id, "quantity": 1, "notes": "x" * 501},
         {"product_id": product_id, "quantity": 1, "notes": 7},
+        {"product_id": product_id, "quantity": 1, "notes": "well\x00done"},
         {"product_id": product_id, "quantity": 1, "modifiers": ["not-a-uuid"]},
         {"product_id": product_id, "quantity": 1, "modifiers": option},
         {"product_id": product_id, "quantity": 1, "price": 1},
@@ -67,7 +73,7 @@ async def test_a_bad_item_is_refused_and_the_order_is_unchanged(restaurant, opti
     bodies = _item_bodies(pizza["id"], option_of(pizza, "Large"), option_of(pizza, "Regular"))
     for body in bodies:
         response = await restaurant.client.post(
-            f"/api/v1/orders/{order['id']}/items", json=body, headers=restaurant.headers
+            f"/api/v1/orders/{order['id']}/items", json=body, headers=restaurant.headers("waiter")
         )
         assert response.status_code == 422, (body, response.text)
         assert response.headers["content-type"] == PROBLEM
@@ -81,7 +87,7 @@ async def test_an_unavailable_product_is_a_409(restaurant) -> None:
     response = await restaurant.client.post(
         f"/api/v1/orders/{order['id']}/items",
         json={"product_id": oysters["id"], "quantity": 6},
-        headers=restaurant.headers,
+        headers=restaurant.headers("waiter"),
     )
     assert response.status_code == 409
     assert "Oysters" in response.json()["detail"]
@@ -91,14 +97,16 @@ async def test_an_unavailable_product_is_a_409(restaurant) -> None:
 async def test_unknown_ids_are_404_and_malformed_ids_422(restaurant) -> None:
     order = await restaurant.open_order()
     unknown_item = await restaurant.client.delete(
-        f"/api/v1/orders/{order['id']}/items/{uuid.uuid4()}", headers=restaurant.headers
+        f"/api/v1/orders/{order['id']}/items/{uuid.uuid4()}", headers=restaurant.headers("waiter")
     )
     assert unknown_item.status_code == 404
     assert unknown_item.headers["content-type"] == PROBLEM
-    malformed = await restaurant.client.get("/api/v1/orders/42", headers=restaurant.headers)
+    malformed = await restaurant.client.get(
+        "/api/v1/orders/42", headers=restaurant.headers("waiter")
+    )
     assert malformed.status_code == 422
     bad_status = await restaurant.client.get(
-        "/api/v1/orders", params={"status": "eaten"}, headers=restaurant.headers
+        "/api/v1/orders", params={"status": "eaten"}, headers=restaurant.headers("waiter")
     )
     assert bad_status.status_code == 422
 
@@ -107,7 +115,7 @@ async def test_malformed_json_is_400(restaurant) -> None:
     response = await restaurant.client.post(
         "/api/v1/orders",
         content=b'{"type": "takeout", ',
-        headers={**restaurant.headers, "content-type": "application/json"},
+        headers={**restaurant.headers("waiter"), "content-type": "application/json"},
     )
     assert response.status_code == 400
     assert response.headers["content-type"] == PROBLEM
@@ -118,6 +126,6 @@ async def test_an_absurdly_large_body_is_413(restaurant) -> None:
     response = await restaurant.client.post(
         "/api/v1/orders",
         content=b'{"type": "takeout", "items": [' + b" " * (2 * 1024 * 1024) + b"]}",
-        headers={**restaurant.headers, "content-type": "application/json"},
+        headers={**restaurant.headers("waiter"), "content-type": "application/json"},
     )
     assert response.status_code == 413

@@ -6,12 +6,9 @@ import asyncio
 import json
 import time
 
-import pytest
-
 from pos_kit.testing.app import captured_logs
 from pos_kit.testing.nats import read_stream
-
-pytestmark = pytest.mark.integration
+from pos_kit.testing.tokens import bearer
 
 
 async def _order_events(nats_url: str, tenant_id: str, *, at_least: int) -> list[dict]:
@@ -41,10 +38,11 @@ async def test_order_placed_reaches_the_stream_once_carrying_the_correlation_id(
             }
         ],
     )
+    waiter = restaurant.token("waiter")
     with captured_logs() as logs:
         response = await restaurant.client.post(
             f"/api/v1/orders/{order['id']}/place",
-            headers={**restaurant.headers, "X-Correlation-ID": "till-4-place-7f3a"},
+            headers={**bearer(waiter), "X-Correlation-ID": "till-4-place-7f3a"},
         )
     assert response.status_code == 200, response.text
     assert response.headers["x-correlation-id"] == "till-4-place-7f3a"
@@ -61,7 +59,7 @@ async def test_order_placed_reaches_the_stream_once_carrying_the_correlation_id(
     assert placed_line["order_id"] == order["id"]
     [reserve_call] = [h for h in inventory.hits if h.headers.get("idempotency-key") == order["id"]]
     assert reserve_call.headers["x-correlation-id"] == "till-4-place-7f3a"
-    assert reserve_call.headers["authorization"] == f"Bearer {restaurant.waiter}"
+    assert reserve_call.headers["authorization"] == f"Bearer {waiter}"
 
     await _order_events(nats_server.url, restaurant.tenant_id, at_least=1)
     await asyncio.sleep(1.0)  # give a duplicate the chance to show up

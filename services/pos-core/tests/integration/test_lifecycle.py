@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.integration
-
 PROBLEM = "application/problem+json"
 
 
@@ -144,7 +142,7 @@ async def test_short_stock_is_a_409_naming_the_items_and_the_order_stays_open(
     # The waiter fixes the order and places it; the freeze on the items has lifted.
     item_id = still["items"][0]["id"]
     removed = await restaurant.client.delete(
-        f"/api/v1/orders/{order['id']}/items/{item_id}", headers=restaurant.headers
+        f"/api/v1/orders/{order['id']}/items/{item_id}", headers=restaurant.headers("waiter")
     )
     assert removed.status_code == 200
     await restaurant.add(order["id"], tiramisu, quantity=1)
@@ -214,13 +212,13 @@ async def test_items_change_only_while_the_order_is_open(restaurant) -> None:
     add = await restaurant.client.post(
         f"/api/v1/orders/{order['id']}/items",
         json={"product_id": soup["id"], "quantity": 1},
-        headers=restaurant.headers,
+        headers=restaurant.headers("waiter"),
     )
     assert add.status_code == 409
     assert add.json()["current_status"] == "placed"
     remove = await restaurant.client.delete(
         f"/api/v1/orders/{order['id']}/items/{order['items'][0]['id']}",
-        headers=restaurant.headers,
+        headers=restaurant.headers("waiter"),
     )
     assert remove.status_code == 409
     assert len((await restaurant.get(order["id"]))["items"]) == 1
@@ -238,7 +236,7 @@ async def test_a_repeated_create_with_the_same_idempotency_key_answers_the_same_
 ) -> None:
     soup = restaurant.product(price=500)
     body = {"type": "takeout", "items": [{"product_id": soup["id"], "quantity": 2}]}
-    headers = {**restaurant.headers, "Idempotency-Key": "till-3-0001"}
+    headers = {**restaurant.headers("waiter"), "Idempotency-Key": "till-3-0001"}
     first = await restaurant.client.post("/api/v1/orders", json=body, headers=headers)
     again = await restaurant.client.post("/api/v1/orders", json=body, headers=headers)
     assert first.status_code == again.status_code == 201
@@ -259,7 +257,7 @@ async def test_orders_are_listed_newest_first_by_status_and_page(restaurant) -> 
     placed = await restaurant.placed_order(soup)
 
     everything = await restaurant.client.get(
-        "/api/v1/orders", params={"limit": 2}, headers=restaurant.headers
+        "/api/v1/orders", params={"limit": 2}, headers=restaurant.headers("waiter")
     )
     assert everything.status_code == 200
     page = everything.json()
@@ -267,29 +265,29 @@ async def test_orders_are_listed_newest_first_by_status_and_page(restaurant) -> 
     rest = await restaurant.client.get(
         "/api/v1/orders",
         params={"limit": 2, "cursor": page["next_cursor"]},
-        headers=restaurant.headers,
+        headers=restaurant.headers("waiter"),
     )
     assert [o["id"] for o in rest.json()["items"]] == [opened[1]["id"], opened[0]["id"]]
     assert rest.json()["next_cursor"] is None
 
     only_placed = await restaurant.client.get(
-        "/api/v1/orders", params={"status": "placed"}, headers=restaurant.headers
+        "/api/v1/orders", params={"status": "placed"}, headers=restaurant.headers("waiter")
     )
     assert [o["id"] for o in only_placed.json()["items"]] == [placed["id"]]
 
     too_many = await restaurant.client.get(
-        "/api/v1/orders", params={"limit": 101}, headers=restaurant.headers
+        "/api/v1/orders", params={"limit": 101}, headers=restaurant.headers("waiter")
     )
     assert too_many.status_code == 422
     forged = await restaurant.client.get(
-        "/api/v1/orders", params={"cursor": "not-a-cursor"}, headers=restaurant.headers
+        "/api/v1/orders", params={"cursor": "not-a-cursor"}, headers=restaurant.headers("waiter")
     )
     assert forged.status_code == 400
 
 
 async def test_roles(restaurant, client) -> None:
     order = await restaurant.open_order()
-    kitchen = restaurant.as_("kitchen")
+    kitchen = restaurant.headers("kitchen")
     assert (await client.get(f"/api/v1/orders/{order['id']}", headers=kitchen)).status_code == 200
     assert (await client.get("/api/v1/orders", headers=kitchen)).status_code == 200
     refused = await client.post("/api/v1/orders", json={"type": "takeout"}, headers=kitchen)

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from pos_core.main import create_app
-from pos_kit.testing.app import app_client
-
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 async def dinner(restaurant, option_of):
@@ -37,7 +32,7 @@ async def dinner(restaurant, option_of):
 
 async def test_the_json_receipt_adds_up_to_the_minor_unit(restaurant, dinner) -> None:
     response = await restaurant.client.get(
-        f"/api/v1/orders/{dinner['id']}/receipt", headers=restaurant.headers
+        f"/api/v1/orders/{dinner['id']}/receipt", headers=restaurant.headers("waiter")
     )
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
@@ -74,7 +69,7 @@ async def test_the_text_receipt_is_laid_out_for_an_80mm_printer(
 ) -> None:
     response = await restaurant.client.get(
         f"/api/v1/orders/{dinner['id']}/receipt",
-        headers={**restaurant.headers, **headers},
+        headers={**restaurant.headers("waiter"), **headers},
         params=params,
     )
     assert response.status_code == 200
@@ -92,18 +87,21 @@ async def test_the_text_receipt_is_laid_out_for_an_80mm_printer(
     assert "TOTAL EUR" + " " * 27 + "103.98" in lines
 
 
-async def test_a_restaurant_named_in_settings_prints_its_own_name(
-    restaurant, settings, tokens
-) -> None:
-    named = settings.model_copy(
-        update={"restaurant_names": {restaurant.tenant_id: "Chez Nous"}, "receipt_width": 48}
+async def test_a_malformed_accept_quality_is_ignored_not_a_500(restaurant, dinner) -> None:
+    response = await restaurant.client.get(
+        f"/api/v1/orders/{dinner['id']}/receipt",
+        headers={**restaurant.headers("waiter"), "Accept": "text/plain;q=NaN"},
     )
-    async with app_client(create_app(named, token_verifier=tokens.verifier())) as client:
-        restaurant.client = client
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+
+
+async def test_a_restaurant_prints_its_own_name(restaurant_factory, inventory, kit) -> None:
+    profile = {"name": "Chez Nous", "currency": "EUR", "timezone": "UTC", "version": 1}
+    async with kit.other_client(receipt_width=48) as client:
+        restaurant = restaurant_factory(client, inventory, profile=profile)
         order = await restaurant.open_order()
-        response = await client.get(
-            f"/api/v1/orders/{order['id']}/receipt?format=text", headers=restaurant.headers
-        )
+        response = await restaurant.receipt(order["id"], format="text")
     lines = response.text.splitlines()
     assert lines[0] == "Chez Nous".center(48).rstrip()
     assert max(map(len, lines)) == 48

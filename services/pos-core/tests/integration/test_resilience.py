@@ -15,11 +15,6 @@ from typing import Any
 import httpx
 import pytest
 
-from pos_core.main import create_app
-from pos_kit.testing.app import app_client
-
-pytestmark = pytest.mark.integration
-
 TOTAL = 1.0
 ATTEMPT = 0.4
 OPEN_SECONDS = 0.8
@@ -56,11 +51,10 @@ class Rig:
 
 
 @pytest.fixture
-async def rig(standin_factory, settings_factory, tokens, restaurant_factory) -> AsyncIterator[Rig]:
+async def rig(standin_factory, kit, restaurant_factory) -> AsyncIterator[Rig]:
     inventory = standin_factory().start()
-    app = create_app(settings_factory(inventory.url, **BUDGETS), token_verifier=tokens.verifier())
     try:
-        async with app_client(app) as client:
+        async with kit.other_client(inventory_url=inventory.url, **BUDGETS) as client:
             yield Rig(inventory, client, restaurant_factory(client, inventory))
     finally:
         inventory.stop()
@@ -93,12 +87,12 @@ async def test_inventory_stopped_placing_answers_503_and_the_order_stays_open(ri
     added = await rig.client.post(
         f"/api/v1/orders/{order['id']}/items",
         json={"product_id": soup["id"], "quantity": 1},
-        headers=rig.restaurant.headers,
+        headers=rig.restaurant.headers("waiter"),
     )
     assert_unavailable(added)  # adding asks inventory for the product, which is away
     removed = await rig.client.delete(
         f"/api/v1/orders/{order['id']}/items/{order['items'][0]['id']}",
-        headers=rig.restaurant.headers,
+        headers=rig.restaurant.headers("waiter"),
     )
     assert removed.status_code == 200
     assert (await rig.client.get("/readyz")).status_code == 200, (
@@ -200,7 +194,7 @@ async def test_items_are_frozen_and_a_second_place_waits_while_stock_is_reserved
             return await rig.client.post(
                 f"/api/v1/orders/{order['id']}/items",
                 json={"product_id": soup["id"], "quantity": 1},
-                headers=rig.restaurant.headers,
+                headers=rig.restaurant.headers("waiter"),
             )
         return await rig.restaurant.act(order["id"], "place")
 
@@ -233,7 +227,7 @@ async def test_cancel_and_pay_work_while_inventory_is_down(rig, action, role, st
 
 
 async def test_a_hold_is_released_when_the_placement_cannot_be_recorded(rig, monkeypatch) -> None:
-    from pos_core.services import lifecycle
+    from pos_core.use_cases import lifecycle
 
     soup = rig.restaurant.product(name="Soup", price=600, stock=5)
     order = await rig.open_order_of(soup, quantity=2)
@@ -241,7 +235,7 @@ async def test_a_hold_is_released_when_the_placement_cannot_be_recorded(rig, mon
     async def broken_outbox(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the database went away mid-transaction")
 
-    monkeypatch.setattr(lifecycle, "record_event", broken_outbox)
+    monkeypatch.setattr(lifecycle.outbox, "record_event", broken_outbox)
     response = await rig.restaurant.act(order["id"], "place")
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM

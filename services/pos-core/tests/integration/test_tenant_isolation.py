@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
-pytestmark = pytest.mark.integration
-
 
 async def test_another_restaurants_order_is_not_found(
     restaurant, restaurant_factory, client, inventory
@@ -28,17 +24,17 @@ async def test_another_restaurants_order_is_not_found(
     ]
     for method, path, body in attempts:
         theirs = await client.request(
-            method, path.format(id=order["id"]), json=body, headers=intruder.as_("manager")
+            method, path.format(id=order["id"]), json=body, headers=intruder.headers("manager")
         )
         nothing = await client.request(
-            method, path.format(id=missing), json=body, headers=intruder.as_("manager")
+            method, path.format(id=missing), json=body, headers=intruder.headers("manager")
         )
         # Adding an item asks inventory first: the intruder's token does not see the soup.
         expected = 422 if path.endswith("/items") else 404
         assert theirs.status_code == nothing.status_code == expected, (method, path, theirs.text)
         assert theirs.json()["detail"] == nothing.json()["detail"]
 
-    listed = await client.get("/api/v1/orders", headers=intruder.headers)
+    listed = await client.get("/api/v1/orders", headers=intruder.headers("waiter"))
     assert listed.json()["items"] == []
     unchanged = await restaurant.get(order["id"])
     assert unchanged["status"] == "open"
@@ -54,7 +50,7 @@ async def test_another_restaurants_product_cannot_be_ordered(
     response = await client.post(
         f"/api/v1/orders/{order['id']}/items",
         json={"product_id": theirs["id"], "quantity": 1},
-        headers=restaurant.headers,
+        headers=restaurant.headers("waiter"),
     )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
@@ -65,6 +61,6 @@ async def test_another_restaurants_product_cannot_be_ordered(
     on_create = await client.post(
         "/api/v1/orders",
         json={"type": "takeout", "items": [{"product_id": theirs["id"], "quantity": 1}]},
-        headers=restaurant.headers,
+        headers=restaurant.headers("waiter"),
     )
     assert on_create.status_code == 422

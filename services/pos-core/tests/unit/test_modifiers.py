@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
+from pos_core.domain.errors import InvalidModifiers, ProductUnavailable, Unprocessable
 from pos_core.domain.menu import choose_modifiers
-from pos_core.domain.problems import InvalidModifiers, ProductUnavailable, Unprocessable
 
 
 def ids(make, p, *names: str) -> list[uuid.UUID]:

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from pos_core.domain.errors import OrderBeingPlaced, OrderNotOpen, Unprocessable
 from pos_core.domain.orders import OrderStatus
-from pos_core.domain.problems import OrderBeingPlaced, OrderNotOpen, Unprocessable
 from pos_core.domain.stock import Reservation, StockLine
-from pos_kit.problems import NotFound
+from pos_kit.errors import NotFound
 
 LEASE = timedelta(seconds=10)
 

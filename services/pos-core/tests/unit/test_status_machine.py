@@ -6,13 +6,13 @@ import itertools
 
 import pytest
 
+from pos_core.domain.errors import IllegalTransition
 from pos_core.domain.orders import (
     TRANSITIONS,
     OrderStatus,
     can_transition,
     ensure_transition,
 )
-from pos_core.domain.problems import IllegalTransition
 
 S = OrderStatus
 LEGAL = {

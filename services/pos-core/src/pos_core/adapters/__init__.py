@@ -1,1 +1,1 @@
-"""pos-core's adapters: tables and repositories, the inventory client, restaurant profiles."""
+"""pos-core's adapters: its tables and repositories, its clients of inventory and restaurant."""

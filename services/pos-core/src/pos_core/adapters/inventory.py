@@ -17,8 +17,14 @@ import structlog
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
 from pos_core.config import CoreSettings
+from pos_core.domain.errors import (
+    InsufficientStock,
+    InventoryBadAnswer,
+    InventoryUnavailable,
+    ReservationRefused,
+    UnknownProduct,
+)
 from pos_core.domain.menu import ModifierGroup, ModifierOption, Product
-from pos_core.domain.problems import UnknownProduct
 from pos_core.domain.stock import Reservation, StockLine
 from pos_kit.http import (
     BreakerPolicy,
@@ -29,34 +35,10 @@ from pos_kit.http import (
     ResilientClient,
     RetryPolicy,
 )
-from pos_kit.problems import Conflict, ProblemError, ServiceUnavailable
 
 log = structlog.get_logger(__name__)
 
 DOWNSTREAM = "inventory"
-
-
-class InventoryUnavailable(ServiceUnavailable):
-    """Inventory is down, hanging or its circuit is open: nothing was changed here."""
-
-    type_slug = "inventory-unavailable"
-    title = "Inventory unavailable"
-
-
-class InventoryBadAnswer(ProblemError):
-    status = 502
-    type_slug = "inventory-bad-answer"
-    title = "Unexpected answer from inventory"
-
-
-class InsufficientStock(Conflict):
-    type_slug = "insufficient-stock"
-    title = "Not enough stock"
-
-
-class ReservationRefused(Conflict):
-    type_slug = "reservation-refused"
-    title = "Inventory refused the reservation"
 
 
 class _Lenient(BaseModel):

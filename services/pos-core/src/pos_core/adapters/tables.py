@@ -21,7 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pos_kit.db import service_metadata
 from pos_kit.dbtypes import UTCDateTime
-from pos_kit.events.outbox import inbox_table, outbox_table
+from pos_kit.events.outbox import Outbox, inbox_table, outbox_table
 
 
 class Base(DeclarativeBase):
@@ -97,5 +97,21 @@ class OrderCounterRow(Base):
     last_number: Mapped[int] = mapped_column(BigInteger)
 
 
-outbox = outbox_table(Base.metadata)
+class RestaurantProfileRow(Base):
+    """pos-core's copy of each restaurant's profile (owned by the restaurant service)."""
+
+    __tablename__ = "restaurant_profiles"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3))
+    receipt_footer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The restaurant service's version of the profile: only a higher one replaces it.
+    version: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+outbox = Outbox(outbox_table(Base.metadata), source="pos-core")
 inbox = inbox_table(Base.metadata)

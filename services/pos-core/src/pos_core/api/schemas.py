@@ -22,7 +22,9 @@ from pos_core.domain.orders import (
     OrderType,
 )
 from pos_core.domain.receipts import Receipt
-from pos_core.services.orders import NewItem
+from pos_core.use_cases.orders import NewItem
+from pos_kit.pagination import Page
+from pos_kit.schemas import RequestModel
 
 Quantity = Annotated[StrictInt, Field(ge=MIN_QUANTITY, le=MAX_QUANTITY)]
 Guests = Annotated[StrictInt, Field(ge=MIN_GUESTS, le=MAX_GUESTS)]
@@ -30,7 +32,7 @@ Guests = Annotated[StrictInt, Field(ge=MIN_GUESTS, le=MAX_GUESTS)]
 MAX_ITEMS_ON_CREATE = 50
 
 
-class Strict(BaseModel):
+class Strict(RequestModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -175,9 +177,8 @@ class OrderOut(BaseModel):
         )
 
 
-class OrderPage(BaseModel):
-    items: list[OrderOut]
-    next_cursor: str | None
+class OrderPage(Page[OrderOut]):
+    """A page of the restaurant's orders, newest first."""
 
 
 class ReceiptModifierOut(BaseModel):
@@ -197,6 +198,7 @@ class ReceiptLineOut(BaseModel):
 
 class ReceiptOut(BaseModel):
     restaurant_name: str
+    restaurant_address: str | None
     order_id: uuid.UUID
     order_number: int
     status: OrderStatus
@@ -217,6 +219,7 @@ class ReceiptOut(BaseModel):
     def of(cls, receipt: Receipt) -> ReceiptOut:
         return cls(
             restaurant_name=receipt.restaurant_name,
+            restaurant_address=receipt.restaurant_address,
             order_id=receipt.order_id,
             order_number=receipt.order_number,
             status=receipt.status,

@@ -1,10 +1,12 @@
-"""The errors pos-core's rules raise, each carrying the HTTP meaning a client acts on."""
+"""The errors pos-core raises, each carrying the HTTP meaning a client acts on."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from pos_kit.problems import Conflict, ProblemError
+from pos_kit.errors import Conflict, ProblemError, ServiceUnavailable
+
+# --- the order's rules ----------------------------------------------------------------------
 
 
 class Unprocessable(ProblemError):
@@ -29,6 +31,15 @@ class UnknownProduct(Unprocessable):
             detail or f"There is no product {product_id} on this restaurant's menu.",
             extra={"product_id": product_id} if product_id else None,
         )
+
+
+class IdempotencyKeyReused(Unprocessable):
+    type_slug = "idempotency-key-reused"
+    title = "Idempotency-Key reused"
+
+
+class DuplicateIdempotencyKey(Exception):
+    """Another request created an order with this Idempotency-Key first (answered as a replay)."""
 
 
 class OrderConflict(Conflict):
@@ -65,9 +76,55 @@ class OrderBeingPlaced(OrderConflict):
     title = "The order is being placed"
 
 
+class ReservationNotHeld(OrderConflict):
+    type_slug = "reservation-not-held"
+    title = "Inventory holds no stock for this order"
+
+
+class ItemsChangedWhilePlacing(OrderConflict):
+    type_slug = "items-changed-while-placing"
+    title = "The order changed while it was being placed"
+
+
 class ProductUnavailable(Conflict):
     type_slug = "product-unavailable"
     title = "Product unavailable"
 
     def __init__(self, *, product_id: str, name: str) -> None:
         super().__init__(f"{name} is not available right now.", extra={"product_id": product_id})
+
+
+# --- inventory's answers --------------------------------------------------------------------
+
+
+class InventoryUnavailable(ServiceUnavailable):
+    """Inventory is down, hanging or its circuit is open: nothing was changed here."""
+
+    type_slug = "inventory-unavailable"
+    title = "Inventory unavailable"
+
+
+class InventoryBadAnswer(ProblemError):
+    status = 502
+    type_slug = "inventory-bad-answer"
+    title = "Unexpected answer from inventory"
+
+
+class InsufficientStock(Conflict):
+    type_slug = "insufficient-stock"
+    title = "Not enough stock"
+
+
+class ReservationRefused(Conflict):
+    type_slug = "reservation-refused"
+    title = "Inventory refused the reservation"
+
+
+# --- the restaurant service's answers -------------------------------------------------------
+
+
+class RestaurantProfileUnavailable(Exception):
+    """The restaurant service could not tell pos-core a profile (down, or an unusable answer).
+
+    Never an answer to a client: a receipt then prints with a neutral heading.
+    """

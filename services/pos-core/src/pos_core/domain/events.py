@@ -1,8 +1,9 @@
-"""What pos-core's events say (`data`, schema version 1): enough to act on without calling back.
+"""pos-core's events: what it announces (`data`, schema version 1) and the types it reads.
 
-`order.placed` is a kitchen ticket: every item with its name, quantity, notes and
-modifier names, plus prices and totals for anyone who keeps books. Amounts are
-integer minor units in the order's currency; times are RFC 3339 UTC.
+What pos-core announces is enough to act on without calling back: `order.placed` is
+a kitchen ticket, every item with its name, quantity, notes and modifier names, plus
+prices and totals for anyone who keeps books. Amounts are integer minor units in the
+order's currency; times are RFC 3339 UTC.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ ORDER_CANCELLED = "order.cancelled"
 ORDER_PAID = "order.paid"
 ORDER_CLOSED = "order.closed"
 SCHEMA_VERSION = "1"
+
+# Read: each restaurant's profile, for its receipts (see api/events.py).
+RESTAURANT_PROFILE_CHANGED = "restaurant.profile_changed"
 
 
 def _totals(totals: Totals) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pos_core.domain.problems import InvalidModifiers
+from pos_core.domain.errors import InvalidModifiers
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pos_core.domain.menu import ChosenModifier, Product, choose_modifiers
-from pos_core.domain.money import PricedLine, Totals, line_amount, line_tax, totals_of
-from pos_core.domain.problems import (
+from pos_core.domain.errors import (
     IllegalTransition,
     OrderBeingPlaced,
     OrderNotOpen,
     ProductUnavailable,
     Unprocessable,
 )
+from pos_core.domain.menu import ChosenModifier, Product, choose_modifiers
+from pos_core.domain.money import PricedLine, Totals, line_amount, line_tax, totals_of
 from pos_core.domain.stock import StockLine
-from pos_kit.problems import NotFound
+from pos_kit.errors import NotFound
 
 MIN_QUANTITY, MAX_QUANTITY = 1, 100
 MIN_GUESTS, MAX_GUESTS = 1, 50

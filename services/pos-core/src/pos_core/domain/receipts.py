@@ -27,16 +27,6 @@ _TYPE_LABELS = {
 
 
 @dataclass(frozen=True)
-class RestaurantProfile:
-    """What a receipt needs to know about the restaurant (owned by the restaurant service)."""
-
-    name: str
-    timezone: str
-    currency: str
-    receipt_footer: str
-
-
-@dataclass(frozen=True)
 class ReceiptModifier:
     name: str
     amount: int  # price delta * quantity; 0 for a free choice
@@ -57,6 +47,7 @@ class ReceiptLine:
 @dataclass(frozen=True)
 class Receipt:
     restaurant_name: str
+    restaurant_address: str | None
     order_id: uuid.UUID
     order_number: int
     status: OrderStatus
@@ -78,9 +69,11 @@ def build_receipt(
     table_label: str | None,
     fallback_currency: str,
     footer: str,
+    restaurant_address: str | None = None,
 ) -> Receipt:
     return Receipt(
         restaurant_name=restaurant_name,
+        restaurant_address=restaurant_address,
         order_id=order.id,
         order_number=order.number,
         status=order.status,
@@ -155,7 +148,10 @@ def render_text(receipt: Receipt, *, width: int = 42) -> str:
         return format_amount(minor, currency)
 
     rule = "-" * width
-    out: list[str] = [*_centred(printable(receipt.restaurant_name), width), ""]
+    out = _centred(printable(receipt.restaurant_name), width)
+    if receipt.restaurant_address:
+        out += _centred(printable(receipt.restaurant_address), width)
+    out.append("")
     out += two_columns(f"Order #{receipt.order_number}", _TYPE_LABELS[receipt.order_type], width)
     out.append(receipt.issued_at.strftime("%Y-%m-%d %H:%M %Z").strip())
     seating = []

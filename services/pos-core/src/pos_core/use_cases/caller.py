@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pos_core.adapters.repositories import OrderRepository
 from pos_core.domain.orders import Order
-from pos_kit.problems import NotFound
+from pos_kit.errors import NotFound
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,19 @@
 """Moving an order through its life: place, pay, close, cancel, and settling its stock hold.
 
-These use cases talk to inventory around a state change, so they run their own
-short units of work instead of the request's: no transaction is open while
-inventory answers, and each knows whether its commit succeeded before it acts on
-inventory. See the README's "Placing an order" note for the reasoning.
+These use cases talk to inventory around a state change, so they write each change
+in its own step of the request's unit of work (`uow.step()`): a step commits as it
+ends, no transaction is open while inventory answers, and each knows whether its
+commit succeeded before it acts on inventory. See the README's "Placing an order".
 
 Placing (inventory first, then the order):
-  1. freeze the items under a placing lease and commit (a short transaction);
-  2. reserve the stock at inventory, keyed on the order id (safe to retry);
-  3. in a new transaction: still open -> placed + `order.placed` in the outbox;
-     cancelled meanwhile -> release the hold; placed meanwhile -> keep it (it is
-     the same hold: inventory keys it on the order id).
-  If step 3 cannot commit, the hold is released, best effort.
+  1. freeze the items under a placing lease (a step);
+  2. reserve the stock at inventory, keyed on the order id (safe to retry), with
+     no transaction open;
+  3. in a new step: still open -> placed + `order.placed` in the outbox; cancelled
+     meanwhile -> release the hold; placed meanwhile -> keep it (it is the same
+     hold: inventory keys it on the order id).
+  If step 3 cannot commit, the hold is released, best effort, unless the order
+  turns out to be placed on it after all.
 
 Pay, close and cancel change the order first and then commit or release the
 hold, best effort: a guest can pay and a waiter can cancel while inventory is
@@ -22,40 +24,26 @@ reservation id for inventory to settle it from the event stream.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import DBAPIError
 
 from pos_core.adapters.inventory import InventoryClient
 from pos_core.adapters.repositories import OrderRepository
 from pos_core.adapters.tables import outbox
 from pos_core.domain import events
+from pos_core.domain.errors import IllegalTransition, ItemsChangedWhilePlacing, ReservationNotHeld
 from pos_core.domain.orders import Order, OrderStatus, ReservationStatus
-from pos_core.domain.problems import IllegalTransition, OrderConflict
 from pos_core.domain.stock import Reservation
-from pos_core.services.caller import Caller, load_order
-from pos_kit.db import Database
-from pos_kit.dbtypes import utcnow
-from pos_kit.events.outbox import record_event
-from pos_kit.problems import ProblemError
+from pos_core.use_cases.caller import Caller, load_order
+from pos_kit.clock import utcnow
+from pos_kit.db import database_unavailable
+from pos_kit.errors import ProblemError
+from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
-
-SOURCE = "pos-core"
-
-
-class ReservationNotHeld(OrderConflict):
-    type_slug = "reservation-not-held"
-    title = "Inventory holds no stock for this order"
-
-
-class ItemsChangedWhilePlacing(OrderConflict):
-    type_slug = "items-changed-while-placing"
-    title = "The order changed while it was being placed"
 
 
 @dataclass(frozen=True)
@@ -69,16 +57,13 @@ class _Placement:
 
 @dataclass
 class OrderLifecycle:
-    database: Database
     inventory: InventoryClient
     placing_lease: timedelta
-    # Wakes the outbox relay after a commit that recorded events.
-    events_committed: Callable[[], None]
 
-    async def place(self, *, caller: Caller, order_id: uuid.UUID) -> Order:
+    async def place(self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID) -> Order:
         # 1. Freeze the items while their stock is reserved; committed before inventory is asked.
-        async with self.database.unit_of_work() as session:
-            repo = OrderRepository(session)
+        async with uow.step():
+            repo = OrderRepository(uow.session)
             order = await load_order(repo, caller, order_id, for_update=True)
             lines = order.begin_placing(utcnow(), self.placing_lease)
             await repo.save(order)
@@ -95,24 +80,23 @@ class OrderLifecycle:
                     current_status=OrderStatus.OPEN.value,
                 )
         except Exception:
-            await self._end_placing(caller, order_id)
+            await self._end_placing(uow, caller, order_id)
             raise
 
         # 3. Record the placement.
         try:
-            outcome = await self._apply_placement(caller, order_id, reservation)
+            outcome = await self._record_placement(uow, caller, order_id, reservation)
         except Exception:
             # The stock is held but the order could not say so: give it back (unless the
             # order turns out to be placed on this very hold after all) and unfreeze it.
-            if not await self._placed_on(caller, order_id, reservation.id):
-                await self._settle_quietly(caller, order_id, reservation.id, release=True)
-                await self._end_placing(caller, order_id)
+            if not await self._placed_on(uow, caller, order_id, reservation.id):
+                await self._settle_quietly(uow, caller, order_id, reservation.id, release=True)
+                await self._end_placing(uow, caller, order_id)
             raise
         if outcome.release_hold:
-            await self._settle_quietly(caller, order_id, reservation.id, release=True)
+            await self._settle_quietly(uow, caller, order_id, reservation.id, release=True)
         if outcome.problem is not None:
             raise outcome.problem
-        self.events_committed()
         log.info(
             "order_placed",
             order_id=str(order_id),
@@ -121,11 +105,11 @@ class OrderLifecycle:
         )
         return outcome.order
 
-    async def _apply_placement(
-        self, caller: Caller, order_id: uuid.UUID, reservation: Reservation
+    async def _record_placement(
+        self, uow: UnitOfWork, caller: Caller, order_id: uuid.UUID, reservation: Reservation
     ) -> _Placement:
-        async with self.database.unit_of_work() as session:
-            repo = OrderRepository(session)
+        async with uow.step():
+            repo = OrderRepository(uow.session)
             order = await load_order(repo, caller, order_id, for_update=True)
             refused = IllegalTransition(
                 current_status=order.status.value, requested=OrderStatus.PLACED.value
@@ -147,98 +131,122 @@ class OrderLifecycle:
                 return _Placement(order, problem=changed, release_hold=True)
             order.place(reservation_id=reservation.id, now=utcnow(), by=caller.subject)
             await repo.save(order)
-            await self._record(session, order, events.ORDER_PLACED, events.order_placed(order))
+            await outbox.record_event(
+                uow,
+                type=events.ORDER_PLACED,
+                data=events.order_placed(order),
+                tenant_id=order.tenant_id,
+                schema_version=events.SCHEMA_VERSION,
+            )
         return _Placement(order)
 
-    async def _end_placing(self, caller: Caller, order_id: uuid.UUID) -> None:
+    async def _end_placing(self, uow: UnitOfWork, caller: Caller, order_id: uuid.UUID) -> None:
         """Lift the placing lease after a failed attempt (best effort: it lapses anyway)."""
         try:
-            async with self.database.unit_of_work() as session:
-                repo = OrderRepository(session)
+            async with uow.step():
+                repo = OrderRepository(uow.session)
                 order = await load_order(repo, caller, order_id, for_update=True)
                 if order.status is OrderStatus.OPEN and order.placing_until is not None:
                     order.end_placing()
                     await repo.save(order)
-        except Exception as exc:
+        except (DBAPIError, OSError) as exc:
+            if not database_unavailable(exc):
+                raise
             log.warning("placing_lease_not_lifted", order_id=str(order_id), error=repr(exc))
 
-    async def _placed_on(self, caller: Caller, order_id: uuid.UUID, reservation_id: str) -> bool:
+    async def _placed_on(
+        self, uow: UnitOfWork, caller: Caller, order_id: uuid.UUID, reservation_id: str
+    ) -> bool:
+        """Whether the order is placed on this hold after all (its commit got through).
+
+        False too when the database cannot say: the hold is then given back, and the
+        order, if it did get placed, keeps a reservation id inventory no longer holds.
+        """
         try:
-            async with self.database.unit_of_work() as session:
-                order = await load_order(OrderRepository(session), caller, order_id)
-        except Exception:
+            async with uow.step():
+                order = await load_order(OrderRepository(uow.session), caller, order_id)
+        except (DBAPIError, OSError) as exc:
+            if not database_unavailable(exc):
+                raise
+            log.warning(
+                "placement_not_rechecked",
+                order_id=str(order_id),
+                reservation_id=reservation_id,
+                error=repr(exc),
+            )
             return False
         return order.reservation_id == reservation_id and order.status is not OrderStatus.OPEN
 
-    async def pay(self, *, caller: Caller, order_id: uuid.UUID) -> Order:
-        async with self.database.unit_of_work() as session:
-            repo = OrderRepository(session)
+    async def pay(self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID) -> Order:
+        async with uow.step():
+            repo = OrderRepository(uow.session)
             order = await load_order(repo, caller, order_id, for_update=True)
             order.pay(now=utcnow(), by=caller.subject)
             await repo.save(order)
-            await self._record(session, order, events.ORDER_PAID, events.order_paid(order))
-        self.events_committed()
+            await outbox.record_event(
+                uow,
+                type=events.ORDER_PAID,
+                data=events.order_paid(order),
+                tenant_id=order.tenant_id,
+                schema_version=events.SCHEMA_VERSION,
+            )
         log.info("order_paid", order_id=str(order.id), order_number=order.number)
-        return await self._settle(caller, order, release=False)
+        return await self._settle(uow, caller, order, release=False)
 
-    async def close(self, *, caller: Caller, order_id: uuid.UUID) -> Order:
-        async with self.database.unit_of_work() as session:
-            repo = OrderRepository(session)
+    async def close(self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID) -> Order:
+        async with uow.step():
+            repo = OrderRepository(uow.session)
             order = await load_order(repo, caller, order_id, for_update=True)
             previous = order.status.value
             order.close(now=utcnow(), by=caller.subject)
             await repo.save(order)
-            await self._record(
-                session,
-                order,
-                events.ORDER_CLOSED,
-                events.order_closed(order, previous_status=previous),
+            await outbox.record_event(
+                uow,
+                type=events.ORDER_CLOSED,
+                data=events.order_closed(order, previous_status=previous),
+                tenant_id=order.tenant_id,
+                schema_version=events.SCHEMA_VERSION,
             )
-        self.events_committed()
         log.info("order_closed", order_id=str(order.id), order_number=order.number)
-        return await self._settle(caller, order, release=False)
+        return await self._settle(uow, caller, order, release=False)
 
-    async def cancel(self, *, caller: Caller, order_id: uuid.UUID) -> Order:
-        async with self.database.unit_of_work() as session:
-            repo = OrderRepository(session)
+    async def cancel(self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID) -> Order:
+        async with uow.step():
+            repo = OrderRepository(uow.session)
             order = await load_order(repo, caller, order_id, for_update=True)
             previous = order.status.value
             order.cancel(now=utcnow(), by=caller.subject)
             await repo.save(order)
-            await self._record(
-                session,
-                order,
-                events.ORDER_CANCELLED,
-                events.order_cancelled(order, previous_status=previous),
+            await outbox.record_event(
+                uow,
+                type=events.ORDER_CANCELLED,
+                data=events.order_cancelled(order, previous_status=previous),
+                tenant_id=order.tenant_id,
+                schema_version=events.SCHEMA_VERSION,
             )
-        self.events_committed()
         log.info("order_cancelled", order_id=str(order.id), previous_status=previous)
-        return await self._settle(caller, order, release=True)
+        return await self._settle(uow, caller, order, release=True)
 
-    @staticmethod
-    async def _record(session: AsyncSession, order: Order, type: str, data: dict[str, Any]) -> None:
-        await record_event(
-            session,
-            outbox,
-            source=SOURCE,
-            type=type,
-            tenant_id=str(order.tenant_id),
-            data=data,
-            schema_version=events.SCHEMA_VERSION,
-        )
-
-    async def _settle(self, caller: Caller, order: Order, *, release: bool) -> Order:
+    async def _settle(
+        self, uow: UnitOfWork, caller: Caller, order: Order, *, release: bool
+    ) -> Order:
         """Commit or release the order's stock hold after the order changed (best effort)."""
         reservation_id = order.reservation_to_settle
         if reservation_id is None:
             return order
-        settled = await self._settle_quietly(caller, order.id, reservation_id, release=release)
+        settled = await self._settle_quietly(uow, caller, order.id, reservation_id, release=release)
         if settled is not None:
             order.reservation_status = settled
         return order
 
     async def _settle_quietly(
-        self, caller: Caller, order_id: uuid.UUID, reservation_id: str, *, release: bool
+        self,
+        uow: UnitOfWork,
+        caller: Caller,
+        order_id: uuid.UUID,
+        reservation_id: str,
+        *,
+        release: bool,
     ) -> ReservationStatus | None:
         verb = "release" if release else "commit"
         try:
@@ -246,25 +254,27 @@ class OrderLifecycle:
                 await self.inventory.release(reservation_id, token=caller.token)
             else:
                 await self.inventory.commit(reservation_id, token=caller.token)
-        except Exception as exc:
+        except ProblemError as exc:
             # The hold expires at inventory; the order's events let inventory settle it too.
             log.warning(
                 "reservation_not_settled",
                 verb=verb,
                 order_id=str(order_id),
                 reservation_id=reservation_id,
-                error=getattr(exc, "detail", repr(exc)),
+                error=exc.detail,
             )
             return None
         status = ReservationStatus.RELEASED if release else ReservationStatus.COMMITTED
         try:
-            async with self.database.unit_of_work() as session:
-                await OrderRepository(session).record_reservation_status(
+            async with uow.step():
+                await OrderRepository(uow.session).record_reservation_status(
                     tenant_id=caller.tenant_id,
                     order_id=order_id,
                     reservation_id=reservation_id,
                     status=status,
                 )
-        except Exception as exc:
+        except (DBAPIError, OSError) as exc:
+            if not database_unavailable(exc):
+                raise
             log.warning("reservation_status_not_recorded", order_id=str(order_id), error=repr(exc))
         return status

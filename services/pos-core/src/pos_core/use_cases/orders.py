@@ -15,22 +15,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_core.adapters.inventory import InventoryClient
-from pos_core.adapters.repositories import DuplicateIdempotencyKey, OrderRepository
+from pos_core.adapters.repositories import OrderRepository
+from pos_core.domain.errors import DuplicateIdempotencyKey, IdempotencyKeyReused
 from pos_core.domain.menu import Product
 from pos_core.domain.orders import Order, OrderItem, OrderStatus, OrderType
-from pos_core.domain.problems import Unprocessable
-from pos_core.services.caller import Caller, load_order
-from pos_kit.dbtypes import utcnow
+from pos_core.use_cases.caller import Caller, load_order
+from pos_kit.clock import utcnow
+from pos_kit.pagination import PageRequest, Slice
+from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
-
-
-class IdempotencyKeyReused(Unprocessable):
-    type_slug = "idempotency-key-reused"
-    title = "Idempotency-Key reused"
 
 
 @dataclass(frozen=True)
@@ -86,7 +82,7 @@ class OrderTaking:
 
     async def open_order(
         self,
-        session: AsyncSession,
+        uow: UnitOfWork,
         *,
         caller: Caller,
         type: OrderType,
@@ -102,7 +98,7 @@ class OrderTaking:
             else None
         )
         products = await self._products(caller, [i.product_id for i in items])
-        repo = OrderRepository(session)
+        repo = OrderRepository(uow.session)
         if idempotency_key:
             earlier = await self._earlier(repo, caller, idempotency_key, fingerprint)
             if earlier is not None:
@@ -156,10 +152,10 @@ class OrderTaking:
         )
 
     async def add_item(
-        self, session: AsyncSession, *, caller: Caller, order_id: uuid.UUID, new: NewItem
+        self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID, new: NewItem
     ) -> Order:
         product = await self.inventory.product(new.product_id, token=caller.token)
-        repo = OrderRepository(session)
+        repo = OrderRepository(uow.session)
         order = await load_order(repo, caller, order_id, for_update=True)
         now = utcnow()
         order.add_item(self._item(product, new, caller, now), now)
@@ -167,26 +163,20 @@ class OrderTaking:
         return order
 
     async def remove_item(
-        self, session: AsyncSession, *, caller: Caller, order_id: uuid.UUID, item_id: uuid.UUID
+        self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID, item_id: uuid.UUID
     ) -> Order:
-        repo = OrderRepository(session)
+        repo = OrderRepository(uow.session)
         order = await load_order(repo, caller, order_id, for_update=True)
         order.remove_item(item_id, utcnow())
         await repo.save(order)
         return order
 
-    async def get(self, session: AsyncSession, *, caller: Caller, order_id: uuid.UUID) -> Order:
-        return await load_order(OrderRepository(session), caller, order_id)
+    async def get(self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID) -> Order:
+        return await load_order(OrderRepository(uow.session), caller, order_id)
 
     async def list_page(
-        self,
-        session: AsyncSession,
-        *,
-        caller: Caller,
-        status: OrderStatus | None,
-        limit: int,
-        before: tuple[datetime, uuid.UUID] | None,
-    ) -> list[Order]:
-        return await OrderRepository(session).list_page(
-            tenant_id=caller.tenant_id, status=status, limit=limit, before=before
+        self, uow: UnitOfWork, *, caller: Caller, status: OrderStatus | None, page: PageRequest
+    ) -> Slice[Order]:
+        return await OrderRepository(uow.session).list_page(
+            tenant_id=caller.tenant_id, status=status, page=page
         )

@@ -1,48 +1,38 @@
-"""Receipts: an order's figures with the restaurant's name, in its time zone."""
+"""Receipts: an order's figures under its restaurant's name, in the restaurant's time zone."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from pos_core.adapters.repositories import OrderRepository
-from pos_core.domain.receipts import Receipt, RestaurantProfile, build_receipt
-from pos_core.services.caller import Caller, load_order
-
-
-class RestaurantProfiles(Protocol):
-    """The seam to the restaurant service (see adapters/restaurants.py)."""
-
-    async def profile(self, tenant_id: uuid.UUID) -> RestaurantProfile: ...
-
-    async def table_label(self, tenant_id: uuid.UUID, table_id: uuid.UUID) -> str | None: ...
+from pos_core.adapters.repositories import OrderRepository, RestaurantProfileRepository
+from pos_core.domain.receipts import Receipt, build_receipt
+from pos_core.use_cases.caller import Caller, load_order
+from pos_core.use_cases.restaurant_profiles import RestaurantProfiles
+from pos_kit.uow import UnitOfWork
 
 
 @dataclass
 class Receipts:
-    restaurants: RestaurantProfiles
+    profiles: RestaurantProfiles
 
-    async def for_order(
-        self, session: AsyncSession, *, caller: Caller, order_id: uuid.UUID
-    ) -> Receipt:
-        order = await load_order(OrderRepository(session), caller, order_id)
-        profile = await self.restaurants.profile(caller.tenant_id)
-        table_label = None
-        if order.table_id is not None:
-            table_label = (
-                await self.restaurants.table_label(caller.tenant_id, order.table_id)
-                or str(order.table_id)[:8]
-            )
+    async def for_order(self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID) -> Receipt:
+        async with uow.step():
+            order = await load_order(OrderRepository(uow.session), caller, order_id)
+            profile = await RestaurantProfileRepository(uow.session).get(caller.tenant_id)
+        if profile is None:
+            # Between the steps: no transaction is open while the restaurant service answers.
+            profile = await self.profiles.catch_up(uow, caller=caller)
+        # Until the restaurant service names tables, a table shows as the start of its id.
+        table_label = str(order.table_id)[:8] if order.table_id is not None else None
         moment = order.placed_at or order.created_at
         return build_receipt(
             order,
             restaurant_name=profile.name,
+            restaurant_address=profile.address,
             local_time=moment.astimezone(ZoneInfo(profile.timezone)),
             table_label=table_label,
             fallback_currency=profile.currency,
-            footer=profile.receipt_footer,
+            footer=profile.receipt_footer or "",
         )

@@ -1,17 +1,14 @@
-"""All of pos-core's SQL. Every query filters on the tenant."""
+"""Orders and their items: the SQL of the order aggregate. Every query filters on the tenant."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, delete, insert, select, update
 
 from pos_core.adapters.tables import OrderCounterRow, OrderItemRow, OrderRow
+from pos_core.domain.errors import DuplicateIdempotencyKey
 from pos_core.domain.menu import ChosenModifier
 from pos_core.domain.orders import (
     Order,
@@ -20,10 +17,8 @@ from pos_core.domain.orders import (
     OrderType,
     ReservationStatus,
 )
-
-
-class DuplicateIdempotencyKey(Exception):
-    """Another request created an order with this Idempotency-Key first."""
+from pos_kit.pagination import PageRequest, Slice
+from pos_kit.repository import Repository
 
 
 def _modifiers_in(modifiers: tuple[ChosenModifier, ...]) -> list[dict[str, Any]]:
@@ -137,18 +132,13 @@ def _state(order: Order) -> dict[str, Any]:
     }
 
 
-class OrderRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class OrderRepository(Repository):
     async def next_number(self, tenant_id: uuid.UUID) -> int:
         """The restaurant's next order number. On PostgreSQL concurrent calls queue on the row."""
-        dialect = self.session.get_bind().dialect.name
-        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         table = OrderCounterRow.__table__
         assert isinstance(table, Table)
         statement = (
-            upsert(table)
+            self.insert(table)
             .values(tenant_id=tenant_id, last_number=1)
             .on_conflict_do_update(
                 index_elements=[table.c.tenant_id],
@@ -178,14 +168,11 @@ class OrderRepository:
             "request_fingerprint": request_fingerprint,
             **_state(order),
         }
-        try:
-            # A savepoint: a lost race on the Idempotency-Key leaves the transaction usable.
-            async with self.session.begin_nested():
-                await self.session.execute(insert(OrderRow).values(**row))
-        except IntegrityError as exc:
-            if idempotency_key is not None:
-                raise DuplicateIdempotencyKey(idempotency_key) from exc
-            raise
+        # A lost race on the Idempotency-Key leaves the transaction usable (a savepoint).
+        async with self.unique(
+            lambda: DuplicateIdempotencyKey(idempotency_key), marker="idempotency_key"
+        ):
+            await self.session.execute(insert(OrderRow).values(**row))
         if order.items:
             await self.session.execute(
                 insert(OrderItemRow),
@@ -271,32 +258,17 @@ class OrderRepository:
         )
 
     async def list_page(
-        self,
-        *,
-        tenant_id: uuid.UUID,
-        status: OrderStatus | None,
-        limit: int,
-        before: tuple[datetime, uuid.UUID] | None,
-    ) -> list[Order]:
-        """Newest first; `before` is the (created_at, id) of the last order of the previous page."""
+        self, *, tenant_id: uuid.UUID, status: OrderStatus | None, page: PageRequest
+    ) -> Slice[Order]:
+        """Newest first, by (created_at, id)."""
         query = select(OrderRow).where(OrderRow.tenant_id == tenant_id)
         if status is not None:
             query = query.where(OrderRow.status == status.value)
-        if before is not None:
-            created, last_id = before
-            query = query.where(
-                or_(
-                    OrderRow.created_at < created,
-                    (OrderRow.created_at == created) & (OrderRow.id < last_id),
-                )
-            )
-        rows = list(
-            await self.session.scalars(
-                query.order_by(OrderRow.created_at.desc(), OrderRow.id.desc()).limit(limit)
-            )
+        rows: Slice[OrderRow] = await self.keyset_page(
+            query, key=[OrderRow.created_at, OrderRow.id], page=page, descending=True
         )
-        items: dict[uuid.UUID, list[OrderItem]] = {row.id: [] for row in rows}
-        if rows:
+        items: dict[uuid.UUID, list[OrderItem]] = {row.id: [] for row in rows.items}
+        if items:
             for item_row in await self.session.scalars(
                 select(OrderItemRow)
                 .where(
@@ -306,4 +278,4 @@ class OrderRepository:
                 .order_by(OrderItemRow.position)
             ):
                 items[item_row.order_id].append(_item(item_row))
-        return [_order(row, items[row.id]) for row in rows]
+        return rows.map(lambda row: _order(row, items[row.id]))

@@ -1,0 +1,94 @@
+"""The client of the restaurant service: a restaurant's profile, when pos-core has no copy yet.
+
+One `ResilientClient` for the restaurant service (a short time budget, retries of the
+GET, one circuit breaker). The call carries the caller's bearer token, so the
+restaurant service answers with the caller's own restaurant.
+"""
+
+from __future__ import annotations
+
+import math
+
+import structlog
+from pydantic import Field, StrictInt, ValidationError, field_validator
+
+from pos_core.config import CoreSettings
+from pos_core.domain.errors import RestaurantProfileUnavailable
+from pos_core.domain.restaurant_profile import RestaurantProfile, known_timezone
+from pos_kit.events import EventData
+from pos_kit.http import BreakerPolicy, ClientPolicy, DownstreamError, ResilientClient, RetryPolicy
+
+log = structlog.get_logger(__name__)
+
+DOWNSTREAM = "restaurant"
+
+
+class ProfileIn(EventData):
+    """A restaurant's profile as the restaurant service tells it, in the answer of its API
+    and in `restaurant.profile_changed` alike: the fields receipts print, and the version.
+
+    Fields pos-core does not read are ignored, so the restaurant service may add more.
+    """
+
+    name: str = Field(min_length=1)
+    address: str | None = None
+    timezone: str
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    receipt_footer: str | None = None
+    # Left out (a restaurant service that does not say yet): the oldest version, which
+    # any restaurant.profile_changed replaces.
+    version: StrictInt = Field(default=0, ge=0)
+
+    _known_timezone = field_validator("timezone")(known_timezone)
+
+    def to_domain(self) -> RestaurantProfile:
+        return RestaurantProfile(
+            name=self.name,
+            address=self.address,
+            timezone=self.timezone,
+            currency=self.currency,
+            receipt_footer=self.receipt_footer,
+            version=self.version,
+        )
+
+
+class RestaurantClient:
+    def __init__(self, http: ResilientClient) -> None:
+        self.http = http
+
+    @classmethod
+    def from_settings(cls, settings: CoreSettings) -> RestaurantClient:
+        policy = ClientPolicy(
+            total_timeout=settings.restaurant_total_timeout_seconds,
+            attempt_timeout=settings.restaurant_attempt_timeout_seconds,
+            retry=RetryPolicy(max_attempts=settings.restaurant_max_attempts),
+            breaker=BreakerPolicy(
+                consecutive_failures=settings.restaurant_breaker_failures,
+                open_seconds=settings.restaurant_breaker_open_seconds,
+            ),
+            retry_after_seconds=max(1, math.ceil(settings.restaurant_breaker_open_seconds)),
+        )
+        return cls(ResilientClient(DOWNSTREAM, settings.restaurant_url, policy=policy))
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def profile(self, *, token: str) -> RestaurantProfile | None:
+        """The profile of the caller's restaurant; None while the restaurant service has none."""
+        try:
+            response = await self.http.get("/api/v1/restaurant", token=token)
+        except DownstreamError as exc:
+            raise RestaurantProfileUnavailable(exc.detail) from exc
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise RestaurantProfileUnavailable(
+                f"The restaurant service answered {response.status_code} for the profile."
+            )
+        try:
+            return ProfileIn.model_validate_json(response.content).to_domain()
+        except ValidationError as exc:
+            log.error("restaurant_profile_invalid", errors=exc.errors(include_url=False))
+            raise RestaurantProfileUnavailable(
+                "The restaurant service answered a profile pos-core cannot read."
+            ) from exc

@@ -1,0 +1,326 @@
+"""pos-core under test: the service, its stand-ins for inventory and the restaurant service,
+and restaurants whose menus, profiles and orders are made through them.
+
+The shared fixtures (`client`, `kit`, `bus`, `tokens`, `database_url`...) come from
+pos-kit's pytest plugin. The inventory stand-in lives beside the contract suite that
+keeps it true to inventory (`tests/contracts/`); the restaurant stand-in answers the
+one call pos-core makes there, a restaurant's profile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from pos_core.config import CoreSettings
+from pos_core.main import create_app
+from pos_kit.db import async_url
+from pos_kit.testing.kit import ServiceKits, ServiceUnderTest
+from pos_kit.testing.net import free_port
+from pos_kit.testing.servers import ThreadedServer
+from pos_kit.testing.tenants import TestTenant
+from pos_kit.testing.tokens import TestTokens
+from pos_kit.tokens import TokenVerifier
+from tests.contracts.standins.inventory import StandinInventory
+
+PROBLEM = "application/problem+json"
+# Short budgets, so that a test of an outage takes seconds.
+BUDGETS: dict[str, Any] = {
+    "inventory_total_timeout_seconds": 2.0,
+    "inventory_attempt_timeout_seconds": 1.0,
+    "inventory_backoff_base_seconds": 0.02,
+    "inventory_backoff_cap_seconds": 0.05,
+    "placing_lease_seconds": 5.0,
+    "restaurant_total_timeout_seconds": 1.0,
+    "restaurant_attempt_timeout_seconds": 0.5,
+}
+TRATTORIA = {
+    "name": "Trattoria Test",
+    "address": None,
+    "currency": "EUR",
+    "timezone": "UTC",
+    "default_tax_rate_bps": 1000,
+    "receipt_footer": "Thank you for your visit!",
+    "version": 1,
+}
+
+
+# --- the stand-in restaurant service --------------------------------------------------------
+
+
+@dataclass
+class StandinRestaurantService:
+    """The restaurant service as pos-core calls it: `GET /api/v1/restaurant`, per tenant."""
+
+    verifier: TokenVerifier
+    port: int = field(default_factory=free_port)
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)  # the tenants whose profile was asked for
+    _server: ThreadedServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> StandinRestaurantService:
+        self._server = ThreadedServer(self.app(), port=self.port).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+        self._server = None
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.get("/api/v1/restaurant")
+        async def profile(request: Request) -> JSONResponse:
+            token = request.headers.get("authorization", "").removeprefix("Bearer ")
+            tenant_id = (await self.verifier.verify(token)).tenant_id
+            assert tenant_id is not None
+            self.asked.append(tenant_id)
+            found = self.profiles.get(tenant_id)
+            if found is None:
+                body = {"status": 404, "detail": "No profile for this restaurant yet."}
+                return JSONResponse(body, status_code=404, media_type=PROBLEM)
+            return JSONResponse({"tenant_id": tenant_id, **found})
+
+        return app
+
+
+# --- the service ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def inventory_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def restaurant_service_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def service(inventory_port: int, restaurant_service_port: int) -> ServiceUnderTest:
+    return ServiceUnderTest(
+        name="pos-core",
+        alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
+        settings=CoreSettings,
+        create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
+        defaults={
+            "inventory_url": f"http://127.0.0.1:{inventory_port}",
+            "restaurant_url": f"http://127.0.0.1:{restaurant_service_port}",
+            **BUDGETS,
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def inventory(
+    service: ServiceUnderTest, service_kits: ServiceKits, inventory_port: int
+) -> Iterator[StandinInventory]:
+    tokens = service_kits.kit_for(service).tokens
+    standin = StandinInventory(tokens.verifier(), port=inventory_port).start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture(scope="session")
+def restaurant_service(
+    service: ServiceUnderTest, service_kits: ServiceKits, restaurant_service_port: int
+) -> Iterator[StandinRestaurantService]:
+    tokens = service_kits.kit_for(service).tokens
+    standin = StandinRestaurantService(tokens.verifier(), port=restaurant_service_port).start()
+    yield standin
+    standin.stop()
+
+
+# --- test data, made through the public API and the stand-ins -----------------------------
+
+
+class Restaurant(TestTenant):
+    """One tenant: its profile at the restaurant service, its menu at inventory, its orders."""
+
+    def __init__(
+        self,
+        tokens: TestTokens,
+        client: httpx.AsyncClient,
+        inventory: StandinInventory,
+        restaurant_service: StandinRestaurantService,
+        profile: dict[str, Any] | None = TRATTORIA,
+    ) -> None:
+        super().__init__(tokens)
+        self.client = client
+        self.inventory = inventory
+        if profile is not None:
+            restaurant_service.profiles[self.tenant_id] = dict(profile)
+
+    # The menu.
+
+    def product(self, **kwargs: Any) -> dict[str, Any]:
+        return self.inventory.add_product(self.tenant_id, **kwargs)
+
+    def pizza(self, **kwargs: Any) -> dict[str, Any]:
+        """A pizza with a required size and up to two paid extras."""
+        return self.product(
+            name="Margherita",
+            price=1200,
+            tax_rate_bps=1000,
+            modifier_groups=[
+                group("Size", 1, 1, ("Regular", 0), ("Large", 300)),
+                group("Extras", 0, 2, ("Extra cheese", 150), ("Olives", 100), ("Anchovies", 200)),
+            ],
+            **kwargs,
+        )
+
+    # Orders, taken by a waiter unless said otherwise.
+
+    async def open_order(self, expect: int = 201, **body: Any) -> dict[str, Any]:
+        body.setdefault("type", "takeout")
+        response = await self.client.post(
+            "/api/v1/orders", json=body, headers=self.headers("waiter")
+        )
+        assert response.status_code == expect, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def add(
+        self, order_id: str, product: dict[str, Any], expect: int = 201, **item: Any
+    ) -> dict[str, Any]:
+        item.setdefault("quantity", 1)
+        response = await self.client.post(
+            f"/api/v1/orders/{order_id}/items",
+            json={"product_id": product["id"], **item},
+            headers=self.headers("waiter"),
+        )
+        assert response.status_code == expect, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def act(
+        self, order_id: str, action: str, *, role: str = "waiter", **kwargs: Any
+    ) -> httpx.Response:
+        return await self.client.post(
+            f"/api/v1/orders/{order_id}/{action}", headers=self.headers(role), **kwargs
+        )
+
+    async def get(self, order_id: str) -> dict[str, Any]:
+        response = await self.client.get(
+            f"/api/v1/orders/{order_id}", headers=self.headers("waiter")
+        )
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def placed_order(self, *products: dict[str, Any]) -> dict[str, Any]:
+        order = await self.open_order(
+            items=[{"product_id": p["id"], "quantity": 1} for p in products]
+        )
+        response = await self.act(order["id"], "place")
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def receipt(self, order_id: str, **params: str) -> httpx.Response:
+        return await self.client.get(
+            f"/api/v1/orders/{order_id}/receipt", params=params, headers=self.headers("waiter")
+        )
+
+
+def group(name: str, min_select: int, max_select: int, *options: tuple[str, int]) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "name": name,
+        "min_choices": min_select,
+        "max_choices": max_select,
+        "options": [
+            {"id": str(uuid.uuid4()), "name": n, "price_delta": delta} for n, delta in options
+        ],
+    }
+
+
+def option(product: dict[str, Any], name: str) -> str:
+    for g in product["modifier_groups"]:
+        for o in g["options"]:
+            if o["name"] == name:
+                return str(o["id"])
+    raise KeyError(name)
+
+
+@pytest.fixture
+def restaurant_factory(tokens: TestTokens, restaurant_service: StandinRestaurantService) -> Any:
+    """Restaurants on another app or stand-in; `profile=None`: unknown to the restaurant service."""
+
+    def make(
+        client: httpx.AsyncClient,
+        inventory: StandinInventory,
+        profile: dict[str, Any] | None = TRATTORIA,
+    ) -> Restaurant:
+        return Restaurant(tokens, client, inventory, restaurant_service, profile)
+
+    return make
+
+
+@pytest.fixture
+def restaurant(
+    client: httpx.AsyncClient, inventory: StandinInventory, restaurant_factory: Any
+) -> Restaurant:
+    return restaurant_factory(client, inventory)
+
+
+@pytest.fixture
+def option_of() -> Any:
+    return option
+
+
+@pytest.fixture
+def standin_factory(tokens: TestTokens) -> Any:
+    def make() -> StandinInventory:
+        return StandinInventory(tokens.verifier())
+
+    return make
+
+
+@pytest.fixture
+def db_count(database_url: str) -> Any:
+    async def count(table: str, **where: str) -> int:
+        engine = create_async_engine(async_url(database_url))
+        clauses = " AND ".join(f"{column} = :{column}" for column in where)
+        sql = f"SELECT count(*) FROM {table}" + (f" WHERE {clauses}" if clauses else "")
+        try:
+            async with engine.connect() as conn:
+                return int((await conn.execute(sa.text(sql), where)).scalar_one())
+        finally:
+            await engine.dispose()
+
+    return count
+
+
+@contextlib.contextmanager
+def stopwatch() -> Iterator[list[float]]:
+    """`with stopwatch() as elapsed:` ... `elapsed[0]` is the seconds the block took."""
+    elapsed = [0.0]
+    started = time.monotonic()
+    try:
+        yield elapsed
+    finally:
+        elapsed[0] = time.monotonic() - started
+
+
+@pytest.fixture
+def timer() -> Any:
+    return stopwatch
