@@ -1,8 +1,8 @@
 """deploy/compose and deploy/k8s, checked against the code without Docker or a cluster.
 
 The manifests must agree with what the code says: which services can be built
-(services/*/Dockerfile), each service's settings prefix (its config.py), the ports the
-gateway expects (GatewaySettings) and the services its route table names.
+(services/*/Dockerfile), each service's settings prefix (its config.py), their ports
+(the service catalogue) and the services the gateway's route table names.
 """
 
 from __future__ import annotations

@@ -9,10 +9,6 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from pos_kit.clock import utcnow
-
-__all__ = ["UTCDateTime", "utcnow"]
-
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in and out; SQLite would otherwise hand back naive ones."""

@@ -32,7 +32,7 @@ from pos_auth.domain.throttling import ThrottlePolicy
 from pos_auth.domain.users import User, normalise_email
 from pos_auth.use_cases.tokens import TokenIssuer, hash_refresh_token, new_refresh_token
 from pos_kit import context
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)

@@ -17,8 +17,8 @@ from jwt import PyJWK
 
 from pos_auth.adapters.repositories import SigningKeyRepository
 from pos_auth.adapters.signing import SigningKey, generate_signing_key
+from pos_kit.clock import utcnow
 from pos_kit.db import Database
-from pos_kit.dbtypes import utcnow
 
 log = structlog.get_logger(__name__)
 

@@ -9,8 +9,8 @@ from pos_auth.adapters.passwords import Passwords
 from pos_auth.adapters.repositories import ServiceClientRepository, TenantRepository
 from pos_auth.config import BootstrapClient
 from pos_auth.use_cases.tokens import TokenIssuer
+from pos_kit.clock import utcnow
 from pos_kit.db import Database
-from pos_kit.dbtypes import utcnow
 from pos_kit.errors import Forbidden, NotFound, Unauthorized
 from pos_kit.uow import UnitOfWork
 

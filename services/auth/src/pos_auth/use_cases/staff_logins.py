@@ -12,7 +12,7 @@ from pos_auth.domain import events
 from pos_auth.domain.errors import EmailTaken
 from pos_auth.domain.roles import Role, ensure_may_manage
 from pos_auth.domain.users import User, normalise_email
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.errors import NotFound
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.tokens import Principal

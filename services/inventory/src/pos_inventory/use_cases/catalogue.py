@@ -27,7 +27,7 @@ from pos_inventory.domain.events import (
 from pos_inventory.domain.menu import Category, ModifierGroup, Product
 from pos_inventory.domain.stock import StockLevel
 from pos_inventory.use_cases.profiles import RestaurantProfiles
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.errors import Conflict, NotFound
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.uow import UnitOfWork

@@ -28,7 +28,7 @@ from pos_inventory.domain.reservations import (
 from pos_inventory.domain.stock import Adjustment, AdjustmentReason
 from pos_inventory.use_cases.stock import save_level
 from pos_kit import context
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.errors import NotFound, ProblemError
 from pos_kit.uow import UnitOfWork
 

@@ -16,7 +16,7 @@ from pos_inventory.domain.errors import StockNotTracked
 from pos_inventory.domain.events import STOCK_LOW, stock_went_low
 from pos_inventory.domain.menu import Product
 from pos_inventory.domain.stock import Adjustment, AdjustmentReason, StockLevel
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.errors import NotFound
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.uow import UnitOfWork

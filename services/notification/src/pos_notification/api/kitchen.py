@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import StreamingResponse
 from fastapi.sse import format_sse_event
 
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.dependencies import UoW
 from pos_kit.pagination import Keyset, PageRequest, page_request
 from pos_notification.api.dependencies import StaffMember, StreamCaller, UseCases, grant_of

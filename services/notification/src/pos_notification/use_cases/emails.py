@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import structlog
 
+from pos_kit.clock import utcnow
 from pos_kit.db import Database
-from pos_kit.dbtypes import utcnow
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.uow import UnitOfWork
 from pos_notification.adapters import metrics

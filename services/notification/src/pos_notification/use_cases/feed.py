@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from pos_kit.clock import utcnow
 from pos_kit.db import Database
-from pos_kit.dbtypes import utcnow
 from pos_kit.uow import UnitOfWork
 from pos_notification.adapters import metrics
 from pos_notification.adapters.repositories import FeedRepository

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.uow import UnitOfWork
 from pos_notification.adapters.repositories import StreamTicketRepository
 from pos_notification.domain.errors import StreamTicketRefused

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import structlog
 
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.errors import NotFound
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.uow import UnitOfWork

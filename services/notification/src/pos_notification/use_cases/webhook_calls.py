@@ -9,8 +9,8 @@ from datetime import timedelta
 import httpx
 import structlog
 
+from pos_kit.clock import utcnow
 from pos_kit.db import Database
-from pos_kit.dbtypes import utcnow
 from pos_kit.events.envelope import CLOUDEVENTS_CONTENT_TYPE
 from pos_notification.adapters import metrics
 from pos_notification.adapters.repositories import DueWebhookCall, WebhookDeliveryRepository

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import structlog
 
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.errors import NotFound
 from pos_kit.events import Event
 from pos_kit.pagination import PageRequest, Slice

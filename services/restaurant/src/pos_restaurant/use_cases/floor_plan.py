@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.errors import Conflict
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.uow import UnitOfWork

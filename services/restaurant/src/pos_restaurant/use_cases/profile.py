@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.uow import UnitOfWork
 from pos_restaurant.adapters.repositories import ProfileRepository, StaffRepository
 from pos_restaurant.adapters.tables import outbox

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import structlog
 
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.errors import Conflict
 from pos_kit.uow import UnitOfWork
 from pos_restaurant.adapters.repositories import TableRepository

@@ -15,7 +15,7 @@ from typing import Any
 
 import structlog
 
-from pos_kit.dbtypes import utcnow
+from pos_kit.clock import utcnow
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.uow import UnitOfWork
 from pos_restaurant.adapters.auth_logins import AuthLogins
