@@ -85,8 +85,8 @@ def database_unavailable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    # Drivers raise these before SQLAlchemy can wrap them when a connection is refused.
-    return isinstance(exc, ConnectionRefusedError | ConnectionResetError)
+    # Drivers raise these (refused, reset, timed out) before SQLAlchemy can wrap them.
+    return isinstance(exc, OSError)
 
 
 class Database:

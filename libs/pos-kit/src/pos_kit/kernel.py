@@ -28,7 +28,7 @@ from sqlalchemy import Table
 from pos_kit.app import create_service_app
 from pos_kit.db import Database
 from pos_kit.events.consumer import EventConsumer
-from pos_kit.events.inbox import Handler, Inbox, SqlInbox, W
+from pos_kit.events.inbox import Inbox, SqlInbox, W, WorkHandler
 from pos_kit.events.outbox import Outbox
 from pos_kit.events.relay import OutboxRelay
 from pos_kit.health import ReadinessCheck
@@ -91,7 +91,7 @@ class ServiceKernel:
         self,
         inbox: Table | Inbox[W],
         subjects: Sequence[str],
-        handler: Handler[W],
+        handler: WorkHandler[W],
         *,
         name: str | None = None,
     ) -> EventConsumer[W]:

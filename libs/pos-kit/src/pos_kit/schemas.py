@@ -1,9 +1,12 @@
-"""Bases for request schemas: every string a client sends is one the database can store.
+"""Bases for a service's schemas: what a client may send, and how answers are built.
 
 Services derive their request bodies from `RequestModel`: each of its fields, however
 nested (lists, dicts and their keys, inner models), is checked after validation, and
 text the database would refuse (see `pos_kit.text`) answers 422 naming the field,
 instead of a 500 from the driver. Free-text query parameters use `StorableStr`.
+
+Answers derive from `ResponseModel`, built from a domain object by field name:
+`OrderOut.model_validate(order)`, nested objects included.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 from pos_kit.text import storable_text_problem
@@ -51,3 +54,9 @@ class RequestModel(BaseModel):
     @classmethod
     def _storable(cls, value: Any) -> Any:
         return _refuse_unstorable(value)
+
+
+class ResponseModel(BaseModel):
+    """An answer, read from a domain object's attributes of the same names."""
+
+    model_config = ConfigDict(from_attributes=True)

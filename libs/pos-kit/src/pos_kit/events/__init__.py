@@ -3,7 +3,7 @@
 from pos_kit.events.consumer import EventConsumer
 from pos_kit.events.data import EventData, parse_data, tenant_of
 from pos_kit.events.envelope import Event, MalformedEvent, subject_for
-from pos_kit.events.inbox import Handler, Inbox, SqlInbox
+from pos_kit.events.inbox import Handler, Inbox, SqlInbox, WorkHandler
 from pos_kit.events.outbox import (
     Outbox,
     create_outbox_tables,
@@ -33,6 +33,7 @@ __all__ = [
     "OutboxRelay",
     "SqlInbox",
     "StreamLimits",
+    "WorkHandler",
     "create_outbox_tables",
     "dlq_subject",
     "drop_outbox_tables",

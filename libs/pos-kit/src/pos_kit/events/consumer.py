@@ -33,7 +33,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from pos_kit.context import request_context, trace_id_from_traceparent
 from pos_kit.events.connection import close_quietly, connect_nats, ping
 from pos_kit.events.envelope import SUBJECT_PREFIX, Event, MalformedEvent, format_time
-from pos_kit.events.inbox import Handler, Inbox, W
+from pos_kit.events.inbox import Inbox, W, WorkHandler
 from pos_kit.events.metrics import EVENTS_CONSUMED, EVENTS_DEAD_LETTERED
 from pos_kit.events.stream import (
     DLQ_STREAM,
@@ -64,7 +64,7 @@ class EventConsumer(BackgroundWorker, Generic[W]):
         nats_url: str,
         consumer_name: str,
         subjects: Sequence[str],
-        handler: Handler[W],
+        handler: WorkHandler[W],
         *,
         max_deliver: int = 5,
         backoff_initial: float = 1.0,

@@ -23,8 +23,10 @@ from pos_kit.uow import UnitOfWork
 W = TypeVar("W")
 W_co = TypeVar("W_co", covariant=True)
 
-# What a handler is given to do its work with (a UnitOfWork for SqlInbox), and the event.
-Handler = Callable[[W, Event], Awaitable[None]]
+# A handler gets what it does its work with (its inbox decides), and the event.
+WorkHandler = Callable[[W, Event], Awaitable[None]]
+# A relational service's handler: its work is a unit of work (SqlInbox).
+Handler = WorkHandler[UnitOfWork]
 
 
 class Inbox(Protocol[W_co]):
@@ -58,7 +60,7 @@ class SqlInbox:
         self.table = table
         self._insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
 
-    async def handle_once(self, consumer: str, event: Event, handler: Handler[UnitOfWork]) -> bool:
+    async def handle_once(self, consumer: str, event: Event, handler: Handler) -> bool:
         async with self.database.unit_of_work() as uow:
             claim = (
                 self._insert(self.table)
