@@ -202,8 +202,9 @@ class Page(BaseModel, Generic[T]):
     """A page of a list; `next_cursor` is null on the last page."""
 
     items: list[T]
+    # Required, though it may be null: every answer carries it, and the schema says so.
     next_cursor: str | None = Field(
-        default=None, description="Pass as `cursor` for the next page; null on the last page."
+        description="Pass as `cursor` for the next page; null on the last page."
     )
 
     @classmethod
