@@ -142,7 +142,7 @@ def test_a_page_has_a_next_cursor_only_when_there_is_more() -> None:
     assert ORDERS.decode(more.next_cursor) == last
     assert done.model_dump() == {"items": ["3"], "next_cursor": None}
     assert OrderOut.build(Slice(["a"]), ORDERS, str.upper, total=1) == OrderOut(
-        items=["A"], total=1
+        items=["A"], next_cursor=None, total=1
     )
 
 

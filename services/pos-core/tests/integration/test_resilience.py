@@ -134,8 +134,10 @@ async def test_the_breaker_fails_fast_then_placing_works_again_without_a_restart
         response = await rig.restaurant.act(second["id"], "place")
     body = assert_unavailable(response)
     assert body["reason"] == "circuit_open"
-    assert elapsed[0] < ATTEMPT / 4, "an open breaker must answer without waiting"
     assert len(rig.inventory.hits) == hits, "an open breaker must not touch the network"
+    # Not waiting for inventory at all is the proof above; this only catches a breaker
+    # that waits out an attempt before answering (a loose bound, so load cannot flake it).
+    assert elapsed[0] < ATTEMPT, "an open breaker must answer without waiting"
 
     rig.inventory.thaw()
     await asyncio.sleep(OPEN_SECONDS + 0.1)
