@@ -1,0 +1,1 @@
+"""The chatbot: a guest menu assistant that never slows order taking."""

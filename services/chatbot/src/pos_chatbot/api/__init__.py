@@ -1,0 +1,1 @@
+"""The chatbot's HTTP API (under /api/v1/chat) and its event handlers."""

@@ -1,0 +1,55 @@
+"""Who is calling (a guest at a table or staff), and how routers reach the use cases.
+
+The kernel verifies the token. Its `Principal` carries the role and the tenant but
+not the other claims, so a guest token's `table_id` is read here from the token the
+kernel has just verified (its signature, issuer, audience and expiry already checked).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends
+
+from pos_chatbot.domain.callers import GUEST_ROLE, STAFF_ROLES, Caller
+from pos_chatbot.use_cases import ChatbotUseCases
+from pos_kit.dependencies import app_state
+from pos_kit.errors import Forbidden, Unauthorized
+from pos_kit.security import CurrentPrincipal
+from pos_kit.tokens import Principal
+
+UseCases = Annotated[ChatbotUseCases, Depends(app_state(ChatbotUseCases))]
+
+
+def verified_claims(principal: Principal) -> dict[str, Any]:
+    """The claims of a token the kernel has verified (for claims `Principal` lacks)."""
+    claims: dict[str, Any] = jwt.decode(principal.token, options={"verify_signature": False})
+    return claims
+
+
+def _guest_table(principal: Principal) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(verified_claims(principal).get("table_id")))
+    except ValueError as exc:
+        raise Unauthorized("A guest token must name its table.") from exc
+
+
+async def current_caller(principal: CurrentPrincipal) -> Caller:
+    if principal.role == GUEST_ROLE:
+        table_id = _guest_table(principal)
+    elif principal.role in STAFF_ROLES:
+        table_id = None
+    else:
+        raise Forbidden("The assistant answers guests at a table and staff.")
+    return Caller(
+        tenant_id=principal.tenant,
+        subject=principal.subject,
+        role=principal.role,
+        table_id=table_id,
+        token=principal.token,
+    )
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]

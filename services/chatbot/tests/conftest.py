@@ -1,0 +1,362 @@
+"""The chatbot under test: the service, stand-ins for inventory, pos-core and the LLM, guests."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import jwt
+import pytest
+import pytest_asyncio
+from fastapi import FastAPI, Header, Request
+from fastapi.responses import JSONResponse
+
+from pos_chatbot.config import ChatbotSettings
+from pos_chatbot.main import create_app
+from pos_kit.testing.app import app_client
+from pos_kit.testing.kit import ServiceKit, ServiceUnderTest
+from pos_kit.testing.servers import ThreadedServer
+from pos_kit.testing.tenants import TestTenant
+from pos_kit.testing.tokens import TestTokens, bearer
+from pos_llm_simulator.app import create_app as create_simulator
+from pos_llm_simulator.config import SimulatorSettings
+
+CONVERSATIONS = "/api/v1/chat/conversations"
+
+
+def dish(name: str, price: int, **fields: Any) -> dict[str, Any]:
+    """A menu item exactly as inventory's API and product.* events carry it."""
+    now = "2026-11-25T12:00:00.000000Z"
+    return {
+        "id": str(uuid.uuid4()),
+        "name": name,
+        "description": "",
+        "price": price,
+        "currency": "EUR",
+        "category_id": None,
+        "sku": None,
+        "tax_rate_bps": 1000,
+        "tags": [],
+        "allergens": [],
+        "available": True,
+        "track_stock": False,
+        "modifier_groups": [],
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    } | fields
+
+
+def choice_group(
+    name: str, *options: tuple[str, int], least: int = 0, most: int = 1
+) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "name": name,
+        "min_choices": least,
+        "max_choices": most,
+        "options": [
+            {"id": str(uuid.uuid4()), "name": option, "price_delta": delta}
+            for option, delta in options
+        ],
+    }
+
+
+def _caller_claims(authorization: str) -> dict[str, Any]:
+    # The chatbot verified the token already; a stand-in only reads who it names.
+    claims: dict[str, Any] = jwt.decode(
+        authorization.removeprefix("Bearer "), options={"verify_signature": False}
+    )
+    return claims
+
+
+class StandinInventory:
+    """inventory's `GET /api/v1/products` on a real port: each restaurant's menu, paged as
+    inventory pages it, for the caller's restaurant (read from their token)."""
+
+    PAGE = 2  # small pages, so that a catch-up must follow the cursor
+
+    def __init__(self) -> None:
+        self.menus: dict[str, list[dict[str, Any]]] = {}
+        # The restaurant of every request, oldest first.
+        self.asked: list[str] = []
+        app = FastAPI()
+        app.get("/api/v1/products")(self._products)
+        self.server = ThreadedServer(app)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def asked_for(self, tenant_id: str) -> int:
+        return self.asked.count(tenant_id)
+
+    async def _products(
+        self,
+        authorization: Annotated[str, Header()],
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> dict[str, Any]:
+        tenant_id = _caller_claims(authorization)["tenant_id"]
+        self.asked.append(tenant_id)
+        menu = sorted(self.menus.get(tenant_id, []), key=lambda d: d["name"])
+        start = int(cursor or 0)
+        page = menu[start : start + min(limit, self.PAGE)]
+        following = start + len(page)
+        return {"items": page, "next_cursor": str(following) if following < len(menu) else None}
+
+
+@dataclass
+class ReceivedOrder:
+    idempotency_key: str | None
+    subject: str
+    body: dict[str, Any]
+
+
+@dataclass
+class StandinPosCore:
+    """pos-core's `POST /api/v1/orders` on a real port: keeps what it received, answers the
+    same order for the same Idempotency-Key, and can fail the next few calls (503)."""
+
+    received: list[ReceivedOrder] = field(default_factory=list)
+    failures_to_come: int = 0
+    _orders: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        app = FastAPI()
+        app.post("/api/v1/orders")(self._open_order)
+        self.server = ThreadedServer(app)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def orders_for(self, table_id: str) -> list[ReceivedOrder]:
+        return [o for o in self.received if o.body.get("table_id") == table_id]
+
+    async def _open_order(
+        self,
+        request: Request,
+        authorization: Annotated[str, Header()],
+        idempotency_key: Annotated[str | None, Header()] = None,
+    ) -> JSONResponse:
+        body = await request.json()
+        self.received.append(
+            ReceivedOrder(idempotency_key, _caller_claims(authorization)["sub"], body)
+        )
+        if self.failures_to_come:
+            self.failures_to_come -= 1
+            return JSONResponse({"title": "Unavailable"}, status_code=503)
+        order_id = self._orders.setdefault(idempotency_key or str(uuid.uuid4()), str(uuid.uuid4()))
+        return JSONResponse({"id": order_id, "status": "open"}, status_code=201)
+
+
+@pytest.fixture(scope="session")
+def standin_inventory() -> Iterator[StandinInventory]:
+    standin = StandinInventory()
+    standin.server.start()
+    yield standin
+    standin.server.stop()
+
+
+@pytest.fixture(scope="session")
+def standin_pos_core() -> Iterator[StandinPosCore]:
+    standin = StandinPosCore()
+    standin.server.start()
+    yield standin
+    standin.server.stop()
+
+
+@pytest.fixture(scope="session")
+def service(
+    tmp_path_factory: pytest.TempPathFactory,
+    standin_inventory: StandinInventory,
+    standin_pos_core: StandinPosCore,
+) -> ServiceUnderTest:
+    return ServiceUnderTest(
+        name="chatbot",
+        settings=ChatbotSettings,
+        create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
+        defaults={
+            "embedded_store_path": str(tmp_path_factory.mktemp("chatbot-store")),
+            "inventory_url": standin_inventory.url,
+            "pos_core_url": standin_pos_core.url,
+            # Many questions a second: only the rate-limit tests are about rate limits.
+            "guest_questions_per_minute": 60_000,
+            "guest_burst": 1_000,
+            "restaurant_questions_per_second": 1_000,
+            "restaurant_burst": 1_000,
+        },
+    )
+
+
+def guest_token(
+    tokens: TestTokens, *, tenant_id: str, table_id: str, subject: str, ttl_seconds: int = 3600
+) -> str:
+    """A guest token shaped as auth will issue it for a table's guest link.
+
+    pos-kit's `TestTokens` mints staff and service tokens only, so this signs with its
+    key (the one the app under test trusts) and adds the guest's `table_id` claim.
+    """
+    now = int(time.time())
+    claims = {
+        "iss": tokens.issuer,
+        "aud": tokens.audience,
+        "sub": subject,
+        "tenant_id": tenant_id,
+        "role": "guest",
+        "table_id": table_id,
+        "iat": now,
+        "exp": now + ttl_seconds,
+        "jti": str(uuid.uuid4()),
+    }
+    return jwt.encode(claims, tokens._key, algorithm="EdDSA", headers={"kid": tokens.kid})
+
+
+class Restaurant(TestTenant):
+    """Test-data factory: a restaurant, its menu at inventory, its guests and their questions."""
+
+    dish = staticmethod(dish)
+    choice_group = staticmethod(choice_group)
+
+    def __init__(
+        self, tokens: TestTokens, client: httpx.AsyncClient, inventory: StandinInventory
+    ) -> None:
+        super().__init__(tokens)
+        self.client = client
+        self.inventory = inventory
+
+    def serves(self, *dishes: dict[str, Any]) -> list[dict[str, Any]]:
+        """Put dishes on the restaurant's menu at inventory (what a catch-up reads)."""
+        self.inventory.menus.setdefault(self.tenant_id, []).extend(dishes)
+        return list(dishes)
+
+    def guest(self, table_id: str | None = None, *, link: str | None = None) -> dict[str, str]:
+        """Headers of a guest who opened the table's guest link (a new link unless given)."""
+        token = guest_token(
+            self.tokens,
+            tenant_id=self.tenant_id,
+            table_id=table_id or str(uuid.uuid4()),
+            subject=link or f"guest:{uuid.uuid4()}",
+        )
+        return bearer(token)
+
+    async def conversation(
+        self, headers: dict[str, str], client: httpx.AsyncClient | None = None
+    ) -> str:
+        response = await (client or self.client).post(CONVERSATIONS, headers=headers)
+        assert response.status_code == 201, response.text
+        conversation_id: str = response.json()["id"]
+        return conversation_id
+
+    async def ask(
+        self,
+        conversation_id: str,
+        text: str,
+        headers: dict[str, str],
+        client: httpx.AsyncClient | None = None,
+    ) -> httpx.Response:
+        return await (client or self.client).post(
+            f"{CONVERSATIONS}/{conversation_id}/messages", json={"text": text}, headers=headers
+        )
+
+    async def answer(
+        self,
+        conversation_id: str,
+        text: str,
+        headers: dict[str, str],
+        client: httpx.AsyncClient | None = None,
+    ) -> dict[str, Any]:
+        response = await self.ask(conversation_id, text, headers, client)
+        assert response.status_code == 200, response.text
+        reply: dict[str, Any] = response.json()
+        return reply
+
+
+@pytest.fixture
+def restaurant(
+    client: httpx.AsyncClient, tokens: TestTokens, standin_inventory: StandinInventory
+) -> Restaurant:
+    return Restaurant(tokens, client, standin_inventory)
+
+
+@pytest.fixture
+def another_restaurant(
+    client: httpx.AsyncClient, tokens: TestTokens, standin_inventory: StandinInventory
+) -> Restaurant:
+    return Restaurant(tokens, client, standin_inventory)
+
+
+@pytest.fixture
+def new_inventory() -> Iterator[Any]:
+    """Starts stand-ins for inventory of a test's own (one it may stop)."""
+    started: list[StandinInventory] = []
+
+    def start() -> StandinInventory:
+        standin = StandinInventory()
+        standin.server.start()
+        started.append(standin)
+        return standin
+
+    yield start
+    for standin in started:
+        standin.server.stop()
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> str:
+    """A store of its own, for a test that runs another instance of the app."""
+    return str(tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def llm_simulator() -> Iterator[ThreadedServer]:
+    server = ThreadedServer(create_simulator(SimulatorSettings()))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def llm(llm_simulator: ThreadedServer) -> AsyncIterator[httpx.AsyncClient]:
+    """The scripted LLM's admin API, reset for the test (and released after it)."""
+    async with httpx.AsyncClient(base_url=llm_simulator.url, timeout=10) as admin:
+        await admin.delete("/_simulator/script")
+        await admin.delete("/_simulator/requests")
+        await admin.put("/_simulator/settings", json={"hang": False, "scenario": "grounded"})
+        yield admin
+        await admin.put("/_simulator/settings", json={"hang": False})
+
+
+@pytest.fixture
+def other_app(kit: ServiceKit, store_path: str) -> Any:
+    """Another instance of the chatbot with other settings, on a store of its own.
+
+    Its event consumer is pointed at no NATS: the test's instance must not take the
+    events meant for the session's one (they share a durable consumer name).
+    """
+
+    @asynccontextmanager
+    async def start(**overrides: Any) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+        settings = {"embedded_store_path": store_path, "nats_url": "nats://127.0.0.1:9"}
+        app = kit.create_app(**(settings | overrides))
+        async with app_client(app) as client:
+            yield app, client
+
+    return start
+
+
+@pytest.fixture
+def llm_app(other_app: Any, llm_simulator: ThreadedServer) -> Any:
+    """The chatbot answering through the scripted LLM (with `overrides` of its settings)."""
+
+    def start(**overrides: Any) -> Any:
+        return other_app(llm_base_url=f"{llm_simulator.url}/v1", **overrides)
+
+    return start

@@ -1,0 +1,113 @@
+"""inventory's product.* events keep the menu copy: answers follow the menu as it changes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pos_kit.events.testing import wait_until
+from pos_kit.testing.bus import new_event
+
+# How long an event may take to reach the copy before a test gives up (not a measure).
+PATIENCE_SECONDS = 15
+
+
+async def menu_copy_of(app_use_cases: Any, restaurant: Any) -> dict[str, Any]:
+    menu = await app_use_cases.menu.menu_for(
+        uuid.UUID(restaurant.tenant_id), token=restaurant.token()
+    )
+    return {str(item.id): item for item in menu.items}
+
+
+async def wait_for_copy(kit: Any, restaurant: Any, settled: Any) -> dict[str, Any]:
+    """The copy once `settled(copy)` holds, read until then."""
+    use_cases = kit.app().state.use_cases
+
+    async def has_settled() -> bool:
+        return bool(settled(await menu_copy_of(use_cases, restaurant)))
+
+    await wait_until(has_settled, within=PATIENCE_SECONDS, what="the event to reach the copy")
+    return await menu_copy_of(use_cases, restaurant)
+
+
+async def publish(bus: Any, restaurant: Any, type_: str, data: dict[str, Any]) -> None:
+    await bus.publish(new_event(type_, data, tenant_id=restaurant.tenant_id, source="inventory"))
+
+
+async def test_a_renamed_dish_is_answered_by_its_new_name(
+    kit: Any, client: Any, bus: Any, restaurant: Any
+) -> None:
+    (burrata,) = restaurant.serves(restaurant.dish("Burrata", 1150))
+    guest = restaurant.guest()
+    conversation = await restaurant.conversation(guest)
+    before = await restaurant.answer(conversation, "How much is the burrata?", guest)
+
+    await publish(
+        bus, restaurant, "product.updated", burrata | {"name": "Burrata di Puglia", "version": 2}
+    )
+    await wait_for_copy(kit, restaurant, lambda copy: copy[burrata["id"]].version == 2)
+    after = await restaurant.answer(conversation, "How much is the burrata?", guest)
+
+    assert before["reply"] == "Burrata costs €11.50."
+    assert after["reply"] == "Burrata di Puglia costs €11.50."
+
+
+async def test_a_new_price_is_the_price_answered(
+    kit: Any, client: Any, bus: Any, restaurant: Any
+) -> None:
+    (fries,) = restaurant.serves(restaurant.dish("Fries", 450))
+    guest = restaurant.guest()
+    conversation = await restaurant.conversation(guest)
+    await restaurant.answer(conversation, "Hello", guest)
+
+    await publish(bus, restaurant, "product.updated", fries | {"price": 500, "version": 2})
+    await wait_for_copy(kit, restaurant, lambda copy: copy[fries["id"]].version == 2)
+    reply = await restaurant.answer(conversation, "How much are the fries?", guest)
+
+    assert reply["reply"] == "Fries costs €5.00."
+    assert [(f["price"], f["version"]) for f in reply["facts"]] == [(500, 2)]
+
+
+async def test_an_older_event_arriving_late_changes_nothing(
+    kit: Any, client: Any, bus: Any, restaurant: Any
+) -> None:
+    espresso = restaurant.dish("Espresso", 280)
+    await publish(bus, restaurant, "product.created", espresso | {"price": 300, "version": 3})
+    await publish(bus, restaurant, "product.updated", espresso | {"price": 250, "version": 2})
+    marker = restaurant.dish("Marker", 100)
+    await publish(bus, restaurant, "product.created", marker)
+
+    # The consumer handles one stream in order: once the marker is in, so is the rest.
+    copy = await wait_for_copy(kit, restaurant, lambda copy: marker["id"] in copy)
+
+    assert (copy[espresso["id"]].price, copy[espresso["id"]].version) == (300, 3)
+
+
+async def test_a_deleted_dish_is_not_on_the_menu_and_stays_deleted(
+    kit: Any, client: Any, bus: Any, restaurant: Any
+) -> None:
+    (tartare,) = restaurant.serves(restaurant.dish("Steak tartare", 1350))
+    guest = restaurant.guest()
+    conversation = await restaurant.conversation(guest)
+    await restaurant.answer(conversation, "Hello", guest)
+
+    await publish(bus, restaurant, "product.deleted", {"id": tartare["id"]})
+    await publish(bus, restaurant, "product.updated", tartare | {"version": 7})
+    marker = restaurant.dish("Marker", 100)
+    await publish(bus, restaurant, "product.created", marker)
+    copy = await wait_for_copy(kit, restaurant, lambda copy: marker["id"] in copy)
+    reply = await restaurant.answer(conversation, "How much is the steak tartare?", guest)
+
+    assert tartare["id"] not in copy
+    assert "not on our menu" in reply["reply"]
+
+
+async def test_an_event_whose_data_cannot_be_read_is_dead_lettered(
+    bus: Any, restaurant: Any
+) -> None:
+    await publish(bus, restaurant, "product.updated", {"id": "not an id", "version": "x"})
+
+    async def dead_lettered() -> bool:
+        return any(b"not an id" in letter for letter in await bus.dead_letters("chatbot"))
+
+    await wait_until(dead_lettered, within=PATIENCE_SECONDS, what="the dead letter")
