@@ -20,7 +20,9 @@ from importlinter.cli import lint_imports
 from pos_kit.catalogue import CATALOGUE, ServiceEntry
 
 LAYERS = ("api", "use_cases", "adapters", "domain")
-TOOLS = ("pos_launcher",)
+REPO = Path(__file__).resolve().parents[2]
+# The workspace's tools (launcher, simulators): run beside the services, import none of them.
+TOOLS = tuple(sorted(p.parent.name for p in REPO.glob("tools/*/src/*/__init__.py")))
 # What a domain may not import: frameworks, I/O, and pos-kit's framework-bound parts.
 DOMAIN_FORBIDDEN = (
     "fastapi", "starlette", "sqlalchemy", "httpx", "nats", "pydantic", "pydantic_settings",

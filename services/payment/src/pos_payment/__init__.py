@@ -1,0 +1,1 @@
+"""The payment service: payments, tips, refunds, cash drawers, the daily sales report."""

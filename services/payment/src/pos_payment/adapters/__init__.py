@@ -1,0 +1,1 @@
+"""payment's adapters: its tables and repositories, pos-core's API, the card processor."""

@@ -1,0 +1,104 @@
+"""pos-core as payment calls it: an order, read on the caller's behalf."""
+
+from __future__ import annotations
+
+import math
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pos_kit.http import (
+    BreakerPolicy,
+    ClientPolicy,
+    DownstreamUnavailable,
+    ResilientClient,
+    RetryPolicy,
+)
+from pos_payment.config import PaymentSettings
+from pos_payment.domain.orders import Order, OrderStatus
+
+DOWNSTREAM = "pos-core"
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: uuid.UUID
+    line_total: int = Field(ge=0)
+
+
+class _Order(BaseModel):
+    """What payment reads of `GET /api/v1/orders/{id}`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: uuid.UUID
+    status: OrderStatus
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    total: int = Field(ge=0)
+    tax: int = Field(ge=0)
+    items: list[_Item]
+    placed_by: str | None = None
+
+
+def policy_from(settings: PaymentSettings) -> ClientPolicy:
+    return ClientPolicy(
+        total_timeout=settings.pos_core_total_timeout_seconds,
+        attempt_timeout=settings.pos_core_attempt_timeout_seconds,
+        retry=RetryPolicy(
+            max_attempts=settings.pos_core_max_attempts,
+            backoff_base=settings.pos_core_backoff_base_seconds,
+            backoff_cap=settings.pos_core_backoff_cap_seconds,
+        ),
+        breaker=BreakerPolicy(
+            consecutive_failures=settings.pos_core_breaker_failures,
+            open_seconds=settings.pos_core_breaker_open_seconds,
+        ),
+        retry_after_seconds=max(1, math.ceil(settings.pos_core_breaker_open_seconds)),
+    )
+
+
+class PosCoreClient:
+    def __init__(self, http: ResilientClient) -> None:
+        self.http = http
+
+    @classmethod
+    def from_settings(cls, settings: PaymentSettings) -> PosCoreClient:
+        return cls(ResilientClient(DOWNSTREAM, settings.pos_core_url, policy=policy_from(settings)))
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def order(self, *, tenant_id: uuid.UUID, order_id: uuid.UUID, token: str) -> Order | None:
+        """The order as pos-core shows it to the caller (`token`); None if it has no such order.
+
+        `DownstreamError` when pos-core gives no usable answer (down, circuit open, 5xx,
+        or an answer payment cannot read): the caller falls back to its copy.
+        """
+        response = await self.http.get(f"/api/v1/orders/{order_id}", token=token)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise self._unusable(f"answered {response.status_code}")
+        try:
+            answer = _Order.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise self._unusable("answered an order payment cannot read") from exc
+        return Order(
+            id=answer.id,
+            tenant_id=tenant_id,
+            status=answer.status,
+            currency=answer.currency,
+            total=answer.total,
+            tax=answer.tax,
+            lines={item.id: item.line_total for item in answer.items},
+            placed_by=answer.placed_by,
+        )
+
+    def _unusable(self, why: str) -> DownstreamUnavailable:
+        return DownstreamUnavailable(
+            DOWNSTREAM,
+            f"{DOWNSTREAM} {why} for an order.",
+            reason="unusable_answer",
+            retry_after_seconds=self.http.policy.retry_after_seconds,
+        )

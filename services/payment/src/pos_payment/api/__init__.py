@@ -1,0 +1,1 @@
+"""payment's HTTP API: thin routers over the use cases, and its event handlers."""

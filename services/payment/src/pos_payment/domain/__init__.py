@@ -1,0 +1,1 @@
+"""payment's rules: money in minor units, the ledger's sums, plain classes without I/O."""
