@@ -147,3 +147,34 @@ def test_notification_mails_into_the_local_sink_unless_smtp_is_configured(
     )
     assert real.mail_sink_port is None
     assert env_of(real, "notification")["POS_NOTIFICATION_SMTP_HOST"] == "smtp.example.com"
+
+
+def test_payment_is_sent_to_the_card_simulator_unless_a_processor_is_set(tmp_path: Path) -> None:
+    local = LauncherConfig.from_environ({"POS_VAR_DIR": str(tmp_path)}, CATALOGUE)
+    assert local.card_simulator_port == 12111
+    assert env_of(local, "payment")["POS_PAYMENT_PROCESSOR_BASE_URL"] == "http://127.0.0.1:12111"
+
+    real = LauncherConfig.from_environ(
+        {"POS_VAR_DIR": str(tmp_path), "POS_PAYMENT_PROCESSOR_BASE_URL": "https://api.stripe.com"},
+        CATALOGUE,
+    )
+    assert real.card_simulator_port is None
+    assert env_of(real, "payment")["POS_PAYMENT_PROCESSOR_BASE_URL"] == "https://api.stripe.com"
+
+
+def test_the_chatbot_keeps_its_documents_under_var_and_gets_no_sql_database(
+    tmp_path: Path,
+) -> None:
+    config = LauncherConfig.from_environ({"POS_VAR_DIR": str(tmp_path)}, CATALOGUE)
+
+    chatbot = env_of(config, "chatbot")
+
+    assert chatbot["POS_CHATBOT_EMBEDDED_STORE_PATH"] == str(tmp_path / "chatbot")
+    assert "POS_CHATBOT_DATABASE_URL" not in chatbot
+
+
+def test_a_stand_in_may_not_share_a_port(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="card simulator"):
+        LauncherConfig.from_environ(
+            {"POS_VAR_DIR": str(tmp_path), "POS_CARD_SIMULATOR_PORT": "8002"}, CATALOGUE
+        )

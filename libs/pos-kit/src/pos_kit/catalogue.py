@@ -42,6 +42,9 @@ class ServiceEntry:
     prefixes: tuple[str, ...] = ()
     store: Store | None = Store.POSTGRESQL
     stage: Stage = Stage.DOMAIN
+    # How much lower its CPU priority is under `make run` (Unix nice): work that can wait
+    # (the chatbot's answers) yields to order taking on a shared machine.
+    niceness: int = 0
 
     @property
     def env_prefix(self) -> str:
@@ -92,7 +95,9 @@ CATALOGUE: tuple[ServiceEntry, ...] = (
         8005,
         ("/api/v1/restaurant", "/api/v1/floors", "/api/v1/tables", "/api/v1/staff"),
     ),
-    ServiceEntry("chatbot", "pos_chatbot", 8006, ("/api/v1/chat",), store=Store.MONGODB),
+    ServiceEntry(
+        "chatbot", "pos_chatbot", 8006, ("/api/v1/chat",), store=Store.MONGODB, niceness=10
+    ),
     ServiceEntry(
         "notification",
         "pos_notification",

@@ -15,13 +15,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pos_kit.catalogue import ServiceEntry, Stage
+from pos_kit.catalogue import ServiceEntry, Stage, Store
 from pos_launcher.catalogue import InstalledService
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_NATS_PORT = 14222
 # A local SMTP sink keeps the e-mails notification sends (low stock) under var/mail.
 DEFAULT_SMTP_PORT = 14025
+# The card simulator's own default (pos_card_simulator), away from the services' 8000-8007.
+DEFAULT_CARD_SIMULATOR_PORT = 12111
 _WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
 
 # Service accounts of the local run (client credentials): auth registers them at start
@@ -69,6 +71,8 @@ class LauncherConfig:
     bundled_nats_port: int | None
     # Port of the local mail sink; None when notification is pointed at a real SMTP server.
     mail_sink_port: int | None
+    # Port of the card processor's stand-in; None when payment is pointed at a real processor.
+    card_simulator_port: int | None
     # Port of every row of the table, installed or not, so the gateway's upstreams are all known.
     ports: Mapping[str, int]
     hosts: Mapping[str, str]
@@ -96,17 +100,25 @@ class LauncherConfig:
             if environ.get("POS_NOTIFICATION_SMTP_HOST", "").strip()
             else _int_setting(environ, "POS_SMTP_PORT", DEFAULT_SMTP_PORT)
         )
+        card_simulator_port = (
+            None
+            if environ.get("POS_PAYMENT_PROCESSOR_BASE_URL", "").strip()
+            else _int_setting(environ, "POS_CARD_SIMULATOR_PORT", DEFAULT_CARD_SIMULATOR_PORT)
+        )
         ports = {
             spec.name: _int_setting(environ, f"{spec.env_prefix}PORT", spec.port)
             for spec in catalogue
         }
         taken: dict[int, str] = {} if bundled_port is None else {bundled_port: "nats-server"}
-        if mail_sink_port is not None:
-            if mail_sink_port in taken:
-                raise ConfigError(
-                    f"the mail sink and nats-server are both on port {mail_sink_port}"
-                )
-            taken[mail_sink_port] = "mail sink"
+        for port, stand_in in (
+            (mail_sink_port, "mail sink"),
+            (card_simulator_port, "card simulator"),
+        ):
+            if port is None:
+                continue
+            if port in taken:
+                raise ConfigError(f"the {stand_in} and {taken[port]} are both on port {port}")
+            taken[port] = stand_in
         for name, port in ports.items():
             if port in taken:
                 raise ConfigError(f"{name} and {taken[port]} are both set to port {port}")
@@ -116,6 +128,7 @@ class LauncherConfig:
             nats_url=external_nats or f"nats://{LOOPBACK}:{bundled_port}",
             bundled_nats_port=bundled_port,
             mail_sink_port=mail_sink_port,
+            card_simulator_port=card_simulator_port,
             ports=ports,
             hosts={
                 spec.name: environ.get(f"{spec.env_prefix}HOST", LOOPBACK) for spec in catalogue
@@ -158,8 +171,11 @@ class LauncherConfig:
             "NATS_URL": self.nats_url,
             "JWKS_URL": f"{self.url_of(identity)}/.well-known/jwks.json",
         }
-        if spec.store is not None:
+        if spec.store is Store.POSTGRESQL:
             defaults["DATABASE_URL"] = self.database_url(spec)
+        elif spec.store is Store.MONGODB:
+            # The embedded document store, unless a MongoDB URL is set.
+            defaults["EMBEDDED_STORE_PATH"] = str(self.var_dir / spec.name)
         # Every service learns where the others are (the gateway routes to them; pos-core
         # asks inventory; restaurant asks auth). Settings a service does not have are ignored.
         for upstream in catalogue:
@@ -175,6 +191,8 @@ class LauncherConfig:
         if spec.name == "notification" and self.mail_sink_port is not None:
             defaults["SMTP_HOST"] = LOOPBACK
             defaults["SMTP_PORT"] = str(self.mail_sink_port)
+        if spec.name == "payment" and self.card_simulator_port is not None:
+            defaults["PROCESSOR_BASE_URL"] = f"http://{LOOPBACK}:{self.card_simulator_port}"
         if spec.name in LOCAL_SERVICE_ACCOUNTS:
             defaults["AUTH_CLIENT_ID"] = spec.name
             defaults["AUTH_CLIENT_SECRET"] = self.service_secrets[spec.name]

@@ -32,6 +32,7 @@ READINESS_PATH = "/readyz"
 
 _NATS = "nats-server"
 _MAIL_SINK = "mail-sink"
+_CARD_SIMULATOR = "card-simulator"
 
 
 def nats_server_binary() -> Path:
@@ -92,6 +93,7 @@ class Launcher:
         self.missing = tuple(missing)
         self.nats: SupervisedProcess | None = None
         self.mail_sink: SupervisedProcess | None = None
+        self.card_simulator: SupervisedProcess | None = None
         self.running: dict[str, SupervisedProcess] = {}
         self._stop_requested = asyncio.Event()
         self._signals = 0
@@ -151,6 +153,7 @@ class Launcher:
         )
         await self._start_nats()
         await self._start_mail_sink()
+        await self._start_card_simulator()
         for stage in Stage:
             members = [s for s in self.installed if s.spec.stage is stage]
             if members:
@@ -163,10 +166,15 @@ class Launcher:
         """Fail before starting anything when a port is taken, naming the setting to change."""
         if self.config.bundled_nats_port is not None:
             _check_port_free(LOOPBACK, self.config.bundled_nats_port, _NATS, "POS_NATS_PORT")
-        if self.config.mail_sink_port is not None and any(
-            s.name == "notification" for s in self.installed
-        ):
+        if self.config.mail_sink_port is not None and self._runs("notification"):
             _check_port_free(LOOPBACK, self.config.mail_sink_port, _MAIL_SINK, "POS_SMTP_PORT")
+        if self.config.card_simulator_port is not None and self._runs("payment"):
+            _check_port_free(
+                LOOPBACK,
+                self.config.card_simulator_port,
+                _CARD_SIMULATOR,
+                "POS_CARD_SIMULATOR_PORT",
+            )
         for service in self.installed:
             spec = service.spec
             _check_port_free(
@@ -205,32 +213,50 @@ class Launcher:
     async def _start_mail_sink(self) -> None:
         """aiosmtpd keeping every e-mail as a file under var/mail, so nothing leaves the machine."""
         port = self.config.mail_sink_port
-        if port is None or not any(s.name == "notification" for s in self.installed):
+        if port is None or not self._runs("notification"):
             return
         argv = [
             sys.executable,
             *("-m", "aiosmtpd", "-n", "-l", f"{LOOPBACK}:{port}"),
             *("-c", "aiosmtpd.handlers.Mailbox", str(self.config.mail_dir)),
         ]
-        self.mail_sink = SupervisedProcess(
-            _MAIL_SINK,
-            argv,
-            dict(os.environ),
-            tcp_ready(LOOPBACK, port),
-            stop_timeout=self.config.stop_timeout,
-        )
-        child = await self.mail_sink.start()
-        took = await wait_until_ready(
-            child, self.mail_sink.is_ready, within=15, what="it accepted connections"
-        )
-        self.mail_sink.supervise()
+        self.mail_sink = await self._start_stand_in(_MAIL_SINK, argv, dict(os.environ), port)
         logs.emit(
             "ready",
             process=_MAIL_SINK,
             smtp=f"{LOOPBACK}:{port}",
             mail_dir=str(self.config.mail_dir),
-            seconds=round(took, 2),
         )
+
+    async def _start_card_simulator(self) -> None:
+        """The card processor's stand-in: Stripe's API subset, test cards, no money moves."""
+        port = self.config.card_simulator_port
+        if port is None or not self._runs("payment"):
+            return
+        env = {
+            **os.environ,
+            "POS_CARD_SIMULATOR_HOST": LOOPBACK,
+            "POS_CARD_SIMULATOR_PORT": str(port),
+        }
+        self.card_simulator = await self._start_stand_in(
+            _CARD_SIMULATOR, [sys.executable, "-m", "pos_card_simulator"], env, port
+        )
+        logs.emit("ready", process=_CARD_SIMULATOR, url=f"http://{LOOPBACK}:{port}")
+
+    async def _start_stand_in(
+        self, name: str, argv: list[str], env: dict[str, str], port: int
+    ) -> SupervisedProcess:
+        """A local stand-in for something outside the platform, supervised like a service."""
+        process = SupervisedProcess(
+            name, argv, env, tcp_ready(LOOPBACK, port), stop_timeout=self.config.stop_timeout
+        )
+        child = await process.start()
+        await wait_until_ready(child, process.is_ready, within=15, what="it accepted connections")
+        process.supervise()
+        return process
+
+    def _runs(self, name: str) -> bool:
+        return any(s.name == name for s in self.installed)
 
     async def _start_service(self, service: InstalledService) -> None:
         spec = service.spec
@@ -243,6 +269,7 @@ class Launcher:
             env,
             http_ready(self._probe, self.config.url_of(spec) + READINESS_PATH),
             stop_timeout=self.config.stop_timeout,
+            niceness=spec.niceness,
         )
         self.running[spec.name] = supervised
         child = await supervised.start()
@@ -303,7 +330,8 @@ class Launcher:
     # -- shutdown ------------------------------------------------------------------------
 
     async def _stop_everything(self) -> None:
-        if not self.running and self.nats is None and self.mail_sink is None:
+        stand_ins = [p for p in (self.mail_sink, self.card_simulator) if p is not None]
+        if not self.running and self.nats is None and not stand_ins:
             return
         logs.emit("stopping everything")
         for stage in reversed(Stage):
@@ -313,8 +341,7 @@ class Launcher:
                 if s.spec.stage is stage and s.name in self.running
             ]
             await asyncio.gather(*(member.stop() for member in members))
-        if self.mail_sink is not None:
-            await self.mail_sink.stop()
+        await asyncio.gather(*(stand_in.stop() for stand_in in stand_ins))
         if self.nats is not None:
             await self.nats.stop()
         logs.emit("stopped everything")

@@ -28,22 +28,28 @@ from pos_launcher import logs
 _PR_SET_PDEATHSIG = 1
 
 
-def _parent_death_hook() -> Callable[[], None] | None:
-    """A preexec_fn that makes the kernel SIGKILL the child when the launcher dies."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
+def _child_setup(niceness: int = 0) -> Callable[[], None] | None:
+    """A preexec_fn: the kernel SIGKILLs the child when the launcher dies; it runs `niceness`
+    lower in CPU priority (the chatbot yields to order taking)."""
+    prctl = None
+    if sys.platform.startswith("linux"):
+        try:
+            prctl = ctypes.CDLL(None, use_errno=True).prctl
+        except (OSError, AttributeError):
+            prctl = None
+    if prctl is None and not niceness:
         return None
     launcher_pid = os.getpid()
     sigkill = int(signal.SIGKILL)
 
     def hook() -> None:
         # Runs in the forked child before exec: only calls that were bound beforehand.
-        prctl(_PR_SET_PDEATHSIG, sigkill, 0, 0, 0)
-        if os.getppid() != launcher_pid:  # the launcher died before the line above
-            os.kill(os.getpid(), signal.SIGKILL)
+        if niceness:
+            os.nice(niceness)
+        if prctl is not None:
+            prctl(_PR_SET_PDEATHSIG, sigkill, 0, 0, 0)
+            if os.getppid() != launcher_pid:  # the launcher died before the line above
+                os.kill(os.getpid(), signal.SIGKILL)
 
     return hook
 
@@ -65,7 +71,9 @@ class ChildProcess:
         _LIVE.add(self)
 
     @classmethod
-    async def spawn(cls, name: str, argv: Sequence[str], env: dict[str, str]) -> ChildProcess:
+    async def spawn(
+        cls, name: str, argv: Sequence[str], env: dict[str, str], *, niceness: int = 0
+    ) -> ChildProcess:
         process = await asyncio.create_subprocess_exec(
             *argv,
             stdin=asyncio.subprocess.DEVNULL,
@@ -73,7 +81,7 @@ class ChildProcess:
             stderr=asyncio.subprocess.STDOUT,
             env=env,
             start_new_session=True,
-            preexec_fn=_parent_death_hook(),
+            preexec_fn=_child_setup(niceness),
             limit=logs.MAX_LINE_BYTES,
         )
         return cls(name, process)
@@ -184,10 +192,12 @@ class SupervisedProcess:
         *,
         stop_timeout: float,
         backoff: Backoff | None = None,
+        niceness: int = 0,
     ) -> None:
         self.name = name
         self.argv = list(argv)
         self.env = env
+        self.niceness = niceness
         self.is_ready = is_ready
         self.stop_timeout = stop_timeout
         self.backoff = backoff or Backoff()
@@ -199,7 +209,9 @@ class SupervisedProcess:
         self._ready_watch: asyncio.Task[None] | None = None
 
     async def start(self) -> ChildProcess:
-        self.child = await ChildProcess.spawn(self.name, self.argv, self.env)
+        self.child = await ChildProcess.spawn(
+            self.name, self.argv, self.env, niceness=self.niceness
+        )
         logs.emit("started", process=self.name, pid=self.child.pid)
         return self.child
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from pos_launcher.demo_drawer import DRAWER, OPENING_FLOAT, seed_demo_drawer
 from pos_launcher.demo_floor import seed_demo_floor
 from pos_launcher.demo_menu import seed_demo_menu
 from pos_launcher.logs import emit
@@ -95,6 +96,8 @@ async def seed_demo_data(client: httpx.AsyncClient, demo: DemoSession) -> None:
         tables = await seed_demo_floor(client, demo.headers)
         if tables:
             emit("demo floor plan created", tables=tables)
+    if "payment" in demo.running and await seed_demo_drawer(client, demo.headers):
+        emit("demo cash drawer opened", drawer=DRAWER, opening_float=OPENING_FLOAT)
 
 
 async def seed(client: httpx.AsyncClient, running: frozenset[str]) -> bool:
