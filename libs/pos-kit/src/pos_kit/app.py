@@ -37,5 +37,7 @@ def create_service_app(
     # Added last = outermost: the request context wraps everything, the body limit
     # sits inside it so a 413 still carries the correlation id.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.add_middleware(
+        RequestContextMiddleware, service=settings.service_name, cursor_key=settings.cursor_key()
+    )
     return app

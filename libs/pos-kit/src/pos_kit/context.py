@@ -31,6 +31,8 @@ class RequestContext:
     span_id: str = field(default_factory=lambda: secrets.token_hex(8))
     tenant_id: str | None = None
     user_id: str | None = None
+    # What the list cursors this request hands out are signed with (pos_kit.pagination).
+    cursor_key: bytes = field(default=b"", repr=False)
 
     def traceparent(self) -> str:
         """W3C traceparent for an outbound call made on behalf of this context."""
@@ -87,12 +89,14 @@ def request_context(
     correlation_id: str | None = None,
     trace_id: str | None = None,
     tenant_id: str | None = None,
+    cursor_key: bytes = b"",
 ) -> Iterator[RequestContext]:
     """Run a block (a request, an event handler, a background job) in its own context."""
     ctx = RequestContext(
         correlation_id=valid_correlation_id(correlation_id) or new_correlation_id(),
         trace_id=trace_id or secrets.token_hex(16),
         tenant_id=tenant_id,
+        cursor_key=cursor_key,
     )
     token = _current.set(ctx)
     try:

@@ -54,9 +54,10 @@ class RequestContextMiddleware:
     correlation id and a problem+json body.
     """
 
-    def __init__(self, app: ASGIApp, *, service: str) -> None:
+    def __init__(self, app: ASGIApp, *, service: str, cursor_key: bytes = b"") -> None:
         self.app = app
         self.service = service
+        self.cursor_key = cursor_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,7 +69,9 @@ class RequestContextMiddleware:
         status = 500
         response_started = False
 
-        with context.request_context(correlation_id=incoming, trace_id=trace_id) as ctx:
+        with context.request_context(
+            correlation_id=incoming, trace_id=trace_id, cursor_key=self.cursor_key
+        ) as ctx:
             if incoming and ctx.correlation_id != incoming:
                 log.warning("correlation_id_rejected", reason="unsafe characters or too long")
 

@@ -11,17 +11,21 @@ or removed meanwhile never makes a page repeat or skip another.
 - The repository reads `page.limit` rows after `page.after` with
   `Repository.keyset_page(...)` and returns a `Slice`: the rows and the key to go on from.
 
-The cursor is base64url JSON of `{"v": 1, "k": [...]}`. Clients must treat it as
-opaque; this module refuses with 400 anything it could not have issued: bad base64
-or JSON, another version, the wrong number or kinds of parts, a time without a zone
-or beyond what the database stores, an integer beyond 64 bits, text the database
-cannot store.
+The cursor is base64url JSON of `{"v": 1, "k": [...]}` and a signature of it (HMAC
+with the service's key, `ServiceSettings.cursor_key`, taken from the request's
+context). Clients must treat it as opaque; this module refuses with 400 anything it
+did not issue: a missing or wrong signature, then (should a key ever leak) bad
+base64 or JSON, another version, the wrong number or kinds of parts, a time without
+a zone or beyond what the database stores, an integer beyond 64 bits, text the
+database cannot store.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Callable
@@ -32,6 +36,7 @@ from typing import Annotated, Any, Generic, Self, TypeVar
 from fastapi import Query
 from pydantic import BaseModel, Field
 
+from pos_kit import context
 from pos_kit.errors import BadRequest
 from pos_kit.text import storable_text_problem
 
@@ -75,7 +80,8 @@ class Keyset:
             raise ValueError(f"a position of {len(self.parts)} parts, got {position!r}")
         values = [_encode_part(value) for value in position]
         raw = json.dumps({"v": CURSOR_VERSION, "k": values}, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        body = _b64(raw)
+        return f"{body}.{_signature(body)}"
 
     def decode(self, cursor: str | None) -> Position | None:
         """The position a cursor holds, or None without one; 400 for anything foreign."""
@@ -83,8 +89,11 @@ class Keyset:
             return None
         if len(cursor) > MAX_CURSOR_LENGTH:
             raise ForeignCursor("too long")
+        encoded, _, signature = cursor.rpartition(".")
+        if not hmac.compare_digest(signature.encode(), _signature(encoded).encode()):
+            raise ForeignCursor("not signed by this service")
         try:
-            padded = cursor + "=" * (-len(cursor) % 4)
+            padded = encoded + "=" * (-len(encoded) % 4)
             body = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         except (binascii.Error, ValueError, UnicodeError) as exc:
             raise ForeignCursor("not base64url JSON") from exc
@@ -94,6 +103,16 @@ class Keyset:
         if not isinstance(values, list) or len(values) != len(self.parts):
             raise ForeignCursor("wrong shape")
         return tuple(_DECODERS[part](value) for part, value in zip(self.parts, values, strict=True))
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _signature(body: str) -> str:
+    ctx = context.current()
+    key = ctx.cursor_key if ctx is not None else b""
+    return _b64(hmac.new(key, body.encode("ascii", "replace"), hashlib.sha256).digest()[:16])
 
 
 def _encode_part(value: Any) -> Any:

@@ -6,7 +6,9 @@ Nothing else in a service reads `os.environ`; values come from the environment
 
 from __future__ import annotations
 
-from pydantic import Field
+import hashlib
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +47,19 @@ class ServiceSettings(BaseSettings):
 
     # Outbox relay: how long published events are kept so they can be republished.
     outbox_retention_hours: int = 24 * 7
+
+    # The key list cursors are signed with, so a service accepts only cursors it handed
+    # out. Unset: derived from the service's name and database URL, which every process
+    # of the service shares; set it where that URL holds no secret or changes.
+    cursor_secret: SecretStr | None = None
+
+    def cursor_key(self) -> bytes:
+        source = (
+            self.cursor_secret.get_secret_value()
+            if self.cursor_secret is not None
+            else f"{self.service_name}\n{self.database_url}"
+        )
+        return hashlib.sha256(b"pos-list-cursor\n" + source.encode()).digest()
 
     @property
     def is_production(self) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated, Any
@@ -11,6 +13,7 @@ import httpx
 import pytest
 from fastapi import Depends, FastAPI
 
+from pos_kit.context import request_context
 from pos_kit.errors import BadRequest
 from pos_kit.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -29,8 +32,11 @@ AN_ID = "8f14e45f-ceea-467a-9c3e-5f0c7d6c2b1a"
 
 
 def crafted(body: str) -> str:
-    """A cursor made by hand: base64url of any JSON text, padding stripped as ours are."""
-    return base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+    """A cursor made by hand and signed as if its maker had the key (none outside a request):
+    what stands in its way are the checks after the signature."""
+    encoded = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+    mac = hmac.new(b"", encoded.encode(), hashlib.sha256).digest()[:16]
+    return f"{encoded}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
 
 
 @pytest.mark.parametrize(
@@ -51,7 +57,22 @@ def test_a_position_survives_the_cursor(keyset: Keyset, position: tuple[Any, ...
     cursor = keyset.encode(position)
 
     assert keyset.decode(cursor) == position
-    assert set(cursor) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert set(cursor) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
+
+
+def test_only_a_cursor_this_service_signed_is_taken() -> None:
+    keyset = Keyset(str, uuid.UUID)
+    position = ("Tiramisu", uuid.UUID(AN_ID))
+    with request_context(cursor_key=b"inventory's key"):
+        ours = keyset.encode(position)
+        assert keyset.decode(ours) == position
+        body, _, signature = ours.partition(".")
+        forged = body + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
+        for foreign in (body, forged, f"{body}.", ours.replace(".", "")):
+            with pytest.raises(ForeignCursor, match="not signed"):
+                keyset.decode(foreign)
+    with request_context(cursor_key=b"another service's key"), pytest.raises(ForeignCursor):
+        keyset.decode(ours)
 
 
 def test_a_time_in_another_zone_comes_back_as_the_same_instant_in_utc() -> None:
