@@ -324,14 +324,19 @@ def test_compose_secrets_come_from_the_env_file(compose: dict[str, Any]) -> None
     assert ".env" in ignored
 
 
-def test_compose_restaurant_and_auth_share_the_client_secret(compose_apps) -> None:
+def test_compose_service_accounts_share_their_client_secret_with_auth(compose_apps) -> None:
     auth_clients = compose_apps["auth"]["environment"]["POS_AUTH_BOOTSTRAP_CLIENTS"]
-    restaurant_env = compose_apps["restaurant"]["environment"]
-    (client,) = json.loads(auth_clients)
-    assert client["client_id"] == restaurant_env["POS_RESTAURANT_AUTH_CLIENT_ID"]
-    assert client["secret"] == restaurant_env["POS_RESTAURANT_AUTH_CLIENT_SECRET"]
-    assert "users:write" in client["scopes"]
-    assert restaurant_env["POS_RESTAURANT_AUTH_URL"] == "http://auth:8001"
+    clients = {c["client_id"]: c for c in json.loads(auth_clients)}
+    needs = {"restaurant": {"users:write", "guests:issue"}, "chatbot": {"menu:read"}}
+    assert set(clients) == set(needs)
+    for name, scopes in needs.items():
+        env = compose_apps[name]["environment"]
+        prefix = f"POS_{name.upper()}_"
+        client = clients[env[f"{prefix}AUTH_CLIENT_ID"]]
+        assert client["secret"] == env[f"{prefix}AUTH_CLIENT_SECRET"], name
+        assert scopes <= set(client["scopes"]), name
+        assert env[f"{prefix}AUTH_URL"] == "http://auth:8001", name
+    assert clients["restaurant"]["secret"] != clients["chatbot"]["secret"]
 
 
 # --- the gateway's route table -------------------------------------------------------

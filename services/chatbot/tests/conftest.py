@@ -1,8 +1,8 @@
-"""The chatbot under test: the service, stand-ins for inventory, pos-core and the LLM, guests."""
+"""The chatbot under test: the service, stand-ins for auth, inventory, pos-core and the LLM,
+and guests."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -14,7 +14,7 @@ import httpx
 import jwt
 import pytest
 import pytest_asyncio
-from fastapi import FastAPI, Header, Request
+from fastapi import Body, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
 from pos_chatbot.config import ChatbotSettings
@@ -23,11 +23,13 @@ from pos_kit.testing.app import app_client
 from pos_kit.testing.kit import ServiceKit, ServiceUnderTest
 from pos_kit.testing.servers import ThreadedServer
 from pos_kit.testing.tenants import TestTenant
-from pos_kit.testing.tokens import TestTokens, bearer
+from pos_kit.testing.tokens import TestTokens
 from pos_llm_simulator.app import create_app as create_simulator
 from pos_llm_simulator.config import SimulatorSettings
 
 CONVERSATIONS = "/api/v1/chat/conversations"
+CLIENT_ID = "chatbot"
+CLIENT_SECRET = "stand-in-secret"
 
 
 def dish(name: str, price: int, **fields: Any) -> dict[str, Any]:
@@ -76,9 +78,37 @@ def _caller_claims(authorization: str) -> dict[str, Any]:
     return claims
 
 
+class StandinAuth:
+    """auth's client-credentials endpoint on a real port: the chatbot's own tokens, bound to
+    a restaurant, with the scope `menu:read` (signed by a key of its own: the stand-ins
+    read them, nothing verifies them)."""
+
+    def __init__(self) -> None:
+        self.minted = TestTokens()
+        # The restaurant of every token issued, oldest first.
+        self.issued: list[str] = []
+        app = FastAPI()
+        app.post("/api/v1/auth/token")(self._token)
+        self.server = ThreadedServer(app)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    async def _token(self, body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
+        if (body.get("client_id"), body.get("client_secret")) != (CLIENT_ID, CLIENT_SECRET):
+            return JSONResponse({"detail": "The client id or secret is not correct."}, 401)
+        if body.get("scope") != "menu:read" or not body.get("tenant_id"):
+            return JSONResponse({"detail": "This client may not ask for that."}, 403)
+        self.issued.append(body["tenant_id"])
+        token = self.minted.service(CLIENT_ID, ["menu:read"], tenant_id=body["tenant_id"])
+        return JSONResponse({"access_token": token, "expires_in": 600, "scope": "menu:read"})
+
+
 class StandinInventory:
     """inventory's `GET /api/v1/products` on a real port: each restaurant's menu, paged as
-    inventory pages it, for the caller's restaurant (read from their token)."""
+    inventory pages it, for the restaurant a service token with `menu:read` names (as
+    inventory, it refuses a guest's token)."""
 
     PAGE = 2  # small pages, so that a catch-up must follow the cursor
 
@@ -102,8 +132,11 @@ class StandinInventory:
         authorization: Annotated[str, Header()],
         limit: int = 50,
         cursor: str | None = None,
-    ) -> dict[str, Any]:
-        tenant_id = _caller_claims(authorization)["tenant_id"]
+    ) -> Any:
+        claims = _caller_claims(authorization)
+        if "menu:read" not in claims.get("scope", "").split():
+            return JSONResponse({"detail": "This needs the scope 'menu:read'."}, 403)
+        tenant_id = claims["tenant_id"]
         self.asked.append(tenant_id)
         menu = sorted(self.menus.get(tenant_id, []), key=lambda d: d["name"])
         start = int(cursor or 0)
@@ -158,6 +191,14 @@ class StandinPosCore:
 
 
 @pytest.fixture(scope="session")
+def standin_auth() -> Iterator[StandinAuth]:
+    standin = StandinAuth()
+    standin.server.start()
+    yield standin
+    standin.server.stop()
+
+
+@pytest.fixture(scope="session")
 def standin_inventory() -> Iterator[StandinInventory]:
     standin = StandinInventory()
     standin.server.start()
@@ -176,6 +217,7 @@ def standin_pos_core() -> Iterator[StandinPosCore]:
 @pytest.fixture(scope="session")
 def service(
     tmp_path_factory: pytest.TempPathFactory,
+    standin_auth: StandinAuth,
     standin_inventory: StandinInventory,
     standin_pos_core: StandinPosCore,
 ) -> ServiceUnderTest:
@@ -185,6 +227,8 @@ def service(
         create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
         defaults={
             "embedded_store_path": str(tmp_path_factory.mktemp("chatbot-store")),
+            "auth_url": standin_auth.url,
+            "auth_client_secret": CLIENT_SECRET,
             "inventory_url": standin_inventory.url,
             "pos_core_url": standin_pos_core.url,
             # Many questions a second: only the rate-limit tests are about rate limits.
@@ -194,29 +238,6 @@ def service(
             "restaurant_burst": 1_000,
         },
     )
-
-
-def guest_token(
-    tokens: TestTokens, *, tenant_id: str, table_id: str, subject: str, ttl_seconds: int = 3600
-) -> str:
-    """A guest token shaped as auth will issue it for a table's guest link.
-
-    pos-kit's `TestTokens` mints staff and service tokens only, so this signs with its
-    key (the one the app under test trusts) and adds the guest's `table_id` claim.
-    """
-    now = int(time.time())
-    claims = {
-        "iss": tokens.issuer,
-        "aud": tokens.audience,
-        "sub": subject,
-        "tenant_id": tenant_id,
-        "role": "guest",
-        "table_id": table_id,
-        "iat": now,
-        "exp": now + ttl_seconds,
-        "jti": str(uuid.uuid4()),
-    }
-    return jwt.encode(claims, tokens._key, algorithm="EdDSA", headers={"kid": tokens.kid})
 
 
 class Restaurant(TestTenant):
@@ -239,13 +260,7 @@ class Restaurant(TestTenant):
 
     def guest(self, table_id: str | None = None, *, link: str | None = None) -> dict[str, str]:
         """Headers of a guest who opened the table's guest link (a new link unless given)."""
-        token = guest_token(
-            self.tokens,
-            tenant_id=self.tenant_id,
-            table_id=table_id or str(uuid.uuid4()),
-            subject=link or f"guest:{uuid.uuid4()}",
-        )
-        return bearer(token)
+        return self.guest_headers(table_id or str(uuid.uuid4()), subject=link)
 
     async def conversation(
         self, headers: dict[str, str], client: httpx.AsyncClient | None = None

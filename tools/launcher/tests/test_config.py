@@ -112,20 +112,29 @@ def test_services_learn_where_the_services_they_call_are(tmp_path: Path) -> None
     assert "POS_AUTH_AUTH_URL" not in env_of(config, "auth")
 
 
-def test_the_restaurant_service_account_shares_one_secret_with_auth(tmp_path: Path) -> None:
+def test_each_service_account_shares_one_secret_with_auth(tmp_path: Path) -> None:
     config = LauncherConfig.from_environ({"POS_VAR_DIR": str(tmp_path)}, CATALOGUE)
 
     clients = json.loads(env_of(config, "auth")["POS_AUTH_BOOTSTRAP_CLIENTS"])
     restaurant = env_of(config, "restaurant")
+    chatbot = env_of(config, "chatbot")
 
     assert clients == [
         {
             "client_id": "restaurant",
             "secret": restaurant["POS_RESTAURANT_AUTH_CLIENT_SECRET"],
-            "scopes": ["users:write"],
-        }
+            "scopes": ["users:write", "guests:issue"],
+        },
+        {
+            "client_id": "chatbot",
+            "secret": chatbot["POS_CHATBOT_AUTH_CLIENT_SECRET"],
+            "scopes": ["menu:read"],
+        },
     ]
     assert restaurant["POS_RESTAURANT_AUTH_CLIENT_ID"] == "restaurant"
+    assert chatbot["POS_CHATBOT_AUTH_CLIENT_ID"] == "chatbot"
+    assert chatbot["POS_CHATBOT_AUTH_URL"] == restaurant["POS_RESTAURANT_AUTH_URL"]
+    assert config.service_secrets["chatbot"] != config.service_secrets["restaurant"]
     other_run = LauncherConfig.from_environ({"POS_VAR_DIR": str(tmp_path)}, CATALOGUE)
     assert other_run.service_secrets["restaurant"] != config.service_secrets["restaurant"]
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Protocol
 
 import httpx
@@ -31,7 +32,7 @@ DEFAULT_ALGORITHMS: tuple[str, ...] = ("EdDSA",)
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a member of staff of one tenant, or a service account."""
+    """Who is calling: a member of staff or a guest of one tenant, or a service account."""
 
     subject: str
     tenant_id: str | None
@@ -41,6 +42,11 @@ class Principal:
     email: str | None = None
     # The access token itself, for a service that calls another on the caller's behalf.
     token: str = field(default="", repr=False, compare=False)
+    # Every claim of the verified token (read-only), for the few a service reads itself
+    # (a guest token's `table_id`); the fields above are the ones every service uses.
+    claims: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
 
     @property
     def is_service(self) -> bool:
@@ -195,6 +201,7 @@ def _principal_from_claims(claims: dict[str, Any], token: str) -> Principal:
         token_id=claims.get("jti"),
         email=claims.get("email"),
         token=token,
+        claims=MappingProxyType(dict(claims)),
     )
 
 

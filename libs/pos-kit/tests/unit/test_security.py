@@ -63,6 +63,28 @@ def test_the_token_does_not_make_two_principals_different() -> None:
     first = Principal(subject="u", tenant_id=RESTAURANT, role="waiter", token="a")
 
     assert first == Principal(subject="u", tenant_id=RESTAURANT, role="waiter", token="b")
+    assert first == Principal(
+        subject="u", tenant_id=RESTAURANT, role="waiter", claims={"jti": "another"}
+    )
+
+
+async def test_a_principal_carries_the_verified_claims_read_only(tokens: TestTokens) -> None:
+    table = str(uuid.uuid4())
+    token = tokens.guest(tenant_id=RESTAURANT, table_id=table, subject="guest:link-1")
+
+    principal = await tokens.verifier().verify(token)
+
+    assert (principal.role, principal.subject, principal.tenant_id) == (
+        "guest",
+        "guest:link-1",
+        RESTAURANT,
+    )
+    assert principal.claims["table_id"] == table
+    assert principal.claims["aud"] == tokens.audience
+    assert not principal.is_service
+    assert table not in repr(principal)
+    with pytest.raises(TypeError):
+        principal.claims["table_id"] = str(uuid.uuid4())  # type: ignore[index]
 
 
 StockReserver = Annotated[
@@ -104,6 +126,7 @@ async def test_staff_in_a_role_or_a_service_with_the_scope_for_one_restaurant(
         "pos-core without the scope": tokens.service(
             "pos-core", ["orders:read"], tenant_id=RESTAURANT
         ),
+        "a guest at a table": tokens.guest(tenant_id=RESTAURANT, table_id=str(uuid.uuid4())),
     }
 
     for who, token in allowed.items():

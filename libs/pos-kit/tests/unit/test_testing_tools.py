@@ -89,6 +89,27 @@ async def test_a_service_token_for_one_restaurant(tokens: TestTokens) -> None:
     assert from_headers.tenant == principal.tenant
 
 
+async def test_a_guest_token_for_one_table_is_a_new_guest_per_link(tokens: TestTokens) -> None:
+    tenant = TestTenant(tokens)
+    table = str(uuid.uuid4())
+
+    first = await tokens.verifier().verify(bearer_token(tenant.guest_headers(table)))
+    second = await tokens.verifier().verify(bearer_token(tenant.guest_headers(table)))
+    named = await tokens.verifier().verify(
+        tokens.guest(tenant_id=tenant.tenant_id, table_id=table, subject="guest:same-link")
+    )
+
+    assert (first.role, first.tenant, first.claims["table_id"]) == (
+        "guest",
+        uuid.UUID(tenant.tenant_id),
+        table,
+    )
+    assert first.subject.startswith("guest:")
+    assert first.subject != second.subject
+    assert named.subject == "guest:same-link"
+    assert not first.scopes
+
+
 async def test_another_kits_tokens_are_not_trusted(tokens: TestTokens) -> None:
     with pytest.raises(Unauthorized, match="unknown key"):
         await TestTokens().verifier().verify(tokens.staff(role="owner"))

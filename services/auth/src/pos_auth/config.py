@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
+from pos_auth.domain.guests import MAX_GUEST_TOKEN_TTL_SECONDS
 from pos_kit.settings import ServiceSettings
 
 
@@ -26,13 +27,16 @@ class AuthSettings(ServiceSettings):
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     service_token_ttl_seconds: int = 10 * 60
+    # A table's guest link (issued to the restaurant service): a few hours, one visit.
+    guest_token_ttl_seconds: int = Field(default=3 * 3600, ge=60, le=MAX_GUEST_TOKEN_TTL_SECONDS)
 
     # Signing keys: a new key every `key_rotation_days`; a retired key keeps
-    # verifying for `key_overlap_seconds` so tokens it signed live out their TTL.
+    # verifying for `key_overlap_seconds` so tokens it signed live out their TTL
+    # (the longest-lived are guest tokens, up to 12 h).
     key_rotation_days: int = 30
     # How often a running auth checks whether its key has reached that age.
     key_check_interval_seconds: float = 3600.0
-    key_overlap_seconds: int = 2 * 3600
+    key_overlap_seconds: int = 13 * 3600
 
     # argon2id cost; never below OWASP's m=19456 KiB, t=2, p=1 (enforced in passwords.py).
     argon2_memory_kib: int = 19456

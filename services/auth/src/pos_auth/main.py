@@ -12,6 +12,7 @@ from pos_auth.api.dependencies import AuthUseCases
 from pos_auth.api.routes import jwks_router, router
 from pos_auth.config import AuthSettings
 from pos_auth.use_cases.accounts import Accounts
+from pos_auth.use_cases.guest_tokens import GuestTokens
 from pos_auth.use_cases.keys import KeyRing, KeyRotation
 from pos_auth.use_cases.service_accounts import BootstrapClients, ServiceAccounts
 from pos_auth.use_cases.staff_logins import StaffLogins
@@ -44,6 +45,7 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
         accounts=Accounts(settings=settings, passwords=passwords, tokens=issuer),
         staff=StaffLogins(passwords=passwords),
         service_accounts=ServiceAccounts(passwords=passwords, tokens=issuer),
+        guest_tokens=GuestTokens(tokens=issuer),
         keys=keys,
     )
     kernel.run_in_background(KeyRotation(keys, every_seconds=settings.key_check_interval_seconds))

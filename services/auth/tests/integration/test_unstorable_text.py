@@ -43,7 +43,27 @@ def valid_bodies() -> dict[str, dict[str, Any]]:
             "scope": "users:write",
             "tenant_id": str(uuid.uuid4()),
         },
+        "/api/v1/auth/guest-tokens": {"table_id": str(uuid.uuid4())},
     }
+
+
+async def guest_issuer_headers(client: Any, app: Any, tenant_id: str) -> dict[str, str]:
+    """The restaurant service's token for guest links: the only caller guest-tokens reads."""
+    async with app.state.database.unit_of_work() as uow:
+        await app.state.use_cases.service_accounts.register(
+            uow, client_id="restaurant-links", secret="links-secret-123", scopes=["guests:issue"]
+        )
+    response = await client.post(
+        "/api/v1/auth/token",
+        json={
+            "grant_type": "client_credentials",
+            "client_id": "restaurant-links",
+            "client_secret": "links-secret-123",
+            "tenant_id": tenant_id,
+        },
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
@@ -86,8 +106,12 @@ async def test_every_write_endpoint_with_a_body_is_tried(app) -> None:
 @pytest.mark.parametrize("what", UNSTORABLE)
 async def test_unstorable_text_in_any_field_is_422_naming_it(client, app, staff, what) -> None:
     owner = await staff.sign_up()
+    callers = {
+        "/api/v1/auth/guest-tokens": await guest_issuer_headers(client, app, owner["tenant_id"])
+    }
     bad = UNSTORABLE[what]
     for (method, path), fields in write_endpoints(app.openapi()).items():
+        caller = callers.get(path, staff.headers(owner))
         for field in fields:
             body = valid_bodies()[path] | {field: bad}
             response = await client.request(
@@ -96,7 +120,7 @@ async def test_unstorable_text_in_any_field_is_422_naming_it(client, app, staff,
                 # json.dumps escapes the surrogate as JSON allows ("\ud800"); a client
                 # library that encodes to UTF-8 first could not send it at all.
                 content=json.dumps(body).encode(),
-                headers={"content-type": "application/json", **staff.headers(owner)},
+                headers={"content-type": "application/json", **caller},
             )
             where = f"{what} in {method.upper()} {path} {field}"
             assert response.status_code == 422, f"{where}: {response.status_code} {response.text}"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from pos_chatbot.adapters.http_clients import Patience
 from pos_kit.settings import ServiceSettings
+
+# Known to everyone who reads this file, so only good enough for a laptop or a test.
+DEV_AUTH_CLIENT_SECRET = "chatbot-dev-secret"  # noqa: S105 - a documented dev-only value
 
 
 class ChatbotSettings(ServiceSettings):
@@ -56,6 +59,15 @@ class ChatbotSettings(ServiceSettings):
     # The menu copy catches up from inventory at most this often per restaurant.
     menu_catch_up_interval_seconds: float = Field(default=30.0, gt=0)
 
+    # auth, for the chatbot's own client-credentials tokens (scope menu:read, one per
+    # restaurant): the menu copy catches up with them, whoever asked the question.
+    auth_url: str = "http://127.0.0.1:8001"
+    auth_client_id: str = "chatbot"
+    auth_client_secret: SecretStr = SecretStr(DEV_AUTH_CLIENT_SECRET)
+    auth_timeout_seconds: float = Field(default=3.0, gt=0)
+    # A kept token is renewed this long before auth says it expires.
+    auth_token_refresh_margin_seconds: float = Field(default=30.0, ge=0)
+
     inventory_url: str = "http://127.0.0.1:8003"
     inventory_total_timeout_seconds: float = Field(default=5.0, gt=0)
     inventory_attempt_timeout_seconds: float = Field(default=2.0, gt=0)
@@ -69,6 +81,18 @@ class ChatbotSettings(ServiceSettings):
     pos_core_max_attempts: int = Field(default=3, ge=1)
     pos_core_breaker_failures: int = Field(default=5, ge=1)
     pos_core_breaker_open_seconds: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _real_secret_in_production(self) -> ChatbotSettings:
+        secret = self.auth_client_secret.get_secret_value()
+        if not secret:
+            raise ValueError("POS_CHATBOT_AUTH_CLIENT_SECRET must not be empty")
+        if self.is_production and secret == DEV_AUTH_CLIENT_SECRET:
+            raise ValueError(
+                "POS_CHATBOT_AUTH_CLIENT_SECRET is the dev-only default; "
+                "set the secret auth knows for this client before running in production"
+            )
+        return self
 
     @property
     def inventory_patience(self) -> Patience:

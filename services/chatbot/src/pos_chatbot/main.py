@@ -7,7 +7,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from pos_chatbot.adapters.http_clients import resilient_client
-from pos_chatbot.adapters.inventory import InventoryClient
+from pos_chatbot.adapters.inventory import MENU_READ_SCOPE, InventoryClient
 from pos_chatbot.adapters.llm.openai_chat import OpenAIChat
 from pos_chatbot.adapters.pos_core import PosCoreClient
 from pos_chatbot.adapters.store import conversations, inbox, menu_items, open_store, restaurants
@@ -28,7 +28,7 @@ from pos_chatbot.use_cases.conversations import Conversations
 from pos_chatbot.use_cases.drafts import Drafts
 from pos_chatbot.use_cases.menu_copy import MenuCopy
 from pos_chatbot.use_cases.retention import ExpiredConversationSweeper, Retention
-from pos_kit.http import BreakerPolicy, CircuitBreaker
+from pos_kit.http import BreakerPolicy, CircuitBreaker, ClientPolicy, ResilientClient, ServiceTokens
 from pos_kit.kernel import ServiceKernel
 from pos_kit.tokens import TokenVerifier
 
@@ -65,8 +65,21 @@ def create_app(
         timeout_seconds=settings.store_timeout_seconds,
     )
     kernel.on_shutdown(store.close)  # closed last: after every worker and answer using it
+    budget = settings.auth_timeout_seconds
+    auth = ResilientClient(
+        "auth",
+        settings.auth_url,
+        policy=ClientPolicy(total_timeout=budget, attempt_timeout=min(budget, 2.0)),
+    )
     inventory = InventoryClient(
-        resilient_client("inventory", settings.inventory_url, settings.inventory_patience)
+        resilient_client("inventory", settings.inventory_url, settings.inventory_patience),
+        ServiceTokens(
+            auth,
+            client_id=settings.auth_client_id,
+            client_secret=settings.auth_client_secret.get_secret_value(),
+            scope=MENU_READ_SCOPE,
+            refresh_margin_seconds=settings.auth_token_refresh_margin_seconds,
+        ),
     )
     pos_core = PosCoreClient(
         resilient_client("pos-core", settings.pos_core_url, settings.pos_core_patience)
@@ -127,6 +140,7 @@ def create_app(
         )
     )
     kernel.on_shutdown(inventory.aclose)
+    kernel.on_shutdown(auth.aclose)
     kernel.on_shutdown(pos_core.aclose)
     kernel.on_shutdown(answers.stop)
     return kernel.create_app(

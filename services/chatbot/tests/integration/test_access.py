@@ -118,8 +118,13 @@ async def test_owners_and_managers_set_how_long_conversations_are_kept(
     )
     guest = restaurant.guest()
     conversation = await client.post(CONVERSATIONS, headers=guest)
+    guest_reads = await client.get("/api/v1/chat/retention", headers=guest)
+    guest_sets = await client.put(
+        "/api/v1/chat/retention", json={"retention_days": 365}, headers=guest
+    )
 
     assert default.json() == {"retention_days": 30}
+    assert (guest_reads.status_code, guest_sets.status_code) == (403, 403)
     assert refused.status_code == 403
     assert changed.json() == {"retention_days": 7}
     opened = conversation.json()

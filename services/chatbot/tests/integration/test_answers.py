@@ -99,6 +99,45 @@ async def test_the_copy_catches_up_from_inventory_once_not_on_every_message(
     assert standin_inventory.asked_for(restaurant.tenant_id) == 2
 
 
+async def test_a_guests_first_question_catches_up_with_the_chatbots_own_token(
+    restaurant: Any, another_restaurant: Any, standin_auth: Any
+) -> None:
+    # inventory (the stand-in as the real one) refuses a guest's token: the catch-up
+    # must read the menu with the chatbot's own token, one per restaurant.
+    restaurant.serves(restaurant.dish("Burrata", 1150))
+    another_restaurant.serves(another_restaurant.dish("Fries", 450))
+    guest, theirs = restaurant.guest(), another_restaurant.guest()
+
+    first = await restaurant.answer(
+        await restaurant.conversation(guest), "How much is the burrata?", guest
+    )
+    other = await another_restaurant.answer(
+        await another_restaurant.conversation(theirs), "How much are the fries?", theirs
+    )
+
+    assert first["reply"] == "Burrata costs €11.50."
+    assert other["reply"] == "Fries costs €4.50."
+    assert standin_auth.issued.count(restaurant.tenant_id) == 1
+    assert standin_auth.issued.count(another_restaurant.tenant_id) == 1
+
+
+async def test_without_a_token_from_auth_the_chatbot_answers_from_what_it_has(
+    kit: ServiceKit, restaurant: Any, store_path: str
+) -> None:
+    restaurant.serves(restaurant.dish("Burrata", 1150))
+    async with kit.other_client(
+        auth_client_secret="not-the-secret", embedded_store_path=store_path
+    ) as app:
+        guest = restaurant.guest()
+        conversation = await restaurant.conversation(guest, app)
+
+        reply = await restaurant.answer(conversation, "How much is the burrata?", guest, app)
+
+    # It has nothing for this restaurant yet, and says so rather than fail the question.
+    assert reply["reply"] == "I cannot see the menu right now; please ask a member of staff."
+    assert reply["facts"] == []
+
+
 async def test_answers_come_from_the_copy_while_inventory_is_stopped(
     kit: ServiceKit, restaurant: Any, new_inventory: Any, store_path: str
 ) -> None:

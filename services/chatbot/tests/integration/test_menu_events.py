@@ -13,9 +13,7 @@ PATIENCE_SECONDS = 15
 
 
 async def menu_copy_of(app_use_cases: Any, restaurant: Any) -> dict[str, Any]:
-    menu = await app_use_cases.menu.menu_for(
-        uuid.UUID(restaurant.tenant_id), token=restaurant.token()
-    )
+    menu = await app_use_cases.menu.menu_for(uuid.UUID(restaurant.tenant_id))
     return {str(item.id): item for item in menu.items}
 
 

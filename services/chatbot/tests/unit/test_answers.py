@@ -46,7 +46,7 @@ class Inventory:
     def __init__(self, menu: Menu) -> None:
         self.menu_items = list(menu.items)
 
-    async def menu(self, *, token: str) -> list[Any]:
+    async def menu(self, *, tenant_id: uuid.UUID) -> list[Any]:
         return self.menu_items
 
 

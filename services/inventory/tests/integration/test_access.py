@@ -61,6 +61,46 @@ async def test_a_service_token_reserves_only_with_the_scope_and_a_tenant(
     assert (await restaurant.stock(product))["reserved"] == 0
 
 
+async def test_a_service_token_with_menu_read_reads_that_restaurants_menu_only(
+    client, restaurant, another_restaurant, tokens
+) -> None:
+    category = await restaurant.category(name="Mains")
+    product = await restaurant.stocked(5, category_id=category["id"])
+    their_product = await another_restaurant.stocked(3)
+    chatbot = restaurant.service_headers("chatbot", "menu:read")
+
+    listed = await client.get("/api/v1/products", headers=chatbot)
+    assert [p["id"] for p in listed.json()["items"]] == [product["id"]]
+    assert (await client.get(f"/api/v1/products/{product['id']}", headers=chatbot)).json()[
+        "name"
+    ] == product["name"]
+    categories = await client.get("/api/v1/categories", headers=chatbot)
+    assert [c["id"] for c in categories.json()["items"]] == [category["id"]]
+    assert (
+        await client.get(f"/api/v1/categories/{category['id']}", headers=chatbot)
+    ).status_code == 200
+    theirs = await client.get(f"/api/v1/products/{their_product['id']}", headers=chatbot)
+    assert theirs.status_code == 404
+
+    refused = {
+        "the stock": client.get(f"/api/v1/products/{product['id']}/stock", headers=chatbot),
+        "a write": client.patch(
+            f"/api/v1/products/{product['id']}", json={"price": 1}, headers=chatbot
+        ),
+        "no restaurant": client.get(
+            "/api/v1/products", headers=bearer(tokens.service("chatbot", ["menu:read"]))
+        ),
+        "no scope": client.get(
+            "/api/v1/products", headers=restaurant.service_headers("chatbot", "orders:read")
+        ),
+        "a guest": client.get(
+            "/api/v1/products", headers=restaurant.guest_headers(str(uuid.uuid4()))
+        ),
+    }
+    for what, call in refused.items():
+        assert (await call).status_code == 403, what
+
+
 async def test_another_restaurants_things_are_404_exactly_like_missing_ones(
     client, restaurant, another_restaurant
 ) -> None:

@@ -6,6 +6,7 @@ from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from pos_kit.settings import ServiceSettings
+from pos_restaurant.domain.guest_links import check_guest_link_base_url
 from pos_restaurant.domain.profile import check_currency, check_tax_rate_bps, check_timezone
 
 # Known to everyone who reads this file, so only good enough for a laptop or a test.
@@ -27,10 +28,18 @@ class RestaurantSettings(ServiceSettings):
     # A cached service token is renewed this long before auth says it expires.
     auth_token_refresh_margin_seconds: float = 30.0
 
+    # The guest page a table's guest link opens; the guest token follows as `#token=...`.
+    guest_link_base_url: str = "http://127.0.0.1:8000/guest"
+
     # A new restaurant's profile starts with these until its owner edits it.
     default_currency: str = "EUR"
     default_timezone: str = "UTC"
     default_tax_rate_bps: int = 0
+
+    @field_validator("guest_link_base_url")
+    @classmethod
+    def _guest_link_base_url(cls, value: str) -> str:
+        return check_guest_link_base_url(value)
 
     @field_validator("default_currency")
     @classmethod

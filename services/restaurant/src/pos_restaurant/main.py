@@ -1,21 +1,35 @@
-"""restaurant's app: its use cases and auth client, handed to the kernel with its routes."""
+"""restaurant's app: its use cases and auth clients, handed to the kernel with its routes."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from pos_kit.http import ClientPolicy, ResilientClient
+from pos_kit.http import ClientPolicy, ResilientClient, ServiceTokens
 from pos_kit.kernel import ServiceKernel
 from pos_kit.tokens import TokenVerifier
-from pos_restaurant.adapters.auth_logins import AuthLogins
+from pos_restaurant.adapters.auth_logins import USERS_WRITE_SCOPE, AuthLogins
+from pos_restaurant.adapters.guest_tokens import GUESTS_ISSUE_SCOPE, AuthGuestTokens
 from pos_restaurant.adapters.tables import inbox, outbox
-from pos_restaurant.api import events, floor_plan, profile, staff
+from pos_restaurant.api import events, floor_plan, guest_links, profile, staff
 from pos_restaurant.api.dependencies import RestaurantUseCases
 from pos_restaurant.config import RestaurantSettings
 from pos_restaurant.use_cases.floor_plan import FloorPlan
+from pos_restaurant.use_cases.guest_links import GuestLinks
 from pos_restaurant.use_cases.profile import ProfileDefaults, Profiles
 from pos_restaurant.use_cases.seating import Seating
 from pos_restaurant.use_cases.staff import StaffRoster
+
+
+def _own_tokens(auth: ResilientClient, settings: RestaurantSettings, scope: str) -> ServiceTokens:
+    """The restaurant service's own tokens, one scope each: a token carries only what its
+    calls need."""
+    return ServiceTokens(
+        auth,
+        client_id=settings.auth_client_id,
+        client_secret=settings.auth_client_secret.get_secret_value(),
+        scope=scope,
+        refresh_margin_seconds=settings.auth_token_refresh_margin_seconds,
+    )
 
 
 def create_app(
@@ -25,17 +39,12 @@ def create_app(
     settings = settings or RestaurantSettings()
     kernel = ServiceKernel(settings, outbox=outbox, token_verifier=token_verifier)
     budget = settings.auth_timeout_seconds
-    logins = AuthLogins(
-        ResilientClient(
-            "auth",
-            settings.auth_url,
-            policy=ClientPolicy(total_timeout=budget, attempt_timeout=min(budget, 2.0)),
-        ),
-        client_id=settings.auth_client_id,
-        client_secret=settings.auth_client_secret.get_secret_value(),
-        refresh_margin_seconds=settings.auth_token_refresh_margin_seconds,
+    auth = ResilientClient(
+        "auth",
+        settings.auth_url,
+        policy=ClientPolicy(total_timeout=budget, attempt_timeout=min(budget, 2.0)),
     )
-    kernel.on_shutdown(logins.aclose)
+    kernel.on_shutdown(auth.aclose)
     use_cases = RestaurantUseCases(
         profiles=Profiles(
             ProfileDefaults(
@@ -46,11 +55,15 @@ def create_app(
         ),
         floor_plan=FloorPlan(),
         seating=Seating(),
-        staff=StaffRoster(logins=logins),
+        staff=StaffRoster(logins=AuthLogins(auth, _own_tokens(auth, settings, USERS_WRITE_SCOPE))),
+        guest_links=GuestLinks(
+            AuthGuestTokens(auth, _own_tokens(auth, settings, GUESTS_ISSUE_SCOPE)),
+            base_url=settings.guest_link_base_url,
+        ),
     )
     kernel.consume(inbox, events.SUBJECTS, events.event_handler(use_cases))
     return kernel.create_app(
         title="POS restaurant",
-        routers=[profile.router, floor_plan.router, staff.router],
+        routers=[profile.router, floor_plan.router, staff.router, guest_links.router],
         use_cases=use_cases,
     )

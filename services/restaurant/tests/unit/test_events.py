@@ -39,6 +39,7 @@ def handler_and_recorder() -> tuple[Any, Recorder]:
         floor_plan=None,  # type: ignore[arg-type]
         seating=recorder,  # type: ignore[arg-type]
         staff=None,  # type: ignore[arg-type]
+        guest_links=None,  # type: ignore[arg-type]
     )
     return event_handler(use_cases), recorder
 

@@ -27,8 +27,12 @@ DEFAULT_CARD_SIMULATOR_PORT = 12111
 _WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
 
 # Service accounts of the local run (client credentials): auth registers them at start
-# and the calling service gets the same secret. The restaurant creates staff logins.
-LOCAL_SERVICE_ACCOUNTS: Mapping[str, tuple[str, ...]] = {"restaurant": ("users:write",)}
+# and the calling service gets the same secret. The restaurant creates staff logins and
+# issues its tables' guest links; the chatbot reads each restaurant's menu for its copy.
+LOCAL_SERVICE_ACCOUNTS: Mapping[str, tuple[str, ...]] = {
+    "restaurant": ("users:write", "guests:issue"),
+    "chatbot": ("menu:read",),
+}
 
 
 class ConfigError(Exception):

@@ -1,9 +1,10 @@
-"""The resilient HTTP client services use to call each other."""
+"""The resilient HTTP client services use to call each other, and their own tokens for it."""
 
 from pos_kit.http.breaker import BreakerPolicy, CircuitBreaker, CircuitState
 from pos_kit.http.client import ClientPolicy, RequestOptions, ResilientClient
 from pos_kit.http.errors import DownstreamError, DownstreamTimeout, DownstreamUnavailable
 from pos_kit.http.retry import IDEMPOTENCY_KEY_HEADER, RetryPolicy
+from pos_kit.http.service_tokens import ServiceTokenRefused, ServiceTokens
 
 __all__ = [
     "IDEMPOTENCY_KEY_HEADER",
@@ -17,4 +18,6 @@ __all__ = [
     "RequestOptions",
     "ResilientClient",
     "RetryPolicy",
+    "ServiceTokenRefused",
+    "ServiceTokens",
 ]

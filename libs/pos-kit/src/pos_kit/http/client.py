@@ -64,13 +64,18 @@ class ClientPolicy:
             raise ValueError("total_timeout and attempt_timeout must be positive")
 
 
-class RequestOptions(TypedDict, total=False):
+class CallOptions(TypedDict, total=False):
+    """What a request carries besides its credentials."""
+
     params: QueryParams
     json: Any
     content: bytes | str
     headers: Mapping[str, str]
-    token: str | None
     idempotency_key: str | None
+
+
+class RequestOptions(CallOptions, total=False):
+    token: str | None
 
 
 class ResilientClient:

@@ -1,4 +1,4 @@
-"""A restaurant (tenant) in a test: its id, and tokens of its staff in any role."""
+"""A restaurant (tenant) in a test: its id, and tokens of its staff, guests and services."""
 
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ class TestTenant:
 
     def headers(self, role: str = "owner", *, user_id: str | None = None) -> dict[str, str]:
         return bearer(self.token(role, user_id=user_id))
+
+    def guest_headers(self, table_id: str, *, subject: str | None = None) -> dict[str, str]:
+        """A guest at `table_id` who opened a guest link (a new link unless `subject` is given)."""
+        return bearer(
+            self.tokens.guest(tenant_id=self.tenant_id, table_id=table_id, subject=subject)
+        )
 
     def service_headers(self, client_id: str, *scopes: str) -> dict[str, str]:
         """A service account's token issued for this restaurant (client credentials)."""

@@ -1,7 +1,8 @@
 """Tokens for a service's own tests, signed by a throwaway key the app is told to trust.
 
 Integration tests of a service other than auth need staff of several tenants and
-roles without running auth; the end-to-end tests use the real auth.
+roles, guests at their tables and service accounts without running auth; the
+end-to-end tests use the real auth.
 """
 
 from __future__ import annotations
@@ -53,6 +54,30 @@ class TestTokens:
             "sub": user_id or str(uuid.uuid4()),
             "tenant_id": tenant_id or str(uuid.uuid4()),
             "role": role,
+            "iat": now,
+            "exp": now + ttl_seconds,
+            "jti": str(uuid.uuid4()),
+        }
+        return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.kid})
+
+    def guest(
+        self,
+        *,
+        tenant_id: str,
+        table_id: str,
+        subject: str | None = None,
+        ttl_seconds: int = 3 * 3600,
+    ) -> str:
+        """A guest's token as auth issues it for a table's guest link: role `guest`, the
+        table, and a subject of its own per link (`guest:<uuid>` unless given)."""
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": subject or f"guest:{uuid.uuid4()}",
+            "tenant_id": tenant_id,
+            "role": "guest",
+            "table_id": table_id,
             "iat": now,
             "exp": now + ttl_seconds,
             "jti": str(uuid.uuid4()),

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from pos_auth.use_cases.accounts import Accounts
+from pos_auth.use_cases.guest_tokens import GuestTokens
 from pos_auth.use_cases.keys import KeyRing
 from pos_auth.use_cases.service_accounts import ServiceAccounts
 from pos_auth.use_cases.staff_logins import StaffLogins
@@ -19,6 +20,7 @@ class AuthUseCases:
     accounts: Accounts
     staff: StaffLogins
     service_accounts: ServiceAccounts
+    guest_tokens: GuestTokens
     keys: KeyRing
 
 

@@ -1,4 +1,5 @@
-"""auth's endpoints: sign-up, sign-in, refresh, sign-out, me, staff logins, service tokens, JWKS."""
+"""auth's endpoints: sign-up, sign-in, refresh, sign-out, me, staff logins, service and
+guest tokens, JWKS."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pos_auth.api.dependencies import UseCases
 from pos_auth.api.schemas import (
     ClientCredentialsIn,
     CreateUserIn,
+    GuestTokenIn,
+    GuestTokenOut,
     LogInIn,
     RefreshIn,
     ServiceTokenOut,
@@ -20,13 +23,19 @@ from pos_auth.api.schemas import (
     UserOut,
     UserPage,
 )
-from pos_auth.domain.roles import STAFF_ADMINS, USERS_WRITE_SCOPE
+from pos_auth.domain.guests import GUESTS_ISSUE_SCOPE
+from pos_auth.domain.roles import STAFF_ADMINS, STAFF_ROLES, USERS_WRITE_SCOPE
 from pos_auth.use_cases.accounts import Session
 from pos_kit.clientip import client_address
 from pos_kit.dependencies import UoW
 from pos_kit.errors import NotFound
 from pos_kit.pagination import Keyset, PageRequest, page_request
-from pos_kit.security import CurrentPrincipal, require_role_or_scope, require_roles
+from pos_kit.security import (
+    CurrentPrincipal,
+    require_role_or_scope,
+    require_roles,
+    require_scope,
+)
 from pos_kit.tokens import Principal
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -37,6 +46,9 @@ StaffAdmin = Annotated[Principal, Depends(require_roles(*STAFF_ADMINS))]
 LoginManager = Annotated[
     Principal, Depends(require_role_or_scope(*STAFF_ADMINS, scope=USERS_WRITE_SCOPE))
 ]
+
+# The restaurant service issues its tables' guest links with a tenant-bound service token.
+GuestIssuer = Annotated[Principal, Depends(require_scope(GUESTS_ISSUE_SCOPE))]
 
 USERS = Keyset(datetime, uuid.UUID)  # oldest first by (created_at, id)
 
@@ -88,8 +100,8 @@ async def log_out(body: RefreshIn, uow: UoW, use_cases: UseCases) -> Response:
 
 @router.get("/me", response_model=UserOut)
 async def me(principal: CurrentPrincipal, uow: UoW, use_cases: UseCases) -> UserOut:
-    if principal.role is None:
-        raise NotFound("A service account has no staff profile.")
+    if principal.role not in STAFF_ROLES:
+        raise NotFound("Only staff have a profile: a service account or a guest has none.")
     user = await use_cases.staff.get(uow, principal=principal, user_id=uuid.UUID(principal.subject))
     return UserOut.of(user)
 
@@ -150,6 +162,24 @@ async def client_credentials_token(
     )
     return ServiceTokenOut(
         access_token=token.access_token, expires_in=token.expires_in, scope=" ".join(token.scopes)
+    )
+
+
+@router.post("/guest-tokens", response_model=GuestTokenOut)
+async def issue_guest_token(
+    body: GuestTokenIn, issuer: GuestIssuer, use_cases: UseCases, response: Response
+) -> GuestTokenOut:
+    """A short-lived token for a new guest at one table (what a guest link carries): role
+    `guest`, the restaurant of the caller's token, the table, a subject of its own."""
+    token = await use_cases.guest_tokens.issue(
+        issuer=issuer, table_id=body.table_id, ttl_seconds=body.ttl_seconds
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return GuestTokenOut(
+        access_token=token.access_token,
+        expires_in=token.expires_in,
+        expires_at=token.expires_at,
+        table_id=token.table_id,
     )
 
 

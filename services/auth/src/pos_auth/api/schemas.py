@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from pos_auth.domain.guests import MAX_GUEST_TOKEN_TTL_SECONDS, MIN_GUEST_TOKEN_TTL_SECONDS
 from pos_auth.domain.roles import Role
 from pos_auth.domain.users import User
 from pos_kit.pagination import Page
@@ -98,3 +99,21 @@ class ServiceTokenOut(BaseModel):
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a token type, not a secret
     expires_in: int
     scope: str
+
+
+class GuestTokenIn(Strict):
+    """A guest link for one table of the restaurant the caller's service token names."""
+
+    table_id: uuid.UUID
+    # Unset: auth's default (3 h).
+    ttl_seconds: int | None = Field(
+        default=None, ge=MIN_GUEST_TOKEN_TTL_SECONDS, le=MAX_GUEST_TOKEN_TTL_SECONDS
+    )
+
+
+class GuestTokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a token type, not a secret
+    expires_in: int
+    expires_at: datetime
+    table_id: uuid.UUID

@@ -23,6 +23,7 @@ _MAY_MANAGE: dict[Role, frozenset[Role]] = {
 }
 
 STAFF_ADMINS = (Role.OWNER.value, Role.MANAGER.value)
+STAFF_ROLES = frozenset(role.value for role in Role)
 
 # The scope a service account needs to manage a restaurant's staff logins.
 USERS_WRITE_SCOPE = "users:write"

@@ -1,4 +1,4 @@
-"""Minting access tokens (staff and service accounts) and opaque refresh tokens."""
+"""Minting access tokens (staff, guests and service accounts) and opaque refresh tokens."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from pos_auth.config import AuthSettings
+from pos_auth.domain.guests import GUEST_ROLE
 from pos_auth.domain.users import User
 from pos_auth.use_cases.keys import KeyRing
 
@@ -66,6 +67,31 @@ class TokenIssuer:
                 "exp": int(
                     (now + timedelta(seconds=self.settings.service_token_ttl_seconds)).timestamp()
                 ),
+                "jti": str(uuid.uuid4()),
+            }
+        )
+
+    async def guest_token_for(
+        self,
+        *,
+        tenant_id: uuid.UUID,
+        table_id: uuid.UUID,
+        subject: str,
+        now: datetime,
+        expires_at: datetime,
+    ) -> str:
+        """A guest's token: one restaurant, one table, no scopes; verified like every token."""
+        key = await self.keys.signing_key()
+        return key.sign(
+            {
+                "iss": self.settings.jwt_issuer,
+                "aud": self.settings.jwt_audience,
+                "sub": subject,
+                "tenant_id": str(tenant_id),
+                "role": GUEST_ROLE,
+                "table_id": str(table_id),
+                "iat": int(now.timestamp()),
+                "exp": int(expires_at.timestamp()),
                 "jti": str(uuid.uuid4()),
             }
         )

@@ -2,7 +2,8 @@
 
 `product.created`/`product.updated` carry the whole item exactly as
 `GET /api/v1/products` answers it, so one model reads both. Only the fields the
-chatbot uses are read; producers may add others.
+chatbot uses are read; producers may add others. The API is read with the chatbot's
+own client-credentials token for the restaurant (scope `menu:read`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pos_chatbot.domain.menu import MenuItem, ModifierGroup, ModifierOption
 from pos_kit.events import EventData
-from pos_kit.http import DownstreamUnavailable, ResilientClient
+from pos_kit.http import DownstreamUnavailable, ResilientClient, ServiceTokens
 
 DOWNSTREAM = "inventory"
+MENU_READ_SCOPE = "menu:read"
 PRODUCTS_PATH = "/api/v1/products"
 PAGE_SIZE = 100
 # A menu is a few hundred items; this many pages means something is wrong, not a menu.
@@ -89,17 +91,20 @@ class _ProductPage(BaseModel):
 
 
 class InventoryClient:
-    def __init__(self, http: ResilientClient) -> None:
+    def __init__(self, http: ResilientClient, tokens: ServiceTokens) -> None:
+        """`tokens` are the chatbot's own, with the scope `menu:read`."""
         self.http = http
+        self.tokens = tokens
 
     async def aclose(self) -> None:
         await self.http.aclose()
 
-    async def menu(self, *, token: str) -> list[MenuItem]:
-        """Every menu item of the caller's restaurant (`token` names it), all pages.
+    async def menu(self, *, tenant_id: uuid.UUID) -> list[MenuItem]:
+        """Every menu item of the restaurant, all pages.
 
         `DownstreamError` when inventory does not answer usably: down, or it refused the
-        caller (a 4xx), or it answered something the chatbot cannot read.
+        chatbot (a 4xx), or it answered something the chatbot cannot read; or when auth
+        gives the chatbot no token.
         """
         items: list[MenuItem] = []
         cursor: str | None = None
@@ -107,7 +112,9 @@ class InventoryClient:
             params: dict[str, str | int] = {"limit": PAGE_SIZE}
             if cursor:
                 params["cursor"] = cursor
-            response = await self.http.get(PRODUCTS_PATH, params=params, token=token)
+            response = await self.tokens.send(
+                self.http, "GET", PRODUCTS_PATH, tenant_id=tenant_id, params=params
+            )
             if response.status_code != 200:
                 raise self._unusable(f"answered {response.status_code}")
             try:

@@ -1,16 +1,14 @@
 """Who is calling (a guest at a table or staff), and how routers reach the use cases.
 
-The kernel verifies the token. Its `Principal` carries the role and the tenant but
-not the other claims, so a guest token's `table_id` is read here from the token the
-kernel has just verified (its signature, issuer, audience and expiry already checked).
+The kernel verifies the token; a guest token's `table_id` is one of the verified
+claims the `Principal` carries.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-import jwt
 from fastapi import Depends
 
 from pos_chatbot.domain.callers import GUEST_ROLE, STAFF_ROLES, Caller
@@ -23,15 +21,9 @@ from pos_kit.tokens import Principal
 UseCases = Annotated[ChatbotUseCases, Depends(app_state(ChatbotUseCases))]
 
 
-def verified_claims(principal: Principal) -> dict[str, Any]:
-    """The claims of a token the kernel has verified (for claims `Principal` lacks)."""
-    claims: dict[str, Any] = jwt.decode(principal.token, options={"verify_signature": False})
-    return claims
-
-
 def _guest_table(principal: Principal) -> uuid.UUID:
     try:
-        return uuid.UUID(str(verified_claims(principal).get("table_id")))
+        return uuid.UUID(str(principal.claims.get("table_id")))
     except ValueError as exc:
         raise Unauthorized("A guest token must name its table.") from exc
 
@@ -53,3 +45,13 @@ async def current_caller(principal: CurrentPrincipal) -> Caller:
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+async def current_staff(caller: CurrentCaller) -> Caller:
+    """The caller, if a member of staff: what the restaurant keeps is not a guest's business."""
+    if caller.is_guest:
+        raise Forbidden("This is for the restaurant's staff.")
+    return caller
+
+
+StaffCaller = Annotated[Caller, Depends(current_staff)]

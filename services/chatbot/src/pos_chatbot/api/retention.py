@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pos_chatbot.api.dependencies import CurrentCaller, UseCases
+from pos_chatbot.api.dependencies import CurrentCaller, StaffCaller, UseCases
 from pos_chatbot.api.schemas import RetentionIn, RetentionOut
 
 router = APIRouter(prefix="/api/v1/chat/retention", tags=["retention"])
 
 
 @router.get("", response_model=RetentionOut)
-async def read_retention(caller: CurrentCaller, use_cases: UseCases) -> RetentionOut:
+async def read_retention(caller: StaffCaller, use_cases: UseCases) -> RetentionOut:
     return RetentionOut.of(await use_cases.retention.of(caller.tenant_id))
 
 

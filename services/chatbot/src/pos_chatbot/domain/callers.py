@@ -29,7 +29,8 @@ class Caller:
     subject: str
     role: str
     table_id: uuid.UUID | None = None
-    # The caller's own token, for the calls made on their behalf (inventory, pos-core).
+    # The caller's own token, for the calls made on their behalf (staff accepting a
+    # draft: pos-core opens the order as them).
     token: str = ""
 
     @property

@@ -195,7 +195,7 @@ class Turn:
 
     async def _answer(self) -> Reply:
         answers, caller = self._answers, self._caller
-        menu = await answers.menu.menu_for(caller.tenant_id, token=caller.token)
+        menu = await answers.menu.menu_for(caller.tenant_id)
         language = detect_language(self._question)
         budget = read_question(self._question, menu.currency).filters.budget
         tools = MenuTools(menu, language=language, add_to_draft=self._draft_adder())

@@ -72,7 +72,7 @@ class Drafts:
         notes: str | None,
     ) -> Draft:
         await self._drafting_in(caller, conversation_id)  # before any catch-up it may cause
-        item = await self._menu.item_for(caller.tenant_id, product_id, token=caller.token)
+        item = await self._menu.item_for(caller.tenant_id, product_id)
         if item is None:
             raise NotOnMenu()
         line = line_for(

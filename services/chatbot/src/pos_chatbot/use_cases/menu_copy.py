@@ -5,8 +5,10 @@ API only when it cannot answer from what it has: a restaurant it has never heard
 (the first question for a tenant), or an item a guest refers to that it has never
 seen (a gap: its event is late or lost). Catching up is once per restaurant at a time
 and at most every `catch_up_interval` seconds, so no stream of messages, and no guest
-sending made-up ids, turns into a stream of calls to inventory. If inventory cannot
-answer, the copy answers with what it has.
+sending made-up ids, turns into a stream of calls to inventory. A catch-up reads the
+menu with the chatbot's own token for the restaurant (scope `menu:read`), not the
+caller's: a guest may not read inventory, yet their first question needs the menu.
+If inventory cannot answer, the copy answers with what it has.
 """
 
 from __future__ import annotations
@@ -51,27 +53,25 @@ class MenuCopy:
     async def remove(self, tenant_id: uuid.UUID, product_id: uuid.UUID) -> None:
         await self._items.bury(tenant_id, product_id, now=datetime.now(UTC))
 
-    async def menu_for(self, tenant_id: uuid.UUID, *, token: str) -> Menu:
+    async def menu_for(self, tenant_id: uuid.UUID) -> Menu:
         """The restaurant's menu; caught up from inventory first if the copy never had it."""
         items, known = await self._items.menu(tenant_id)
         if not known:
-            await self._catch_up(tenant_id, token=token)
+            await self._catch_up(tenant_id)
             items, _ = await self._items.menu(tenant_id)
         return Menu(tuple(items))
 
-    async def item_for(
-        self, tenant_id: uuid.UUID, product_id: uuid.UUID, *, token: str
-    ) -> MenuItem | None:
+    async def item_for(self, tenant_id: uuid.UUID, product_id: uuid.UUID) -> MenuItem | None:
         """One item; an item the copy never heard of is a gap, caught up once."""
         item = await self._items.get(tenant_id, product_id)
         if item is not None:
             return item
         if await self._items.version_of(tenant_id, product_id) is not None:
             return None  # deleted: the tombstone is the answer
-        await self._catch_up(tenant_id, token=token)
+        await self._catch_up(tenant_id)
         return await self._items.get(tenant_id, product_id)
 
-    async def _catch_up(self, tenant_id: uuid.UUID, *, token: str) -> None:
+    async def _catch_up(self, tenant_id: uuid.UUID) -> None:
         """Copy the restaurant's whole menu from inventory, unless that was done (or tried)
         a moment ago, maybe by the request this one waited behind."""
         lock = self._catching_up.setdefault(tenant_id, asyncio.Lock())
@@ -81,7 +81,7 @@ class MenuCopy:
                 return
             self._last_catch_up[tenant_id] = self._clock()
             try:
-                items = await self._inventory.menu(token=token)
+                items = await self._inventory.menu(tenant_id=tenant_id)
             except DownstreamError as exc:
                 MENU_CATCH_UPS.labels("failed").inc()
                 log.warning("menu_catch_up_failed", tenant_id=str(tenant_id), error=exc.detail)

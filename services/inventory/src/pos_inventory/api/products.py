@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response, status
 
-from pos_inventory.api.dependencies import MenuManager, MenuReader, UseCases
+from pos_inventory.api.dependencies import MenuManager, MenuReader, StockReader, UseCases
 from pos_inventory.api.schemas import (
     AdjustmentIn,
     AdjustmentOut,
@@ -176,7 +176,7 @@ def _adjustment_out(adjustment: Adjustment) -> AdjustmentOut:
 
 @router.get("/{product_id}/stock", response_model=StockOut)
 async def get_stock(
-    product_id: uuid.UUID, who: MenuReader, uow: UoW, use_cases: UseCases
+    product_id: uuid.UUID, who: StockReader, uow: UoW, use_cases: UseCases
 ) -> StockOut:
     """On hand, held for open orders, and available (on hand minus held). 409 if untracked."""
     level = await use_cases.stock.get(uow, tenant_id=who.tenant, product_id=product_id)

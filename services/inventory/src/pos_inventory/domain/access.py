@@ -8,3 +8,6 @@ MENU_MANAGERS = ("owner", "manager")
 STAFF = ("owner", "manager", "cashier", "waiter", "kitchen")
 # A service account may reserve for a tenant only if its token names that tenant.
 RESERVE_SCOPE = "inventory:reserve"
+# A service account may read a tenant's menu (products, categories) likewise: the
+# chatbot keeps its copy of the menu with it. Stock levels stay staff-only.
+MENU_READ_SCOPE = "menu:read"

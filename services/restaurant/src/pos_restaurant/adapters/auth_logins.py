@@ -1,26 +1,29 @@
 """auth's staff-login API, called with a client-credentials token bound to one restaurant.
 
-The token (`users:write`, carrying the tenant) is fetched per tenant and cached until
-shortly before it expires. Creating a login is never sent twice once it may have
-reached auth (auth does not honour Idempotency-Key), so a timeout leaves its outcome
-unknown and says so. Deactivating is idempotent by nature (a repeat answers
-"already deactivated"), so it is retried.
+The token (`users:write`, carrying the tenant) comes from pos-kit's `ServiceTokens`,
+kept per tenant until shortly before it expires. Creating a login is never sent
+twice once it may have reached auth (auth does not honour Idempotency-Key), so a
+timeout leaves its outcome unknown and says so. Deactivating is idempotent by nature
+(a repeat answers "already deactivated"), so it is retried.
 """
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import structlog
 
 from pos_kit.errors import ProblemError
-from pos_kit.http import DownstreamError, DownstreamTimeout, ResilientClient
+from pos_kit.http import (
+    DownstreamError,
+    DownstreamTimeout,
+    DownstreamUnavailable,
+    ResilientClient,
+    ServiceTokenRefused,
+    ServiceTokens,
+)
 from pos_restaurant.domain.errors import (
     AuthAnsweredUnexpectedly,
     AuthRefusedService,
@@ -32,38 +35,16 @@ from pos_restaurant.domain.staff import Login, Role
 log = structlog.get_logger(__name__)
 
 USERS_WRITE_SCOPE = "users:write"
-TOKEN_PATH = "/api/v1/auth/token"  # noqa: S105 - a path, not a secret
 USERS_PATH = "/api/v1/auth/users"
-
-
-@dataclass(frozen=True)
-class _CachedToken:
-    value: str
-    renew_at: float
 
 
 class AuthLogins:
     """Creates and deactivates staff logins in auth on behalf of a restaurant."""
 
-    def __init__(
-        self,
-        http: ResilientClient,
-        *,
-        client_id: str,
-        client_secret: str,
-        refresh_margin_seconds: float = 30.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, http: ResilientClient, tokens: ServiceTokens) -> None:
+        """`tokens` are the restaurant service's own, with the scope `users:write`."""
         self.http = http
-        self.client_id = client_id
-        self._client_secret = client_secret
-        self.refresh_margin_seconds = refresh_margin_seconds
-        self._clock = clock
-        self._tokens: dict[uuid.UUID, _CachedToken] = {}
-        self._lock = asyncio.Lock()
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+        self.tokens = tokens
 
     async def create_login(
         self, *, tenant_id: uuid.UUID, email: str, full_name: str, role: Role, password: str
@@ -136,11 +117,12 @@ class AuthLogins:
                 method, path, token=token, json=json, idempotency_key=idempotency_key
             )
 
-        response = await send(await self._token(tenant_id))
+        token = await self._token(tenant_id)
+        response = await send(token)
         if response.status_code == 401:
             # Rejected before anything was done (a rotated key, a revoked client): a
             # fresh token may do, and resending cannot repeat an effect.
-            self._tokens.pop(tenant_id, None)
+            self.tokens.forget(tenant_id, token)
             response = await send(await self._token(tenant_id))
             if response.status_code == 401:
                 log.error("auth_rejected_service_token", path=path)
@@ -151,50 +133,25 @@ class AuthLogins:
         return response
 
     async def _token(self, tenant_id: uuid.UUID) -> str:
-        cached = self._tokens.get(tenant_id)
-        if cached is not None and self._clock() < cached.renew_at:
-            return cached.value
-        async with self._lock:
-            cached = self._tokens.get(tenant_id)
-            if cached is not None and self._clock() < cached.renew_at:
-                return cached.value
-            token = await self._fetch_token(tenant_id)
-            self._tokens[tenant_id] = token
-            return token.value
-
-    async def _fetch_token(self, tenant_id: uuid.UUID) -> _CachedToken:
+        """The restaurant's token. Failing to get one, nothing was sent: never a timeout
+        whose outcome is unknown (the callers word each failure their way)."""
         try:
-            response = await self.http.post(
-                TOKEN_PATH,
-                json={
-                    "grant_type": "client_credentials",
-                    "client_id": self.client_id,
-                    "client_secret": self._client_secret,
-                    "scope": USERS_WRITE_SCOPE,
-                    "tenant_id": str(tenant_id),
-                },
-            )
+            return await self.tokens.for_tenant(tenant_id)
+        except ServiceTokenRefused as exc:
+            raise AuthRefusedService() from exc
         except DownstreamError as exc:
-            raise _reworded(
-                exc,
-                "auth is unavailable, so staff logins cannot be managed now. "
-                "Nothing was saved; try again shortly.",
+            if exc.reason == "bad_answer":
+                raise AuthAnsweredUnexpectedly(
+                    "auth answered the token request unreadably."
+                ) from exc
+            raise DownstreamUnavailable(
+                exc.downstream,
+                exc.detail,
+                reason=exc.reason,
+                retry_after_seconds=exc.retry_after_seconds,
+                attempts=exc.attempts,
+                status_code=exc.status_code,
             ) from exc
-        if response.status_code != 200:
-            log.error(
-                "auth_refused_client_credentials",
-                client_id=self.client_id,
-                status_code=response.status_code,
-                detail=_detail(response),
-            )
-            raise AuthRefusedService()
-        payload = _json(response)
-        token, expires_in = payload.get("access_token"), payload.get("expires_in")
-        if not isinstance(token, str) or not token or not isinstance(expires_in, int):
-            raise AuthAnsweredUnexpectedly("auth answered the token request unreadably.")
-        # Renew a little before expiry, so a token never dies in flight.
-        margin = min(self.refresh_margin_seconds, expires_in / 2)
-        return _CachedToken(value=token, renew_at=self._clock() + expires_in - margin)
 
     def _unexpected(self, action: str, response: httpx.Response) -> ProblemError:
         log.error(

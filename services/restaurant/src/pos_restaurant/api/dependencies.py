@@ -13,6 +13,7 @@ from pos_kit.security import require_roles
 from pos_kit.tokens import Principal
 from pos_restaurant.domain.staff import ALL_ROLES, FRONT_OF_HOUSE, STAFF_ADMINS, Actor, Role
 from pos_restaurant.use_cases.floor_plan import FloorPlan
+from pos_restaurant.use_cases.guest_links import GuestLinks
 from pos_restaurant.use_cases.profile import Profiles
 from pos_restaurant.use_cases.seating import Seating
 from pos_restaurant.use_cases.staff import StaffRoster
@@ -24,6 +25,7 @@ class RestaurantUseCases:
     floor_plan: FloorPlan
     seating: Seating
     staff: StaffRoster
+    guest_links: GuestLinks
 
 
 UseCases = Annotated[RestaurantUseCases, Depends(app_state(RestaurantUseCases))]
