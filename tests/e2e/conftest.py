@@ -32,7 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVICE_PREFIXES = {service.name: service.env_prefix for service in CATALOGUE}
 SERVICE_PACKAGES = {service.name: service.package for service in CATALOGUE}
 # Ports a developer's `make run` or the machine's own NATS may hold.
-_RESERVED = {4222, 14222, 14025, *range(8000, 8008)}
+_RESERVED = {4222, 12111, 14222, 14025, *range(8000, 8008)}
 
 
 def free_ports(count: int) -> list[int]:
@@ -80,8 +80,9 @@ class MakeRun:
     """One `make run` in its own session, its stdout collected line by line."""
 
     def __init__(self, var_dir: Path, extra_env: dict[str, str] | None = None) -> None:
-        ports = free_ports(len(SERVICE_PREFIXES) + 2)
+        ports = free_ports(len(SERVICE_PREFIXES) + 3)
         self.ports = dict(zip(SERVICE_PREFIXES, ports, strict=False))
+        self.card_simulator_port = ports[-3]
         self.nats_port = ports[-2]
         self.smtp_port = ports[-1]
         self.var_dir = var_dir
@@ -97,6 +98,7 @@ class MakeRun:
             "POS_VAR_DIR": str(var_dir),
             "POS_NATS_PORT": str(self.nats_port),
             "POS_SMTP_PORT": str(self.smtp_port),
+            "POS_CARD_SIMULATOR_PORT": str(self.card_simulator_port),
         }
         env |= extra_env or {}
         self.env = env

@@ -1,5 +1,6 @@
 """pos-core under test: the service, its stand-ins for inventory and the restaurant service,
-and restaurants whose menus, profiles and orders are made through them.
+and restaurants whose menus, profiles and orders are made through them, and paid through
+the events the payment service would publish.
 
 The shared fixtures (`client`, `kit`, `bus`, `tokens`, `database_url`...) come from
 pos-kit's pytest plugin. The inventory stand-in lives beside the contract suite that
@@ -27,6 +28,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from pos_core.config import CoreSettings
 from pos_core.main import create_app
 from pos_kit.db import async_url
+from pos_kit.events import Event
+from pos_kit.events.testing import wait_until
+from pos_kit.testing.bus import EventBus, new_event
 from pos_kit.testing.kit import ServiceKits, ServiceUnderTest
 from pos_kit.testing.net import free_port
 from pos_kit.testing.servers import ThreadedServer
@@ -240,6 +244,40 @@ class Restaurant(TestTenant):
             f"/api/v1/orders/{order_id}/receipt", params=params, headers=self.headers("waiter")
         )
 
+    # Payments: the payment service takes them and announces each one.
+
+    def payment_completed(
+        self, order: dict[str, Any], amount: int, *, paid_total: int | None = None, **data: Any
+    ) -> Event:
+        """`payment.completed` for `amount` of `order`, as the payment service records it;
+        `paid_total` is the order's payments so far, this one included (default: `amount`)."""
+        total = order["total"]
+        paid = amount if paid_total is None else paid_total
+        values = {
+            "payment_id": str(uuid.uuid4()),
+            "order_id": order["id"],
+            "method": "card",
+            "amount": amount,
+            "tip": 0,
+            "currency": order["currency"],
+            "rounding": 0,
+            "order_total": total,
+            "paid_total": paid,
+            "balance": total - paid,
+            "lines": [],
+            "served_by": order.get("placed_by"),
+            "taken_by": "cashier-7",
+            "completed_at": "2026-12-10T20:15:00.123456+00:00",
+            **data,
+        }
+        return new_event("payment.completed", values, tenant_id=self.tenant_id, source="payment")
+
+    async def status_becomes(self, order_id: str, status: str, within: float = 10.0) -> None:
+        async def reached() -> bool:
+            return (await self.get(order_id))["status"] == status
+
+        await wait_until(reached, within=within, what=f"order {order_id} {status}")
+
 
 def group(name: str, min_select: int, max_select: int, *options: tuple[str, int]) -> dict[str, Any]:
     return {
@@ -308,6 +346,32 @@ def db_count(database_url: str) -> Any:
             await engine.dispose()
 
     return count
+
+
+@pytest.fixture
+def handled(db_count: Any) -> Any:
+    """`await handled(event, ...)`: once pos-core's consumer has taken each event (its inbox)."""
+
+    async def wait(*events: Event, within: float = 10.0) -> None:
+        async def taken() -> bool:
+            counts = [await db_count("inbox", event_id=e.id) for e in events]
+            return all(c == 1 for c in counts)
+
+        await wait_until(taken, within=within, what="pos-core to handle the events")
+
+    return wait
+
+
+@pytest.fixture
+def pay_in_full(bus: EventBus) -> Any:
+    """`await pay_in_full(restaurant, order)`: one payment of the whole total, then `paid`."""
+
+    async def pay(restaurant: Restaurant, order: dict[str, Any]) -> dict[str, Any]:
+        await bus.publish(restaurant.payment_completed(order, order["total"]))
+        await restaurant.status_becomes(order["id"], "paid")
+        return await restaurant.get(order["id"])
+
+    return pay
 
 
 @contextlib.contextmanager

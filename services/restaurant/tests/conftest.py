@@ -3,8 +3,8 @@
 Everything else (nats-server, database, app client, tokens, the event bus) comes from
 pos-kit's pytest plugin. The stand-in auth is a real HTTP server on a free port
 implementing the part of auth's contract restaurant relies on (client-credentials
-token bound to a tenant, create a login, deactivate a login); it records what it was
-asked, so tests see which calls reached "auth".
+token bound to a tenant, create a login, deactivate a login, issue a guest token); it
+records what it was asked, so tests see which calls reached "auth".
 """
 
 from __future__ import annotations
@@ -56,9 +56,11 @@ class StandInAuth:
     token_requests: list[dict[str, Any]] = field(default_factory=list)
     create_requests: list[dict[str, Any]] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
+    # Guest tokens issued: the tenant and the table each was asked for.
+    guest_token_requests: list[dict[str, Any]] = field(default_factory=list)
     # Scripting: the id the next login gets (to provoke a clash on our side).
     next_user_id: str | None = None
-    _tokens: dict[str, str] = field(default_factory=dict)  # token -> tenant
+    _tokens: dict[str, tuple[str, str]] = field(default_factory=dict)  # token -> tenant, scope
     _server: ThreadedServer = field(init=False)
 
     def __post_init__(self) -> None:
@@ -92,9 +94,14 @@ class StandInAuth:
     ) -> tuple[int, dict[str, Any]]:
         if path == "/api/v1/auth/token":
             return self._token(body)
-        tenant = self._tokens.get((headers.get("Authorization") or "").removeprefix("Bearer "))
-        if tenant is None:
+        token = self._tokens.get((headers.get("Authorization") or "").removeprefix("Bearer "))
+        if token is None:
             return _problem(401, "The token is not valid.")
+        tenant, scope = token
+        if path == "/api/v1/auth/guest-tokens":
+            return self._guest_token(tenant, scope, body)
+        if scope != "users:write":
+            return _problem(403, "This needs the scope 'users:write'.")
         if path == "/api/v1/auth/users":
             return self._create(tenant, body)
         if path.startswith("/api/v1/auth/users/") and path.endswith("/deactivate"):
@@ -109,15 +116,29 @@ class StandInAuth:
             or body.get("client_secret") != CLIENT_SECRET
         ):
             return _problem(401, "The client id or secret is not correct.")
-        if body.get("scope") != "users:write":
+        if body.get("scope") not in ("users:write", "guests:issue"):
             return _problem(403, "This client may not ask for that scope.")
         token = f"standin-{uuid.uuid4().hex}"
-        self._tokens[token] = str(uuid.UUID(body["tenant_id"]))
+        self._tokens[token] = (str(uuid.UUID(body["tenant_id"])), body["scope"])
         return 200, {
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": 600,
-            "scope": "users:write",
+            "scope": body["scope"],
+        }
+
+    def _guest_token(
+        self, tenant: str, scope: str, body: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
+        if scope != "guests:issue":
+            return _problem(403, "This needs the scope 'guests:issue'.")
+        self.guest_token_requests.append({"tenant_id": tenant, **body})
+        return 200, {
+            "access_token": f"guest-{uuid.uuid4().hex}",
+            "token_type": "Bearer",
+            "expires_in": 10800,
+            "expires_at": "2026-11-25T15:00:00Z",
+            "table_id": body["table_id"],
         }
 
     def _create(self, tenant: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:

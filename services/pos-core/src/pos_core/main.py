@@ -17,6 +17,7 @@ from pos_core.use_cases.lifecycle import OrderLifecycle
 from pos_core.use_cases.orders import OrderTaking
 from pos_core.use_cases.receipts import Receipts
 from pos_core.use_cases.restaurant_profiles import RestaurantProfiles
+from pos_core.use_cases.settlement import Settlement
 from pos_kit.kernel import ServiceKernel
 from pos_kit.tokens import TokenVerifier
 
@@ -40,6 +41,7 @@ def create_app(
         ),
         receipts=Receipts(profiles=profiles),
         restaurant_profiles=profiles,
+        settlement=Settlement(),
     )
     kernel.consume(inbox, events.SUBJECTS, events.event_handler(use_cases))
     # Inventory and the restaurant service are deliberately not readiness checks: orders

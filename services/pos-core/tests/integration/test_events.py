@@ -80,10 +80,12 @@ async def test_order_placed_reaches_the_stream_once_carrying_the_correlation_id(
     assert data["placed_by"]
 
 
-async def test_paying_closing_and_cancelling_are_announced(restaurant, nats_server) -> None:
+async def test_paying_closing_and_cancelling_are_announced(
+    restaurant, nats_server, pay_in_full
+) -> None:
     soup = restaurant.product(price=600)
     served = await restaurant.placed_order(soup)
-    assert (await restaurant.act(served["id"], "pay", role="cashier")).status_code == 200
+    await pay_in_full(restaurant, served)
     assert (await restaurant.act(served["id"], "close", role="cashier")).status_code == 200
     dropped = await restaurant.placed_order(soup)
     assert (await restaurant.act(dropped["id"], "cancel")).status_code == 200

@@ -1,4 +1,5 @@
-"""An order's life over HTTP: open, add, place (stock reserved once), pay, close, cancel."""
+"""An order's life over HTTP: open, add, place (stock reserved once), paid (by the payment
+service's payments), close, cancel."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ def assert_no_floats(value: object) -> None:
             assert_no_floats(v)
 
 
-async def test_an_order_goes_from_open_to_closed(restaurant, inventory, option_of) -> None:
+async def test_an_order_goes_from_open_to_closed(
+    restaurant, inventory, option_of, pay_in_full
+) -> None:
     pizza = restaurant.pizza()
     cola = restaurant.product(name="Cola", price=350, tax_rate_bps=2000)
     table_id = "5b0c0a6e-8f7e-4a38-9d5c-0d6d3f1f2a11"
@@ -67,15 +70,19 @@ async def test_an_order_goes_from_open_to_closed(restaurant, inventory, option_o
         (line["product_id"], line["quantity"]) for line in reservation["lines"]
     ) == sorted([(pizza["id"], 2), (cola["id"], 3)])
 
-    paid = await restaurant.act(order["id"], "pay", role="cashier")
-    assert paid.status_code == 200, paid.text
-    assert paid.json()["status"] == "paid"
-    assert paid.json()["reservation_status"] == "committed"
-    assert inventory.reservations[reservation["id"]]["status"] == "committed"
+    # The payment service's payment settles it. No caller's token comes with an event, so
+    # pos-core does not call inventory then: inventory commits the hold from order.paid.
+    paid = await pay_in_full(restaurant, placed_order)
+    assert paid["status"] == "paid"
+    assert paid["paid_at"]
+    assert paid["reservation_status"] == "held"
 
+    # Closing (a cashier, with a token) commits the hold at inventory, as it did before.
     closed = await restaurant.act(order["id"], "close", role="cashier")
     assert closed.status_code == 200, closed.text
     assert closed.json()["status"] == "closed"
+    assert closed.json()["reservation_status"] == "committed"
+    assert inventory.reservations[reservation["id"]]["status"] == "committed"
     assert (await restaurant.get(order["id"]))["status"] == "closed"
 
 
@@ -180,23 +187,25 @@ async def test_cancelling_an_open_order_does_not_call_inventory(restaurant, inve
 @pytest.mark.parametrize(
     ("setup", "action", "role", "current"),
     [
-        ([], "pay", "cashier", "open"),
         ([], "close", "cashier", "open"),
         (["place"], "place", "waiter", "placed"),
-        (["place", "pay"], "cancel", "waiter", "paid"),
-        (["place", "pay"], "pay", "cashier", "paid"),
-        (["place", "close"], "pay", "cashier", "closed"),
+        (["place", "paid"], "cancel", "waiter", "paid"),
+        (["place", "paid"], "place", "waiter", "paid"),
         (["place", "close"], "cancel", "waiter", "closed"),
+        (["place", "close"], "close", "cashier", "closed"),
         (["cancel"], "place", "waiter", "cancelled"),
         (["cancel"], "close", "cashier", "cancelled"),
     ],
 )
 async def test_an_illegal_transition_is_a_409_with_the_current_status(
-    restaurant, setup, action, role, current
+    restaurant, pay_in_full, setup, action, role, current
 ) -> None:
     soup = restaurant.product(price=500)
     order = await restaurant.open_order(items=[{"product_id": soup["id"], "quantity": 1}])
     for step in setup:
+        if step == "paid":  # the payment service's payment, not a request here
+            await pay_in_full(restaurant, await restaurant.get(order["id"]))
+            continue
         done = await restaurant.act(order["id"], step, role="manager")
         assert done.status_code == 200, done.text
     response = await restaurant.act(order["id"], action, role=role)
@@ -294,5 +303,28 @@ async def test_roles(restaurant, client) -> None:
     assert refused.status_code == 403
     assert refused.headers["content-type"] == PROBLEM
     assert (await restaurant.act(order["id"], "cancel", role="kitchen")).status_code == 403
-    assert (await restaurant.act(order["id"], "pay", role="waiter")).status_code == 403
+    assert (await restaurant.act(order["id"], "close", role="waiter")).status_code == 403
     assert (await client.get(f"/api/v1/orders/{order['id']}")).status_code == 401
+
+
+@pytest.mark.parametrize("role", ["owner", "manager", "cashier", "waiter", "kitchen"])
+async def test_paying_here_is_gone_and_names_the_payment_service(
+    restaurant, db_count, role
+) -> None:
+    soup = restaurant.product(price=500)
+    order = await restaurant.placed_order(soup)
+
+    gone = await restaurant.act(order["id"], "pay", role=role)
+    assert gone.status_code == 410
+    assert gone.headers["content-type"] == PROBLEM
+    assert "POST /api/v1/payments" in gone.json()["detail"]
+    assert gone.json()["use_instead"] == "POST /api/v1/payments"
+    # Nothing recorded: the order is as it was, no payment kept, no event beyond placing.
+    assert (await restaurant.get(order["id"]))["status"] == "placed"
+    assert await db_count("order_payments", order_id=order["id"]) == 0
+    assert await db_count("outbox", tenant_id=restaurant.tenant_id) == 1
+
+
+async def test_paying_here_still_needs_a_token(restaurant, client) -> None:
+    order = await restaurant.open_order()
+    assert (await client.post(f"/api/v1/orders/{order['id']}/pay")).status_code == 401

@@ -116,6 +116,12 @@ async def test_owner_and_manager_edit_the_profile_and_nobody_else(client, restau
         ({"name": ""}, "body.name"),
         ({"name": None}, "body"),
         ({"colour": "red"}, "body.colour"),
+        ({"cash_rounding_minor_units": 0}, "body.cash_rounding_minor_units"),
+        ({"cash_rounding_minor_units": 1001}, "body.cash_rounding_minor_units"),
+        ({"cash_rounding_minor_units": None}, "body"),
+        ({"waiters_take_payments": "yes"}, "body.waiters_take_payments"),
+        ({"close_when_paid": 1}, "body.close_when_paid"),
+        ({"close_when_paid": None}, "body"),
     ],
 )
 async def test_bad_profile_edits_are_422_naming_the_field_and_change_nothing(
@@ -154,6 +160,9 @@ async def test_the_profile_is_announced_when_opened_and_on_every_change(
         "timezone": "UTC",
         "default_tax_rate_bps": 0,
         "receipt_footer": None,
+        "cash_rounding_minor_units": 1,
+        "waiters_take_payments": False,
+        "close_when_paid": False,
         "version": 1,
         "changed_at": opened["changed_at"],
     }
@@ -208,3 +217,47 @@ async def test_a_refused_edit_or_a_second_sign_up_announces_nothing(
     assert accepted.json()["version"] == 2
     await _versions_announced(bus, restaurant, [1, 2])
     assert (await _announced(bus, restaurant))[-1]["name"] == "Renamed"
+
+
+async def test_the_payment_settings_start_off_and_owners_and_managers_change_them(
+    client, restaurant, bus
+) -> None:
+    await bus.publish(restaurant.registered())
+    await wait_until(lambda: _profile_ready(client, restaurant), within=5, what="the profile")
+    profile = (await client.get("/api/v1/restaurant", headers=restaurant.headers("cashier"))).json()
+    assert (
+        profile["cash_rounding_minor_units"],
+        profile["waiters_take_payments"],
+        profile["close_when_paid"],
+    ) == (1, False, False)
+
+    swiss = await client.patch(
+        "/api/v1/restaurant",
+        json={"cash_rounding_minor_units": 5, "waiters_take_payments": True},
+        headers=restaurant.headers("manager"),
+    )
+    assert swiss.status_code == 200, swiss.text
+    closing = await client.patch(
+        "/api/v1/restaurant", json={"close_when_paid": True}, headers=restaurant.headers()
+    )
+    assert closing.status_code == 200, closing.text
+    for role in ("cashier", "waiter", "kitchen"):
+        refused = await client.patch(
+            "/api/v1/restaurant", json={"close_when_paid": False}, headers=restaurant.headers(role)
+        )
+        assert refused.status_code == 403, role
+
+    profile = (await client.get("/api/v1/restaurant", headers=restaurant.headers("waiter"))).json()
+    assert (
+        profile["cash_rounding_minor_units"],
+        profile["waiters_take_payments"],
+        profile["close_when_paid"],
+        profile["version"],
+    ) == (5, True, True, 3)
+    # Each change is announced with the whole profile, payment settings included.
+    await _versions_announced(bus, restaurant, [1, 2, 3])
+    announced = await _announced(bus, restaurant)
+    assert [
+        (d["cash_rounding_minor_units"], d["waiters_take_payments"], d["close_when_paid"])
+        for d in announced
+    ] == [(1, False, False), (5, True, False), (5, True, True)]

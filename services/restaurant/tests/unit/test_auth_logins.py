@@ -9,8 +9,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from pos_kit.http import ClientPolicy, DownstreamError, ResilientClient, RetryPolicy
-from pos_restaurant.adapters.auth_logins import AuthLogins
+from pos_kit.http import ClientPolicy, DownstreamError, ResilientClient, RetryPolicy, ServiceTokens
+from pos_restaurant.adapters.auth_logins import USERS_WRITE_SCOPE, AuthLogins
 from pos_restaurant.domain.errors import AuthRefusedService, InvalidValue, LoginEmailTaken
 from pos_restaurant.domain.staff import Role
 
@@ -54,7 +54,10 @@ def scripted(
         ),
         transport=httpx.MockTransport(answer),
     )
-    return AuthLogins(http, client_id="restaurant", client_secret="s", clock=clock), seen, clock
+    tokens = ServiceTokens(
+        http, client_id="restaurant", client_secret="s", scope=USERS_WRITE_SCOPE, clock=clock
+    )
+    return AuthLogins(http, tokens), seen, clock
 
 
 def created(request: httpx.Request) -> httpx.Response:

@@ -10,6 +10,7 @@ import pytest
 from pos_restaurant.domain.errors import InvalidValue
 from pos_restaurant.domain.profile import (
     RestaurantProfile,
+    check_cash_rounding,
     check_currency,
     check_tax_rate_bps,
     check_timezone,
@@ -73,6 +74,10 @@ def test_a_new_profile_starts_from_the_sign_up_name_and_the_defaults() -> None:
     assert profile.address is None
     assert profile.receipt_footer is None
     assert profile.version == 1
+    # Payments: no cash rounding, waiters do not take payments, staff close paid orders.
+    assert profile.cash_rounding_minor_units == 1
+    assert profile.waiters_take_payments is False
+    assert profile.close_when_paid is False
 
 
 def test_an_edit_changes_only_the_fields_given_and_none_clears_optional_ones() -> None:
@@ -106,3 +111,25 @@ def test_an_edit_with_one_bad_field_changes_nothing() -> None:
 def test_a_blank_name_is_refused() -> None:
     with pytest.raises(InvalidValue):
         a_profile().edit(now=NOW, name="   ")
+
+
+def test_cash_rounds_to_one_to_a_thousand_minor_units() -> None:
+    assert check_cash_rounding(1) == 1
+    assert check_cash_rounding(5) == 5
+    assert check_cash_rounding(1000) == 1000
+    for bad in (0, -5, 1001):
+        with pytest.raises(InvalidValue) as refused:
+            check_cash_rounding(bad)
+        assert refused.value.field == "cash_rounding_minor_units"
+
+
+def test_payment_settings_change_with_the_rest_all_or_nothing() -> None:
+    profile = a_profile()
+    profile.edit(now=NOW, cash_rounding_minor_units=5, close_when_paid=True)
+    assert (profile.cash_rounding_minor_units, profile.close_when_paid) == (5, True)
+    assert profile.waiters_take_payments is False
+    with pytest.raises(InvalidValue):
+        profile.edit(now=NOW, waiters_take_payments=True, cash_rounding_minor_units=0)
+    assert profile.waiters_take_payments is False
+    assert profile.cash_rounding_minor_units == 5
+    assert profile.version == 2

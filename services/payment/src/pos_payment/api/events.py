@@ -71,7 +71,7 @@ class OrderNews(EventData):
 
 class ProfileChanged(EventData):
     """What payment reads of `restaurant.profile_changed`; the payment settings default
-    while the restaurant service does not send them yet."""
+    (no rounding, waiters do not take payments) in an event from before they existed."""
 
     currency: CurrencyCode
     timezone: str

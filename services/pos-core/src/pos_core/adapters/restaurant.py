@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import structlog
-from pydantic import Field, StrictInt, ValidationError, field_validator
+from pydantic import Field, StrictBool, StrictInt, ValidationError, field_validator
 
 from pos_core.config import CoreSettings
 from pos_core.domain.errors import RestaurantProfileUnavailable
@@ -25,7 +25,8 @@ DOWNSTREAM = "restaurant"
 
 class ProfileIn(EventData):
     """A restaurant's profile as the restaurant service tells it, in the answer of its API
-    and in `restaurant.profile_changed` alike: the fields receipts print, and the version.
+    and in `restaurant.profile_changed` alike: the fields receipts print, whether a paid
+    dine-in order closes at once, and the version.
 
     Fields pos-core does not read are ignored, so the restaurant service may add more.
     """
@@ -38,6 +39,8 @@ class ProfileIn(EventData):
     # Left out (a restaurant service that does not say yet): the oldest version, which
     # any restaurant.profile_changed replaces.
     version: StrictInt = Field(default=0, ge=0)
+    # Left out (a restaurant service that does not send it yet): staff close paid orders.
+    close_when_paid: StrictBool = False
 
     _known_timezone = field_validator("timezone")(known_timezone)
 
@@ -49,6 +52,7 @@ class ProfileIn(EventData):
             currency=self.currency,
             receipt_footer=self.receipt_footer,
             version=self.version,
+            close_when_paid=self.close_when_paid,
         )
 
 

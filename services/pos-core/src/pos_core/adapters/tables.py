@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -110,7 +111,33 @@ class RestaurantProfileRow(Base):
     receipt_footer: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The restaurant service's version of the profile: only a higher one replaces it.
     version: Mapped[int] = mapped_column(BigInteger)
+    # A paid dine-in order closes at once (the restaurant's setting).
+    close_when_paid: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrderPaymentRow(Base):
+    """A payment the payment service completed for an order (`payment.completed`), once.
+
+    The payment service owns payments and their ledger; this is what pos-core saw of
+    them, so that an order is paid once its payments cover its total.
+    """
+
+    __tablename__ = "order_payments"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    payment_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    method: Mapped[str] = mapped_column(String(20))
+    # Towards the order's total; the tip is on top (the server's), in the same currency.
+    amount: Mapped[int] = mapped_column(BigInteger)
+    tip: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    taken_by: Mapped[str] = mapped_column(String(200))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_order_payments_tenant_order", "tenant_id", "order_id"),)
 
 
 outbox = Outbox(outbox_table(Base.metadata), source="pos-core")

@@ -14,6 +14,7 @@ from pos_core.use_cases.lifecycle import OrderLifecycle
 from pos_core.use_cases.orders import OrderTaking
 from pos_core.use_cases.receipts import Receipts
 from pos_core.use_cases.restaurant_profiles import RestaurantProfiles
+from pos_core.use_cases.settlement import Settlement
 from pos_kit.dependencies import app_state
 from pos_kit.security import require_roles
 from pos_kit.tokens import Principal
@@ -25,6 +26,7 @@ class CoreUseCases:
     lifecycle: OrderLifecycle
     receipts: Receipts
     restaurant_profiles: RestaurantProfiles
+    settlement: Settlement
 
 
 UseCases = Annotated[CoreUseCases, Depends(app_state(CoreUseCases))]

@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 
 from pos_core.api.dependencies import Cashier, OrderReader, OrderTaker, UseCases
 from pos_core.api.schemas import ItemIn, OrderIn, OrderOut, OrderPage, ReceiptOut
+from pos_core.domain.errors import PayingMoved
 from pos_core.domain.orders import OrderStatus
 from pos_core.domain.receipts import render_text
 from pos_kit.dependencies import UoW
@@ -112,12 +113,17 @@ async def place_order(
     return OrderOut.of(await use_cases.lifecycle.place(uow, caller=caller, order_id=order_id))
 
 
-@router.post("/{order_id}/pay", response_model=OrderOut)
-async def pay_order(
-    order_id: uuid.UUID, caller: Cashier, uow: UoW, use_cases: UseCases
-) -> OrderOut:
-    """Mark a placed order paid (until the payment service does this)."""
-    return OrderOut.of(await use_cases.lifecycle.pay(uow, caller=caller, order_id=order_id))
+@router.post(
+    "/{order_id}/pay",
+    status_code=status.HTTP_410_GONE,
+    deprecated=True,
+    responses={410: {"description": "Take payments with POST /api/v1/payments instead."}},
+)
+async def pay_order(order_id: uuid.UUID, caller: OrderReader) -> None:
+    """Gone: the payment service takes payments (`POST /api/v1/payments`), and an order
+    becomes paid when they cover its total. Records nothing (staff only: a caller
+    without a token gets 401, as everywhere else)."""
+    raise PayingMoved()
 
 
 @router.post("/{order_id}/close", response_model=OrderOut)

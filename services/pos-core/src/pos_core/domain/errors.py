@@ -94,6 +94,24 @@ class ProductUnavailable(Conflict):
         super().__init__(f"{name} is not available right now.", extra={"product_id": product_id})
 
 
+class PayingMoved(ProblemError):
+    """`POST /orders/{id}/pay` is gone: money is taken by the payment service, and an order
+    becomes paid when its payments cover it."""
+
+    status = 410
+    type_slug = "paying-moved-to-payments"
+    title = "Paying moved to the payment service"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Orders are no longer marked paid here: take the payment with "
+            "POST /api/v1/payments (with an Idempotency-Key). The order becomes paid when its "
+            "payments cover its total.",
+            headers={"Link": '</api/v1/payments>; rel="successor-version"'},
+            extra={"use_instead": "POST /api/v1/payments"},
+        )
+
+
 # --- inventory's answers --------------------------------------------------------------------
 
 

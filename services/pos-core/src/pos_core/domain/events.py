@@ -19,8 +19,10 @@ ORDER_PAID = "order.paid"
 ORDER_CLOSED = "order.closed"
 SCHEMA_VERSION = "1"
 
-# Read: each restaurant's profile, for its receipts (see api/events.py).
+# Read (see api/events.py): each restaurant's profile, for its receipts and whether a paid
+# dine-in order closes at once; the payment service's payments, which settle orders.
 RESTAURANT_PROFILE_CHANGED = "restaurant.profile_changed"
+PAYMENT_COMPLETED = "payment.completed"
 
 
 def _totals(totals: Totals) -> dict[str, Any]:

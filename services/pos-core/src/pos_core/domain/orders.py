@@ -1,8 +1,11 @@
 """An order, its items and its status machine.
 
     open -> placed -> paid -> closed
-    placed -> closed            (settled outside pos-core, e.g. before the payment service)
+    placed -> closed            (staff close it before it is paid in full)
     open | placed -> cancelled
+
+An order becomes paid when the payment service's payments cover its total
+(`payment.completed`, see `use_cases/settlement.py`); nobody marks it paid by hand.
 
 Items are added and removed only while the order is open, and not while a
 placement is under way (the placing lease, see `begin_placing`): the stock held
@@ -297,6 +300,11 @@ class Order:
         ensure_transition(self.status, OrderStatus.PAID)
         self.status = OrderStatus.PAID
         self.paid_at, self.paid_by = now, by
+
+    def closes_once_paid(self, *, close_when_paid: bool) -> bool:
+        """Whether paying this order in full also closes it: a dine-in order, in a restaurant
+        that frees its tables as soon as the bill is settled (`close_when_paid`)."""
+        return self.type is OrderType.DINE_IN and close_when_paid
 
     def close(self, *, now: datetime, by: str) -> None:
         ensure_transition(self.status, OrderStatus.CLOSED)

@@ -1,4 +1,5 @@
-"""A restaurant as its receipts show it: pos-core's copy of the profile the restaurant service owns.
+"""A restaurant as pos-core needs it: its receipts' heading and whether a paid dine-in order
+closes at once; pos-core's copy of the profile the restaurant service owns.
 
 The restaurant service raises the profile's `version` on every change and announces
 it (`restaurant.profile_changed`); events can arrive out of order, so the copy keeps
@@ -27,6 +28,9 @@ class RestaurantProfile:
     receipt_footer: str | None
     # 1 at creation, one more with every change; 0 when the source did not say.
     version: int
+    # A dine-in order closes (freeing its table) as soon as its payments cover it; when
+    # false, or when pos-core does not know the restaurant, it waits for staff to close it.
+    close_when_paid: bool = False
 
 
 NEUTRAL_PROFILE = RestaurantProfile(

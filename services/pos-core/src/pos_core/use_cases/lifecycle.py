@@ -1,4 +1,4 @@
-"""Moving an order through its life: place, pay, close, cancel, and settling its stock hold.
+"""Moving an order through its life: place, close, cancel, and settling its stock hold.
 
 These use cases talk to inventory around a state change, so they write each change
 in its own step of the request's unit of work (`uow.step()`): a step commits as it
@@ -15,10 +15,11 @@ Placing (inventory first, then the order):
   If step 3 cannot commit, the hold is released, best effort, unless the order
   turns out to be placed on it after all.
 
-Pay, close and cancel change the order first and then commit or release the
-hold, best effort: a guest can pay and a waiter can cancel while inventory is
+Close and cancel change the order first and then commit or release the hold,
+best effort: a table can be closed and a waiter can cancel while inventory is
 down. A hold left behind expires at inventory, and the events carry the
-reservation id for inventory to settle it from the event stream.
+reservation id for inventory to settle it from the event stream. Paying is not
+here: the payment service's payments settle an order (`settlement.py`).
 """
 
 from __future__ import annotations
@@ -176,22 +177,6 @@ class OrderLifecycle:
             )
             return False
         return order.reservation_id == reservation_id and order.status is not OrderStatus.OPEN
-
-    async def pay(self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID) -> Order:
-        async with uow.step():
-            repo = OrderRepository(uow.session)
-            order = await load_order(repo, caller, order_id, for_update=True)
-            order.pay(now=utcnow(), by=caller.subject)
-            await repo.save(order)
-            await outbox.record_event(
-                uow,
-                type=events.ORDER_PAID,
-                data=events.order_paid(order),
-                tenant_id=order.tenant_id,
-                schema_version=events.SCHEMA_VERSION,
-            )
-        log.info("order_paid", order_id=str(order.id), order_number=order.number)
-        return await self._settle(uow, caller, order, release=False)
 
     async def close(self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID) -> Order:
         async with uow.step():

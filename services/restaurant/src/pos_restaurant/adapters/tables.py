@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pos_kit.db import service_metadata
@@ -28,6 +28,11 @@ class ProfileRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     default_tax_rate_bps: Mapped[int] = mapped_column(Integer)
     receipt_footer: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # How payments are taken: cash rounding unit (1: none), waiters may take payments,
+    # a fully paid dine-in order closes at once.
+    cash_rounding_minor_units: Mapped[int] = mapped_column(Integer)
+    waiters_take_payments: Mapped[bool] = mapped_column(Boolean)
+    close_when_paid: Mapped[bool] = mapped_column(Boolean)
     # Raised by one on every change; consumers of restaurant.profile_changed keep the highest.
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

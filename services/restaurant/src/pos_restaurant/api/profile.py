@@ -1,4 +1,5 @@
-"""GET|PATCH /api/v1/restaurant: the profile every member of staff reads and owners edit."""
+"""GET|PATCH /api/v1/restaurant: the profile (receipt heading and payment settings) every
+member of staff reads and owners and managers edit."""
 
 from __future__ import annotations
 

@@ -22,6 +22,8 @@ Password = Field(min_length=10, max_length=128)
 Currency = Annotated[str, AfterValidator(rules.check_currency)]
 TimeZone = Annotated[str, AfterValidator(rules.check_timezone)]
 TaxRate = Annotated[int, Field(ge=0, le=rules.MAX_TAX_RATE_BPS)]
+CashRounding = Annotated[int, Field(ge=1, le=rules.MAX_CASH_ROUNDING_MINOR_UNITS)]
+Flag = Annotated[bool, Field(strict=True)]  # JSON true or false, not "yes" or 1
 Phone = Annotated[str, Field(max_length=32), AfterValidator(check_phone)]
 Coordinate = Annotated[int, Field(ge=0, le=plan.MAX_COORDINATE)]
 Size = Annotated[int, Field(ge=plan.MIN_SIZE, le=plan.MAX_SIZE)]
@@ -70,6 +72,14 @@ class ProfileOut(BaseModel):
     timezone: str
     default_tax_rate_bps: int
     receipt_footer: str | None
+    cash_rounding_minor_units: int = Field(
+        description="Cash payments are rounded to this many minor units; 1 is no rounding."
+    )
+    waiters_take_payments: bool
+    close_when_paid: bool = Field(
+        description="A fully paid dine-in order closes at once (its table is freed); "
+        "false: it waits for staff to close it."
+    )
     version: int = Field(description="1 at sign-up, one more with every change.")
     created_at: datetime
     updated_at: datetime
@@ -84,6 +94,9 @@ class ProfileOut(BaseModel):
             timezone=p.timezone,
             default_tax_rate_bps=p.default_tax_rate_bps,
             receipt_footer=p.receipt_footer,
+            cash_rounding_minor_units=p.cash_rounding_minor_units,
+            waiters_take_payments=p.waiters_take_payments,
+            close_when_paid=p.close_when_paid,
             version=p.version,
             created_at=p.created_at,
             updated_at=p.updated_at,
@@ -96,6 +109,9 @@ class ProfilePatch(Patch):
         "currency",
         "timezone",
         "default_tax_rate_bps",
+        "cash_rounding_minor_units",
+        "waiters_take_payments",
+        "close_when_paid",
     )
 
     name: str | None = Field(default=None, min_length=1, max_length=rules.MAX_NAME_LENGTH)
@@ -104,6 +120,9 @@ class ProfilePatch(Patch):
     timezone: TimeZone | None = None
     default_tax_rate_bps: TaxRate | None = None
     receipt_footer: str | None = Field(default=None, max_length=rules.MAX_FOOTER_LENGTH)
+    cash_rounding_minor_units: CashRounding | None = None
+    waiters_take_payments: Flag | None = None
+    close_when_paid: Flag | None = None
 
 
 # --- floors and tables -----------------------------------------------------------------

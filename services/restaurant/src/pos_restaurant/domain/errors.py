@@ -76,6 +76,21 @@ class AuthRefusedService(ServiceUnavailable):
         )
 
 
+class GuestLinksRefused(ServiceUnavailable):
+    """auth will not issue guest tokens to this service: its credentials or scope are wrong."""
+
+    type_slug = "downstream-refused-service"
+    title = "Dependency refused this service"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "auth refused this service's credentials, so no guest link can be made until "
+            "an operator gives the restaurant service the scope guests:issue.",
+            retry_after_seconds=60,
+            extra={"downstream": "auth"},
+        )
+
+
 class AuthAnsweredUnexpectedly(ProblemError):
     status = 502
     type_slug = "bad-gateway"

@@ -31,7 +31,8 @@ def table_status_changed(change: SeatingChange) -> dict[str, Any]:
 
 
 def profile_changed(profile: RestaurantProfile) -> dict[str, Any]:
-    """The whole profile as receipts show it: a consumer's copy needs no call back."""
+    """The whole profile, receipts' fields and payment settings: a consumer's copy needs no
+    call back."""
     return {
         "name": profile.name,
         "address": profile.address,
@@ -39,6 +40,9 @@ def profile_changed(profile: RestaurantProfile) -> dict[str, Any]:
         "timezone": profile.timezone,
         "default_tax_rate_bps": profile.default_tax_rate_bps,
         "receipt_footer": profile.receipt_footer,
+        "cash_rounding_minor_units": profile.cash_rounding_minor_units,
+        "waiters_take_payments": profile.waiters_take_payments,
+        "close_when_paid": profile.close_when_paid,
         "version": profile.version,
         "changed_at": profile.updated_at.isoformat(),
     }

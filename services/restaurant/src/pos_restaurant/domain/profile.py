@@ -1,4 +1,5 @@
-"""The restaurant's profile: its name and address on receipts, its currency, tax and time zone.
+"""The restaurant's profile: its name and address on receipts, its currency, tax and time zone,
+and how it takes payments (cash rounding, who may take them, when a paid order closes).
 
 Its `version` is 1 when the profile opens and one more with every edit: other
 services keep a copy fed by `restaurant.profile_changed` and keep the highest
@@ -21,6 +22,9 @@ MAX_ADDRESS_LENGTH = 500
 MAX_FOOTER_LENGTH = 500
 # Basis points: 10000 is 100 %. A tax above the price itself is a typo, not a tax.
 MAX_TAX_RATE_BPS = 10_000
+# Cash is rounded to this many minor units (1: not at all; 5: Swiss francs' 5 centimes).
+# Beyond 1000 (ten euros) it is no longer rounding; the payment service has the same bound.
+MAX_CASH_ROUNDING_MINOR_UNITS = 1_000
 
 # ISO 4217 codes of currencies in circulation (funds, metals and test codes left out:
 # nobody prices a dinner in XAU).
@@ -67,6 +71,16 @@ def check_tax_rate_bps(bps: int) -> int:
     return bps
 
 
+def check_cash_rounding(minor_units: int) -> int:
+    if not 1 <= minor_units <= MAX_CASH_ROUNDING_MINOR_UNITS:
+        raise InvalidValue(
+            "cash_rounding_minor_units",
+            f"Cash is rounded to 1 to {MAX_CASH_ROUNDING_MINOR_UNITS} minor units "
+            f"(1: no rounding); got {minor_units}.",
+        )
+    return minor_units
+
+
 def check_name(name: str) -> str:
     name = name.strip()
     if not 1 <= len(name) <= MAX_NAME_LENGTH:
@@ -100,6 +114,11 @@ class RestaurantProfile:
     timezone: str
     default_tax_rate_bps: int
     receipt_footer: str | None
+    # How the restaurant takes payments (read by the payment service and pos-core).
+    cash_rounding_minor_units: int
+    waiters_take_payments: bool
+    # A fully paid dine-in order closes at once (freeing its table), or waits for staff.
+    close_when_paid: bool
     version: int
     created_at: datetime
     updated_at: datetime
@@ -124,6 +143,9 @@ class RestaurantProfile:
             timezone=check_timezone(timezone),
             default_tax_rate_bps=check_tax_rate_bps(default_tax_rate_bps),
             receipt_footer=None,
+            cash_rounding_minor_units=1,
+            waiters_take_payments=False,
+            close_when_paid=False,
             version=1,
             created_at=now,
             updated_at=now,
@@ -139,6 +161,9 @@ class RestaurantProfile:
         timezone: str | _Keep = KEEP,
         default_tax_rate_bps: int | _Keep = KEEP,
         receipt_footer: str | _Keep | None = KEEP,
+        cash_rounding_minor_units: int | _Keep = KEEP,
+        waiters_take_payments: bool | _Keep = KEEP,
+        close_when_paid: bool | _Keep = KEEP,
     ) -> None:
         """Apply the given changes all together, or none of them if one is refused."""
         new_name = self.name if name is KEEP else check_name(name)
@@ -159,8 +184,18 @@ class RestaurantProfile:
             if receipt_footer is KEEP
             else _optional_text("receipt_footer", receipt_footer, MAX_FOOTER_LENGTH)
         )
+        new_rounding = (
+            self.cash_rounding_minor_units
+            if cash_rounding_minor_units is KEEP
+            else check_cash_rounding(cash_rounding_minor_units)
+        )
         self.name, self.address, self.currency = new_name, new_address, new_currency
         self.timezone, self.default_tax_rate_bps = new_timezone, new_tax
         self.receipt_footer = new_footer
+        self.cash_rounding_minor_units = new_rounding
+        self.waiters_take_payments = (
+            self.waiters_take_payments if waiters_take_payments is KEEP else waiters_take_payments
+        )
+        self.close_when_paid = self.close_when_paid if close_when_paid is KEEP else close_when_paid
         self.version += 1
         self.updated_at = now

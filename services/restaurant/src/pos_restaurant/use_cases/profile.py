@@ -2,7 +2,9 @@
 
 Its opening and every edit are announced as `restaurant.profile_changed` through the
 outbox, in the same transaction: receipts (pos-core) and menu prices (inventory)
-take the restaurant's name, currency and time zone from their copy of it.
+take the restaurant's name, currency and time zone from their copy of it, and the
+payment settings go to the payment service (cash rounding, whether waiters take
+payments) and pos-core (whether a paid dine-in order closes at once).
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ class RestaurantProfileRepository(Repository):
             currency=row.currency,
             receipt_footer=row.receipt_footer,
             version=row.version,
+            close_when_paid=row.close_when_paid,
         )
 
     async def keep_if_newer(self, tenant_id: uuid.UUID, profile: RestaurantProfile) -> bool:
@@ -43,6 +44,7 @@ class RestaurantProfileRepository(Repository):
             "currency": profile.currency,
             "receipt_footer": profile.receipt_footer,
             "version": profile.version,
+            "close_when_paid": profile.close_when_paid,
             "updated_at": utcnow(),
         }
         statement = self.insert(table).values(tenant_id=tenant_id, **values)
