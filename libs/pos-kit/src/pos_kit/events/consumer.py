@@ -16,22 +16,19 @@ arrival order across events (they can compare versions or timestamps in `data`).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import re
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Generic
 
 import structlog
-from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from pos_kit.context import request_context, trace_id_from_traceparent
-from pos_kit.events.connection import close_quietly, connect_nats, ping
+from pos_kit.events.connection import NatsWorker
 from pos_kit.events.envelope import SUBJECT_PREFIX, Event, MalformedEvent, format_time
 from pos_kit.events.inbox import Inbox, W, WorkHandler
 from pos_kit.events.metrics import EVENTS_CONSUMED, EVENTS_DEAD_LETTERED
@@ -42,7 +39,7 @@ from pos_kit.events.stream import (
     dlq_subject,
     ensure_stream,
 )
-from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
+from pos_kit.events.worker import backoff_delay, pause
 
 log = structlog.get_logger(__name__)
 
@@ -55,7 +52,7 @@ _CONSUMER_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 _MAX_HEADER_VALUE = 1000
 
 
-class EventConsumer(BackgroundWorker, Generic[W]):
+class EventConsumer(NatsWorker, Generic[W]):
     """Feeds the events on `subjects` to `handler`, once each (`inbox`), in the background."""
 
     def __init__(
@@ -84,26 +81,27 @@ class EventConsumer(BackgroundWorker, Generic[W]):
             raise ValueError(f"subjects must be under {SUBJECT_PREFIX!r}: {list(subjects)!r}")
         if max_deliver < 1:
             raise ValueError("max_deliver must be at least 1")
-        super().__init__(name=f"event-consumer:{consumer_name}", stop_timeout=ack_wait)
+        super().__init__(
+            name=f"event-consumer:{consumer_name}",
+            nats_url=nats_url,
+            stop_timeout=ack_wait,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            purge_interval=purge_interval,
+            stream_limits=stream_limits,
+            reconnect_time_wait=reconnect_time_wait,
+        )
         self.inbox = inbox
-        self.nats_url = nats_url
         self.consumer_name = consumer_name
         self.subjects = list(subjects)
         self.handler = handler
         self.max_deliver = max_deliver
-        self.backoff_initial = backoff_initial
-        self.backoff_max = backoff_max
         self.batch_size = batch_size
         self.fetch_timeout = fetch_timeout
         self.ack_wait = ack_wait
         self.inbox_retention = inbox_retention
-        self.purge_interval = purge_interval
-        self.stream_limits = stream_limits or StreamLimits()
         self.request_timeout = request_timeout
-        self.reconnect_time_wait = reconnect_time_wait
-        self._nats_back = asyncio.Event()
         self._consumer_ready = False
-        self._nc: NatsClient | None = None
         self._js: JetStreamContext | None = None
 
     def consumer_config(self) -> ConsumerConfig:
@@ -122,21 +120,13 @@ class EventConsumer(BackgroundWorker, Generic[W]):
         )
 
     async def run(self) -> None:
-        self._nc = nc = await connect_nats(
-            self.nats_url,
-            name=self.name,
-            reconnect_time_wait=self.reconnect_time_wait,
-            on_reconnected=self._on_reconnected,
-        )
+        nc = await self.connect()
         self._js = js = nc.jetstream(timeout=self.request_timeout)
         failures = 0
-        next_purge = 0.0
         sub: JetStreamContext.PullSubscription | None = None
         while not self.stopping:
             try:
-                if time.monotonic() >= next_purge:
-                    next_purge = time.monotonic() + self.purge_interval.total_seconds()
-                    await self._purge_logged()
+                await self.purge_when_due()
                 if not nc.is_connected:
                     # Pull requests sent now would only queue up in the client.
                     await pause(self.fetch_timeout, self._nats_back)
@@ -180,18 +170,12 @@ class EventConsumer(BackgroundWorker, Generic[W]):
                     sub = None
                 await pause(delay, self._nats_back)
 
-    async def ping(self) -> None:
-        """For /readyz: raises unless the consumer holds a live connection to NATS."""
-        await ping(self._nc, who=f"event consumer {self.consumer_name}")
-
     async def close(self) -> None:
-        await close_quietly(self._nc)
-        self._nc = None
+        await super().close()
         self._js = None
 
-    async def _on_reconnected(self) -> None:
+    async def on_reconnected(self) -> None:
         self._consumer_ready = False
-        self._nats_back.set()
 
     async def _handle_batch(self, messages: list[Msg]) -> float:
         """Handle a fetched batch in order; returns how long to hold off before fetching again."""
@@ -325,19 +309,9 @@ class EventConsumer(BackgroundWorker, Generic[W]):
             error=headers["Pos-Dlq-Error"],
         )
 
-    async def purge_inbox(self) -> int:
+    async def purge(self) -> int:
         """Forget events handled longer ago than the inbox retention (past any redelivery)."""
         return await self.inbox.forget(self.consumer_name, datetime.now(UTC) - self.inbox_retention)
-
-    async def _purge_logged(self) -> None:
-        try:
-            with self.job():
-                purged = await self.purge_inbox()
-        except Exception as exc:
-            log.warning("inbox_purge_failed", consumer=self.consumer_name, error=str(exc))
-            return
-        if purged:
-            log.info("inbox_purged", consumer=self.consumer_name, rows=purged)
 
 
 def _header_value(value: str) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, cast
@@ -33,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pos_kit.context import CORRELATION_HEADER, TRACEPARENT_HEADER
 from pos_kit.db import Database
-from pos_kit.events.connection import NatsUnavailable, close_quietly, connect_nats, ping
+from pos_kit.events.connection import NatsUnavailable, NatsWorker
 from pos_kit.events.envelope import CLOUDEVENTS_CONTENT_TYPE
 from pos_kit.events.metrics import (
     OUTBOX_DUPLICATES,
@@ -43,7 +42,7 @@ from pos_kit.events.metrics import (
 )
 from pos_kit.events.outbox import Outbox
 from pos_kit.events.stream import EVENTS_STREAM, StreamLimits, ensure_stream
-from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
+from pos_kit.events.worker import backoff_delay, pause
 
 log = structlog.get_logger(__name__)
 
@@ -67,7 +66,7 @@ class _BatchOutcome:
     error: Exception | None = None
 
 
-class OutboxRelay(BackgroundWorker):
+class OutboxRelay(NatsWorker):
     """Publishes a service's outbox to JetStream in the background.
 
     Every commit that recorded events wakes it (`Database.when_events_commit`), so they
@@ -91,56 +90,43 @@ class OutboxRelay(BackgroundWorker):
         reconnect_time_wait: float = 1.0,
     ) -> None:
         super().__init__(
-            name=f"outbox-relay:{outbox.table.name}", stop_timeout=publish_timeout + 5.0
+            name=f"outbox-relay:{outbox.table.name}",
+            nats_url=nats_url,
+            stop_timeout=publish_timeout + 5.0,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            purge_interval=purge_interval,
+            stream_limits=stream_limits,
+            reconnect_time_wait=reconnect_time_wait,
         )
         self.database = database
         self.outbox = outbox.table
-        self.nats_url = nats_url
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.publish_timeout = publish_timeout
-        self.backoff_initial = backoff_initial
-        self.backoff_max = backoff_max
         self.retention = retention
-        self.purge_interval = purge_interval
-        self.stream_limits = stream_limits or StreamLimits()
-        self.reconnect_time_wait = reconnect_time_wait
         self._postgres = database.engine.dialect.name == "postgresql"
         self._lease_key = f"pos_kit.outbox.relay:{outbox.table.name}"
         self._nudge = asyncio.Event()
-        self._nats_back = asyncio.Event()
         self._stream_ready = False
-        self._nc: NatsClient | None = None
         database.when_events_commit(self.notify)
-
-    async def ping(self) -> None:
-        """For /readyz: raises unless the relay holds a live connection to NATS."""
-        await ping(self._nc, who="outbox relay")
 
     def notify(self) -> None:
         """New rows were committed: publish now rather than at the next poll."""
         self._nudge.set()
 
     async def run(self) -> None:
-        self._nc = await connect_nats(
-            self.nats_url,
-            name=self.name,
-            reconnect_time_wait=self.reconnect_time_wait,
-            on_reconnected=self._on_reconnected,
-        )
-        js = self._nc.jetstream(timeout=self.publish_timeout)
+        nc = await self.connect()
+        js = nc.jetstream(timeout=self.publish_timeout)
         failures = 0
-        next_purge = 0.0
         while not self.stopping:
-            if time.monotonic() >= next_purge:
-                next_purge = time.monotonic() + self.purge_interval.total_seconds()
-                await self._purge_logged()
+            await self.purge_when_due()
             try:
                 with self.job():
                     if not self._stream_ready:
                         await ensure_stream(js, self.stream_limits)
                         self._stream_ready = True
-                    published, full = await self._relay_batch(self._nc, js)
+                    published, full = await self._relay_batch(nc, js)
             except Exception as exc:
                 failures += 1
                 delay = backoff_delay(failures, self.backoff_initial, self.backoff_max)
@@ -162,15 +148,10 @@ class OutboxRelay(BackgroundWorker):
             if not full:
                 await pause(self.poll_interval, self._nudge)
 
-    async def close(self) -> None:
-        await close_quietly(self._nc)
-        self._nc = None
-
-    async def _on_reconnected(self) -> None:
+    async def on_reconnected(self) -> None:
         # After a broker restart the stream may be gone (a lost volume); make sure
         # it exists before the next publish, and retry now rather than after back-off.
         self._stream_ready = False
-        self._nats_back.set()
         self._nudge.set()
 
     async def _relay_batch(self, nc: NatsClient, js: JetStreamContext) -> tuple[int, bool]:
@@ -284,13 +265,6 @@ class OutboxRelay(BackgroundWorker):
         log.warning("outbox_republish", outbox=self.outbox.name, since=since, rows=count)
         self.notify()
         return count
-
-    async def _purge_logged(self) -> None:
-        try:
-            with self.job():
-                await self.purge()
-        except Exception as exc:
-            log.warning("outbox_purge_failed", outbox=self.outbox.name, error=str(exc))
 
 
 def _headers(event_id: str, payload: str) -> dict[str, str]:
