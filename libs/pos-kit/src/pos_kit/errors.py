@@ -20,13 +20,19 @@ class ProblemError(Exception):
     # instead of rolling back when the error says so.
     commit_changes: ClassVar[bool] = False
 
+    # What a subclass says when its message never varies; then `detail` may be left out.
+    default_detail: ClassVar[str | None] = None
+
     def __init__(
         self,
-        detail: str,
+        detail: str | None = None,
         *,
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
+        detail = detail or self.default_detail
+        if detail is None:
+            raise TypeError(f"{type(self).__name__} needs a detail: what the client can do")
         super().__init__(detail)
         self.detail = detail
         self.headers = headers or {}

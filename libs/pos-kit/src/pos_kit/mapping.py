@@ -1,11 +1,13 @@
-"""Copying between a service's layers by field name: a row into a domain object, and back.
+"""Copying into a dataclass by field name: a row into a domain object, a fact from an item.
 
-A repository reads a row and returns a domain dataclass, and writes a dataclass's state
-into a row; field by field, that is the same dozen lines in every repository, and a
-field added to one side and forgotten on the other. Here it is done by name:
+A repository reads a row and returns a domain dataclass; field by field, that is the
+same dozen lines in every repository, and a field added to one side and forgotten on
+the other. Here it is done by name, framework-free (a domain may use it too):
 
     order = build(Order, row, items=items)          # row -> domain, `items` given
-    values = column_values(order, OrderRow)         # domain -> the columns it fills
+
+The way back, a domain object's values for a row's columns, is
+`pos_kit.repository.column_values`.
 
 Enums are converted on the way (a stored "placed" becomes `OrderStatus.PLACED`, and
 back); anything else that differs is passed as an override. Response schemas do the
@@ -19,8 +21,6 @@ import enum
 import types
 import typing
 from typing import Any, TypeVar, get_args, get_origin
-
-from sqlalchemy import Table, inspect
 
 T = TypeVar("T")
 
@@ -49,28 +49,8 @@ def build(cls: type[T], source: object, /, **overrides: Any) -> T:
     return cls(**values, **overrides)
 
 
-def column_values(
-    source: object, model: type[Any] | Table, /, *, exclude: tuple[str, ...] = (), **overrides: Any
-) -> dict[str, Any]:
-    """The values for `model`'s columns that `source` has attributes for (enums as values)."""
-    names = _column_names(model)
-    values = {
-        name: _stored(getattr(source, name))
-        for name in names
-        if name not in exclude and name not in overrides and hasattr(source, name)
-    }
-    unknown = set(overrides) - set(names)
-    if unknown:
-        raise TypeError(f"{sorted(unknown)} are not columns of {_model_name(model)}")
-    return {**values, **overrides}
-
-
 def _required(field: dataclasses.Field[Any]) -> bool:
     return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
-
-
-def _stored(value: Any) -> Any:
-    return value.value if isinstance(value, enum.Enum) else value
 
 
 _FieldsOf = tuple[tuple[dataclasses.Field[Any], type[enum.Enum] | None], ...]
@@ -100,13 +80,3 @@ def _enum_in(hint: Any) -> type[enum.Enum] | None:
         found = [a for a in get_args(hint) if isinstance(a, type) and issubclass(a, enum.Enum)]
         return found[0] if len(found) == 1 else None
     return None
-
-
-def _column_names(model: type[Any] | Table) -> tuple[str, ...]:
-    if isinstance(model, Table):
-        return tuple(column.key for column in model.columns)
-    return tuple(attribute.key for attribute in inspect(model).column_attrs)
-
-
-def _model_name(model: type[Any] | Table) -> str:
-    return model.name if isinstance(model, Table) else model.__name__

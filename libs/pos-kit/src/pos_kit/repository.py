@@ -9,11 +9,12 @@ and reading one keyset page of a list.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+import enum
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, Table, tuple_
+from sqlalchemy import CursorResult, Select, Table, false, inspect, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +33,36 @@ def is_unique_violation(exc: IntegrityError, marker: str | None = None) -> bool:
     code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     unique = code == UNIQUE_VIOLATION if code else "unique constraint failed" in message
     return unique and (marker is None or marker.lower() in message)
+
+
+def column_values(
+    source: object, model: type[Any] | Table, /, *, exclude: tuple[str, ...] = (), **overrides: Any
+) -> dict[str, Any]:
+    """The values for `model`'s columns that `source` has attributes for (enums as values)."""
+    names = _column_names(model)
+    values = {
+        name: _stored(getattr(source, name))
+        for name in names
+        if name not in exclude and name not in overrides and hasattr(source, name)
+    }
+    unknown = set(overrides) - set(names)
+    if unknown:
+        raise TypeError(f"{sorted(unknown)} are not columns of {_model_name(model)}")
+    return {**values, **overrides}
+
+
+def _stored(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _column_names(model: type[Any] | Table) -> tuple[str, ...]:
+    if isinstance(model, Table):
+        return tuple(column.key for column in model.columns)
+    return tuple(attribute.key for attribute in inspect(model).column_attrs)
+
+
+def _model_name(model: type[Any] | Table) -> str:
+    return model.name if isinstance(model, Table) else model.__name__
 
 
 def rowcount(result: Any) -> int:
@@ -73,8 +104,20 @@ class Repository:
                 raise duplicate() from exc
             raise
 
-    async def insert_once(self, row: object | Executable) -> bool:
-        """Insert a row (an ORM object or a statement); False if its unique key exists already."""
+    async def insert_once(
+        self, row: object | Executable | type[Any] | Table, values: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Insert a row unless its unique key exists already; False when it did.
+
+        With `values`, `row` is the table (or mapped class) and it is one statement,
+        INSERT ... ON CONFLICT DO NOTHING: of two requests inserting the same key at once,
+        one inserts and the other waits for it, then inserts nothing. Without, `row` is an
+        ORM object or a statement, written in a savepoint that a clash rolls back alone.
+        """
+        if values is not None:
+            table = cast(Table | type[Any], row)
+            statement = self.insert(table).values(**values).on_conflict_do_nothing()
+            return rowcount(await self.session.execute(statement)) == 1
         try:
             async with self.session.begin_nested():
                 if isinstance(row, Executable):
@@ -87,6 +130,19 @@ class Repository:
                 return False
             raise
         return True
+
+    async def take_write_lock(self, table: type[Any] | Table) -> None:
+        """SQLite: take the database's one write lock now, before the transaction reads.
+
+        The driver begins a transaction at its first write only, so a read-then-write
+        would otherwise decide on a snapshot another writer may change meanwhile.
+        PostgreSQL locks the rows it reads instead (`SELECT ... FOR UPDATE`): a no-op there.
+        """
+        if self.dialect != "sqlite":
+            return
+        target = table if isinstance(table, Table) else cast(Table, table.__table__)
+        column = next(iter(target.primary_key.columns))
+        await self.session.execute(update(target).values({column: column}).where(false()))
 
     async def keyset_page(
         self,

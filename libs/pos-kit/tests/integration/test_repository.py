@@ -295,3 +295,30 @@ async def test_a_unit_of_work_that_fails_after_a_savepoint_keeps_nothing(db: Dat
 
     async with db.unit_of_work() as uow:
         assert await Dishes(uow.session).count(tenant) == 0
+
+
+async def test_insert_once_by_values_is_one_statement_that_skips_a_taken_key(
+    db: Database,
+) -> None:
+    dish_id = uuid.uuid4()
+    async with db.unit_of_work() as uow:
+        dishes = Dishes(uow.session)
+        values = {
+            "id": dish_id,
+            "tenant_id": uuid.uuid4(),
+            "name": "Focaccia",
+            "course": 1,
+            "created_at": datetime.now(UTC),
+        }
+        assert await dishes.insert_once(DishRow, values) is True
+        assert await dishes.insert_once(DishRow, values) is False  # the transaction goes on
+        assert await dishes.insert_once(DishRow.__table__, values) is False
+    async with db.unit_of_work() as uow:
+        assert await uow.session.get(DishRow, dish_id) is not None
+
+
+async def test_the_write_lock_is_taken_on_sqlite_and_nothing_changes(db: Database) -> None:
+    async with db.unit_of_work() as uow:
+        dishes = Dishes(uow.session)
+        await dishes.take_write_lock(DishRow)
+        assert uow.in_transaction == (uow.dialect == "sqlite")

@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from pos_kit.mapping import build, column_values
+from pos_kit.mapping import build
+from pos_kit.repository import column_values
 from pos_kit.schemas import ResponseModel
 
 

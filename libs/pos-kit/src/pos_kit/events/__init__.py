@@ -1,7 +1,7 @@
 """The event backbone: CloudEvents envelope, outbox and relay, inbox and consumer, streams."""
 
 from pos_kit.events.consumer import EventConsumer
-from pos_kit.events.data import EventData, parse_data, tenant_of
+from pos_kit.events.data import EventData, by_type, parse_data, subjects_of, tenant_of
 from pos_kit.events.envelope import Event, MalformedEvent, subject_for
 from pos_kit.events.inbox import Handler, Inbox, SqlInbox, WorkHandler
 from pos_kit.events.outbox import (
@@ -34,6 +34,7 @@ __all__ = [
     "SqlInbox",
     "StreamLimits",
     "WorkHandler",
+    "by_type",
     "create_outbox_tables",
     "dlq_subject",
     "drop_outbox_tables",
@@ -42,5 +43,6 @@ __all__ = [
     "outbox_table",
     "parse_data",
     "subject_for",
+    "subjects_of",
     "tenant_of",
 ]

@@ -10,12 +10,13 @@ event at once.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from pos_kit.events.envelope import Event, MalformedEvent
+from pos_kit.events.envelope import Event, MalformedEvent, subject_for
+from pos_kit.events.inbox import W, WorkHandler
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -40,6 +41,27 @@ def parse_data(event: Event, model: type[M], *, versions: Collection[str] = ("1"
             f"{'.'.join(str(p) for p in e['loc']) or 'data'}: {e['msg']}" for e in exc.errors()
         )
         raise MalformedEvent(f"{event.type} data is not usable: {problems}") from exc
+
+
+def by_type(handlers: Mapping[str, Callable[[W, Event], Awaitable[None]]]) -> WorkHandler[W]:
+    """One handler for a consumer: each event goes to the handler of its type.
+
+    An event of a type not in `handlers` is malformed for this consumer (its subjects
+    and handlers disagree, or a producer sent it on the wrong subject): dead-lettered.
+    """
+
+    async def handle(work: W, event: Event) -> None:
+        handler = handlers.get(event.type)
+        if handler is None:
+            raise MalformedEvent(f"this consumer handles no {event.type} events")
+        await handler(work, event)
+
+    return handle
+
+
+def subjects_of(handlers: Mapping[str, object]) -> list[str]:
+    """The subjects a consumer of these event types listens on."""
+    return [subject_for(event_type) for event_type in handlers]
 
 
 def tenant_of(event: Event) -> uuid.UUID:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from nats.js import JetStreamContext
 from nats.js.api import RawStreamMsg
 from nats.js.errors import NotFoundError
 
 from pos_kit.events.stream import EVENTS_STREAM
+
+T = TypeVar("T")
 
 
 async def stream_messages(
@@ -34,16 +37,18 @@ async def stream_messages(
 
 
 async def wait_until(
-    check: Callable[[], Awaitable[bool]],
+    check: Callable[[], Awaitable[T]],
     *,
     within: float = 10.0,
     interval: float = 0.05,
     what: str = "condition",
-) -> None:
-    """Poll `check` until it holds; fail with `what` after `within` seconds."""
+) -> T:
+    """Poll `check` until it answers something true, and return that; fail with `what`
+    after `within` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
-    while not await check():
+    while not (found := await check()):
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {within}s waiting for {what}")
         await asyncio.sleep(interval)
+    return found

@@ -1,4 +1,9 @@
-"""The life cycle the relay and the consumer share: a background loop that stops between jobs."""
+"""Background loops: the life cycle every worker shares, and the periodic job.
+
+`BackgroundWorker` is a loop that stops between jobs (the relay, the consumer);
+`PeriodicJob` runs one piece of work every so often (a sweep of expired holds, a
+purge, a reconciliation) and survives its failures.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import contextlib
 from collections.abc import Iterator
 
 import structlog
+
+from pos_kit.context import request_context
 
 log = structlog.get_logger(__name__)
 
@@ -106,3 +113,42 @@ class BackgroundWorker:
                 log.exception("worker_crashed", worker=self.name, failures=failures)
                 await self.close()
                 await asyncio.sleep(backoff_delay(failures, 0.5, 30.0))
+
+
+class PeriodicJob(BackgroundWorker):
+    """Runs `run_once` every `interval` seconds until stopped.
+
+    A failure (the database away for a moment) is logged and tried again after a
+    growing delay, never the end of the loop. `run_once` answers how many things it
+    did, which is logged when there were any.
+    """
+
+    def __init__(self, *, name: str, interval: float, max_backoff: float = 60.0) -> None:
+        super().__init__(name=name)
+        self.interval = interval
+        self.max_backoff = max_backoff
+
+    async def run_once(self) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    async def run(self) -> None:
+        failures = 0
+        while not self.stopping:
+            try:
+                with self.job(), request_context():
+                    done = await self.run_once()
+            except Exception as exc:
+                failures += 1
+                delay = backoff_delay(failures, self.interval, self.max_backoff)
+                log.warning(
+                    "periodic_job_failed",
+                    job=self.name,
+                    error=str(exc) or repr(exc),
+                    retry_in=delay,
+                )
+                await pause(delay)
+                continue
+            failures = 0
+            if done:
+                log.info("periodic_job_done", job=self.name, count=done)
+            await pause(self.interval)

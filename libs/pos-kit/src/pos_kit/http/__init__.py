@@ -2,7 +2,12 @@
 
 from pos_kit.http.breaker import BreakerPolicy, CircuitBreaker, CircuitState
 from pos_kit.http.client import ClientPolicy, RequestOptions, ResilientClient
-from pos_kit.http.errors import DownstreamError, DownstreamTimeout, DownstreamUnavailable
+from pos_kit.http.errors import (
+    DownstreamError,
+    DownstreamTimeout,
+    DownstreamUnavailable,
+    answer_detail,
+)
 from pos_kit.http.retry import IDEMPOTENCY_KEY_HEADER, RetryPolicy
 from pos_kit.http.service_tokens import ServiceTokenRefused, ServiceTokens
 
@@ -20,4 +25,5 @@ __all__ = [
     "RetryPolicy",
     "ServiceTokenRefused",
     "ServiceTokens",
+    "answer_detail",
 ]

@@ -8,7 +8,21 @@ downstream's own `Retry-After`).
 
 from __future__ import annotations
 
+import httpx
+
 from pos_kit.errors import ServiceUnavailable
+
+
+def answer_detail(response: httpx.Response) -> str:
+    """What another service's answer says, for a log line or our own problem's detail:
+    its problem `detail`, else the start of its body."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(payload, dict) and isinstance(payload.get("detail"), str):
+        return str(payload["detail"])
+    return str(payload)[:200]
 
 
 class DownstreamError(ServiceUnavailable):
@@ -37,6 +51,17 @@ class DownstreamError(ServiceUnavailable):
         self.attempts = attempts
         self.status_code = status_code
         self.retry_after_seconds = max(1, retry_after_seconds)
+
+    def reworded(self, detail: str) -> DownstreamError:
+        """The same failure (kind, reason, Retry-After) told in the caller's own words."""
+        return type(self)(
+            self.downstream,
+            detail,
+            reason=self.reason,
+            retry_after_seconds=self.retry_after_seconds,
+            attempts=self.attempts,
+            status_code=self.status_code,
+        )
 
 
 class DownstreamUnavailable(DownstreamError):

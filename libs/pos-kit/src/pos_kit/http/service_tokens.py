@@ -22,7 +22,7 @@ import httpx
 import structlog
 
 from pos_kit.http.client import CallOptions, ResilientClient
-from pos_kit.http.errors import DownstreamUnavailable
+from pos_kit.http.errors import DownstreamUnavailable, answer_detail
 
 log = structlog.get_logger(__name__)
 
@@ -132,7 +132,7 @@ class ServiceTokens:
                 client_id=self.client_id,
                 scope=self.scope,
                 status_code=response.status_code,
-                detail=_detail(response),
+                detail=answer_detail(response),
             )
             raise ServiceTokenRefused(
                 self.auth.name,
@@ -158,13 +158,3 @@ class ServiceTokens:
         # Renew a little before expiry, so that a token never dies in flight.
         margin = min(self.refresh_margin_seconds, expires_in / 2)
         return _Token(value=token, renew_at=self._clock() + expires_in - margin)
-
-
-def _detail(response: httpx.Response) -> str:
-    try:
-        payload = response.json()
-    except ValueError:
-        return response.text[:200]
-    if isinstance(payload, dict) and isinstance(payload.get("detail"), str):
-        return str(payload["detail"])
-    return str(payload)[:200]

@@ -19,7 +19,10 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import text
 
+from pos_kit.db import Database
+from pos_kit.events.testing import wait_until
 from pos_kit.settings import ServiceSettings
 from pos_kit.testing.app import app_client
 from pos_kit.testing.bus import EventBus
@@ -67,6 +70,7 @@ class ServiceKit:
         self._app: FastAPI | None = None
         self._client: httpx.AsyncClient | None = None
         self._bus: EventBus | None = None
+        self._database: Database | None = None
 
     def nats_server(self) -> NatsServer:
         if self._nats is None:
@@ -115,6 +119,25 @@ class ServiceKit:
         """A client of another instance of the app with other settings, for one test."""
         async with app_client(self.create_app(**overrides)) as client:
             yield client
+
+    def database(self) -> Database:
+        """The test database, to read what the service stored (closed when the session ends)."""
+        if self._database is None:
+            self._database = Database(self.database_url())
+            self._stack.push_async_callback(self._database.dispose)
+        return self._database
+
+    async def handled(self, event_id: str, *, within: float = 10.0) -> None:
+        """Wait until the service's consumer has handled an event (its inbox has the id)."""
+
+        async def in_inbox() -> bool:
+            async with self.database().unit_of_work() as uow:
+                found = await uow.session.scalar(
+                    text("SELECT count(*) FROM inbox WHERE event_id = :id"), {"id": event_id}
+                )
+            return bool(found)
+
+        await wait_until(in_inbox, within=within, what=f"event {event_id} to be handled")
 
     async def bus(self) -> EventBus:
         if self._bus is None:

@@ -16,6 +16,7 @@ Fixtures, once a service's `tests/conftest.py` defines `service` (a `ServiceUnde
 | `client` | an in-process HTTP client of the app, its lifespan running |
 | `bus` | an `EventBus` on its nats-server: publish events, read streams and dead letters |
 | `tenant`, `another_tenant` | a `TestTenant` each: a restaurant and its staff's tokens |
+| `handled` | `await handled(event_id)`: wait until the service's consumer handled an event |
 
 They are function-scoped handles on resources made once per service and kept for
 the session (one session runs every service's tests; see `kit.py` for why).
@@ -23,7 +24,7 @@ the session (one session runs every service's tests; see `kit.py` for why).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -102,6 +103,11 @@ async def client(kit: ServiceKit) -> httpx.AsyncClient:
 @pytest_asyncio.fixture(loop_scope="session")
 async def bus(kit: ServiceKit) -> EventBus:
     return await kit.bus()
+
+
+@pytest.fixture
+def handled(kit: ServiceKit) -> Callable[..., Awaitable[None]]:
+    return kit.handled
 
 
 @pytest.fixture

@@ -61,3 +61,9 @@ class ThreadedServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self._thread.join(timeout=20)
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
