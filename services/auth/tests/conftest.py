@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from pos_auth.config import AuthSettings
 from pos_auth.main import create_app
@@ -60,16 +61,28 @@ class Staff:
         result["password"] = body["password"]
         return result
 
-    async def add_login(
-        self, manager: dict[str, Any], role: str, **overrides: Any
-    ) -> dict[str, Any]:
+    def login_body(self, role: str, **overrides: Any) -> dict[str, Any]:
+        """What asks for a new login with `role`; `overrides` replace its fields."""
         body = {
             "email": self.email(role),
             "full_name": f"Sam {role.title()}",
             "role": role,
             "password": "a staff password",
         }
-        body.update(overrides)
+        return body | overrides
+
+    async def create_login(
+        self, headers: dict[str, str], role: str, **overrides: Any
+    ) -> httpx.Response:
+        """The answer to asking, with `headers`, for a new login with `role`."""
+        body = self.login_body(role, **overrides)
+        return await self.client.post("/api/v1/auth/users", json=body, headers=headers)
+
+    async def add_login(
+        self, manager: dict[str, Any], role: str, **overrides: Any
+    ) -> dict[str, Any]:
+        """A new login, made by `manager` and signed in."""
+        body = self.login_body(role, **overrides)
         response = await self.client.post(
             "/api/v1/auth/users", json=body, headers=self.headers(manager)
         )
@@ -82,6 +95,40 @@ class Staff:
         return result
 
 
+class ServiceClients:
+    """Test-data factory: service accounts registered with auth, and the tokens they get."""
+
+    def __init__(self, client: httpx.AsyncClient, app: FastAPI) -> None:
+        self.client = client
+        self.app = app
+
+    async def register(self, client_id: str, secret: str, scopes: list[str]) -> None:
+        async with self.app.state.database.unit_of_work() as uow:
+            await self.app.state.use_cases.service_accounts.register(
+                uow, client_id=client_id, secret=secret, scopes=scopes
+            )
+
+    async def ask_token(self, client_id: str, secret: str, **extra: Any) -> httpx.Response:
+        """The answer to a client-credentials request; `extra` joins its body."""
+        return await self.client.post(
+            "/api/v1/auth/token",
+            json={
+                "grant_type": "client_credentials",
+                "client_id": client_id,
+                "client_secret": secret,
+                **extra,
+            },
+        )
+
+    async def token(self, client_id: str, secret: str, scopes: list[str], **extra: Any) -> str:
+        """Registers the client with `scopes`; the access token it then asks for (`extra`)."""
+        await self.register(client_id, secret, scopes)
+        response = await self.ask_token(client_id, secret, **extra)
+        assert response.status_code == 200, response.text
+        token: str = response.json()["access_token"]
+        return token
+
+
 @pytest.fixture
 def staff(client: httpx.AsyncClient) -> Staff:
     return Staff(client)
@@ -91,3 +138,8 @@ def staff(client: httpx.AsyncClient) -> Staff:
 def staff_factory() -> type[Staff]:
     """For tests that run their own app instance with other settings."""
     return Staff
+
+
+@pytest.fixture
+def service_clients(client: httpx.AsyncClient, app: FastAPI) -> ServiceClients:
+    return ServiceClients(client, app)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 import httpx
 import jwt
@@ -28,6 +28,7 @@ from pos_llm_simulator.app import create_app as create_simulator
 from pos_llm_simulator.config import SimulatorSettings
 
 CONVERSATIONS = "/api/v1/chat/conversations"
+EVENT_STREAM = {"Accept": "text/event-stream"}
 CLIENT_ID = "chatbot"
 CLIENT_SECRET = "stand-in-secret"
 
@@ -78,7 +79,22 @@ def _caller_claims(authorization: str) -> dict[str, Any]:
     return claims
 
 
-class StandinAuth:
+class Standin:
+    """Another service's endpoints on a real port (`server`), served while a fixture holds it."""
+
+    server: ThreadedServer
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def serving(self) -> Iterator[Self]:
+        self.server.start()
+        yield self
+        self.server.stop()
+
+
+class StandinAuth(Standin):
     """auth's client-credentials endpoint on a real port: the chatbot's own tokens, bound to
     a restaurant, with the scope `menu:read` (signed by a key of its own: the stand-ins
     read them, nothing verifies them)."""
@@ -91,10 +107,6 @@ class StandinAuth:
         app.post("/api/v1/auth/token")(self._token)
         self.server = ThreadedServer(app)
 
-    @property
-    def url(self) -> str:
-        return self.server.url
-
     async def _token(self, body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
         if (body.get("client_id"), body.get("client_secret")) != (CLIENT_ID, CLIENT_SECRET):
             return JSONResponse({"detail": "The client id or secret is not correct."}, 401)
@@ -105,7 +117,7 @@ class StandinAuth:
         return JSONResponse({"access_token": token, "expires_in": 600, "scope": "menu:read"})
 
 
-class StandinInventory:
+class StandinInventory(Standin):
     """inventory's `GET /api/v1/products` on a real port: each restaurant's menu, paged as
     inventory pages it, for the restaurant a service token with `menu:read` names (as
     inventory, it refuses a guest's token)."""
@@ -119,10 +131,6 @@ class StandinInventory:
         app = FastAPI()
         app.get("/api/v1/products")(self._products)
         self.server = ThreadedServer(app)
-
-    @property
-    def url(self) -> str:
-        return self.server.url
 
     def asked_for(self, tenant_id: str) -> int:
         return self.asked.count(tenant_id)
@@ -153,7 +161,7 @@ class ReceivedOrder:
 
 
 @dataclass
-class StandinPosCore:
+class StandinPosCore(Standin):
     """pos-core's `POST /api/v1/orders` on a real port: keeps what it received, answers the
     same order for the same Idempotency-Key, and can fail the next few calls (503)."""
 
@@ -165,10 +173,6 @@ class StandinPosCore:
         app = FastAPI()
         app.post("/api/v1/orders")(self._open_order)
         self.server = ThreadedServer(app)
-
-    @property
-    def url(self) -> str:
-        return self.server.url
 
     def orders_for(self, table_id: str) -> list[ReceivedOrder]:
         return [o for o in self.received if o.body.get("table_id") == table_id]
@@ -192,26 +196,17 @@ class StandinPosCore:
 
 @pytest.fixture(scope="session")
 def standin_auth() -> Iterator[StandinAuth]:
-    standin = StandinAuth()
-    standin.server.start()
-    yield standin
-    standin.server.stop()
+    yield from StandinAuth().serving()
 
 
 @pytest.fixture(scope="session")
 def standin_inventory() -> Iterator[StandinInventory]:
-    standin = StandinInventory()
-    standin.server.start()
-    yield standin
-    standin.server.stop()
+    yield from StandinInventory().serving()
 
 
 @pytest.fixture(scope="session")
 def standin_pos_core() -> Iterator[StandinPosCore]:
-    standin = StandinPosCore()
-    standin.server.start()
-    yield standin
-    standin.server.stop()
+    yield from StandinPosCore().serving()
 
 
 @pytest.fixture(scope="session")
@@ -262,36 +257,44 @@ class Restaurant(TestTenant):
         """Headers of a guest who opened the table's guest link (a new link unless given)."""
         return self.guest_headers(table_id or str(uuid.uuid4()), subject=link)
 
-    async def conversation(
-        self, headers: dict[str, str], client: httpx.AsyncClient | None = None
-    ) -> str:
-        response = await (client or self.client).post(CONVERSATIONS, headers=headers)
+    async def chat(
+        self, headers: dict[str, str] | None = None, client: httpx.AsyncClient | None = None
+    ) -> Chat:
+        """A conversation opened by `headers` (a guest at a new table unless given), in the
+        session's app unless `client` is another."""
+        client = client or self.client
+        headers = headers or self.guest()
+        response = await client.post(CONVERSATIONS, headers=headers)
         assert response.status_code == 201, response.text
-        conversation_id: str = response.json()["id"]
-        return conversation_id
+        return Chat(client, headers, response.json()["id"])
 
-    async def ask(
-        self,
-        conversation_id: str,
-        text: str,
-        headers: dict[str, str],
-        client: httpx.AsyncClient | None = None,
-    ) -> httpx.Response:
-        return await (client or self.client).post(
-            f"{CONVERSATIONS}/{conversation_id}/messages", json={"text": text}, headers=headers
-        )
 
-    async def answer(
-        self,
-        conversation_id: str,
-        text: str,
-        headers: dict[str, str],
-        client: httpx.AsyncClient | None = None,
-    ) -> dict[str, Any]:
-        response = await self.ask(conversation_id, text, headers, client)
+@dataclass(frozen=True)
+class Chat:
+    """A conversation as whoever opened it sees it: their headers, its id, the app it is in."""
+
+    client: httpx.AsyncClient
+    headers: dict[str, str]
+    id: str
+
+    @property
+    def path(self) -> str:
+        return f"{CONVERSATIONS}/{self.id}"
+
+    async def ask(self, text: str, *, stream: bool = False) -> httpx.Response:
+        """The answer as it comes (as Server-Sent Events if `stream`), whatever its status."""
+        headers = self.headers | (EVENT_STREAM if stream else {})
+        return await self.client.post(f"{self.path}/messages", json={"text": text}, headers=headers)
+
+    async def answer(self, text: str) -> dict[str, Any]:
+        """The reply (JSON) to `text`, which must be answered."""
+        response = await self.ask(text)
         assert response.status_code == 200, response.text
         reply: dict[str, Any] = response.json()
         return reply
+
+    async def read(self) -> httpx.Response:
+        return await self.client.get(self.path, headers=self.headers)
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +16,9 @@ from fastapi.responses import JSONResponse
 
 from pos_inventory.config import InventorySettings
 from pos_inventory.main import create_app
-from pos_kit.testing.kit import ServiceUnderTest
+from pos_kit.events import Event
+from pos_kit.testing.bus import new_event
+from pos_kit.testing.kit import ServiceKit, ServiceUnderTest
 from pos_kit.testing.servers import ThreadedServer
 from pos_kit.testing.tenants import TestTenant
 from pos_kit.testing.tokens import TestTokens
@@ -58,21 +61,36 @@ class StandinRestaurant:
         profile = self.profiles.get(tenant_id, ("EUR", 1))
         if profile is None:
             return JSONResponse({"title": "Not found"}, status_code=404)
-        currency, version = profile
+        created = "2026-01-01T12:00:00Z"
         return JSONResponse(
             {
                 "tenant_id": tenant_id,
-                "name": "Chez Test",
-                "address": None,
-                "currency": currency,
-                "timezone": "Europe/Paris",
-                "default_tax_rate_bps": 1000,
-                "receipt_footer": None,
-                "version": version,
-                "created_at": "2026-01-01T12:00:00Z",
-                "updated_at": "2026-01-01T12:00:00Z",
+                **_profile_fields(*profile),
+                "created_at": created,
+                "updated_at": created,
             }
         )
+
+    @staticmethod
+    def profile_changed(tenant_id: str, currency: str, version: int, /, **data: Any) -> Event:
+        """A `restaurant.profile_changed` event shaped like restaurant's (`data` overrides)."""
+        body = _profile_fields(currency, version) | {"changed_at": "2026-12-01T09:00:00.000000Z"}
+        return new_event(
+            "restaurant.profile_changed", body | data, tenant_id=tenant_id, source="restaurant"
+        )
+
+
+def _profile_fields(currency: str, version: int) -> dict[str, Any]:
+    """A restaurant's profile as restaurant answers and publishes it."""
+    return {
+        "name": "Chez Test",
+        "address": None,
+        "currency": currency,
+        "timezone": "Europe/Paris",
+        "default_tax_rate_bps": 1000,
+        "receipt_footer": None,
+        "version": version,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -97,24 +115,36 @@ def service(standin_restaurant: StandinRestaurant) -> ServiceUnderTest:
 class Restaurant(TestTenant):
     """Test-data factory: one tenant, its staff's tokens, and its menu made through the API."""
 
-    def __init__(self, tokens: TestTokens, client: httpx.AsyncClient) -> None:
+    def __init__(self, tokens: TestTokens, client: httpx.AsyncClient, kit: ServiceKit) -> None:
         super().__init__(tokens)
         self.client = client
+        self.kit = kit
+
+    @asynccontextmanager
+    async def other_instance(self, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
+        """For the block, talk to another instance of inventory with `settings` overridden."""
+        usual = self.client
+        async with self.kit.other_client(**settings) as client:
+            self.client = client
+            try:
+                yield client
+            finally:
+                self.client = usual
+
+    async def _ok(self, method: str, path: str, status: int, **kwargs: Any) -> dict[str, Any]:
+        """An owner's request that must answer `status`; its JSON body."""
+        response = await self.client.request(method, path, headers=self.headers(), **kwargs)
+        assert response.status_code == status, response.text
+        result: dict[str, Any] = response.json()
+        return result
 
     async def category(self, **overrides: Any) -> dict[str, Any]:
         body = {"name": f"Category {uuid.uuid4().hex[:6]}"} | overrides
-        response = await self.client.post("/api/v1/categories", json=body, headers=self.headers())
-        assert response.status_code == 201, response.text
-        result: dict[str, Any] = response.json()
-        return result
+        return await self._ok("POST", "/api/v1/categories", 201, json=body)
 
     async def product(self, **overrides: Any) -> dict[str, Any]:
         body = {"name": f"Dish {uuid.uuid4().hex[:6]}", "price": 950, "tax_rate_bps": 1000}
-        body |= overrides
-        response = await self.client.post("/api/v1/products", json=body, headers=self.headers())
-        assert response.status_code == 201, response.text
-        result: dict[str, Any] = response.json()
-        return result
+        return await self._ok("POST", "/api/v1/products", 201, json=body | overrides)
 
     async def stocked(
         self, on_hand: int, threshold: int | None = None, **overrides: Any
@@ -126,21 +156,11 @@ class Restaurant(TestTenant):
     async def set_stock(
         self, product: dict[str, Any], on_hand: int, threshold: int | None = None
     ) -> dict[str, Any]:
-        body: dict[str, Any] = {"on_hand": on_hand, "low_stock_threshold": threshold}
-        response = await self.client.put(
-            f"/api/v1/products/{product['id']}/stock", json=body, headers=self.headers()
-        )
-        assert response.status_code == 200, response.text
-        result: dict[str, Any] = response.json()
-        return result
+        body = {"on_hand": on_hand, "low_stock_threshold": threshold}
+        return await self._ok("PUT", f"/api/v1/products/{product['id']}/stock", 200, json=body)
 
     async def stock(self, product: dict[str, Any]) -> dict[str, Any]:
-        response = await self.client.get(
-            f"/api/v1/products/{product['id']}/stock", headers=self.headers()
-        )
-        assert response.status_code == 200, response.text
-        result: dict[str, Any] = response.json()
-        return result
+        return await self._ok("GET", f"/api/v1/products/{product['id']}/stock", 200)
 
     async def reserve(
         self,
@@ -156,10 +176,12 @@ class Restaurant(TestTenant):
 
 
 @pytest.fixture
-def restaurant(client: httpx.AsyncClient, tokens: TestTokens) -> Restaurant:
-    return Restaurant(tokens, client)
+def restaurant(client: httpx.AsyncClient, tokens: TestTokens, kit: ServiceKit) -> Restaurant:
+    return Restaurant(tokens, client, kit)
 
 
 @pytest.fixture
-def another_restaurant(client: httpx.AsyncClient, tokens: TestTokens) -> Restaurant:
-    return Restaurant(tokens, client)
+def another_restaurant(
+    client: httpx.AsyncClient, tokens: TestTokens, kit: ServiceKit
+) -> Restaurant:
+    return Restaurant(tokens, client, kit)

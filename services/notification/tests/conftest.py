@@ -259,6 +259,11 @@ class KitchenScreen:
                 raise AssertionError(f"no open ticket for order {order_id} after {within}s")
             await asyncio.sleep(0.1)
 
+    async def new_ticket(self, restaurant: Restaurant) -> dict[str, Any]:
+        """Place an order for the restaurant and wait for its ticket to be open."""
+        placed = await restaurant.place_order()
+        return await self.ticket_for(restaurant, placed["order_id"])
+
 
 @pytest.fixture
 def screen(client: httpx.AsyncClient) -> KitchenScreen:

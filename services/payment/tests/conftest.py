@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import httpx
 import jwt
@@ -26,6 +27,7 @@ from pos_kit.testing.servers import ThreadedServer
 from pos_kit.testing.tenants import TestTenant
 from pos_kit.testing.tokens import TestTokens
 from pos_payment.config import PaymentSettings
+from pos_payment.domain.payments import Method, Payment, PaymentStatus
 from pos_payment.main import create_app
 
 # Fast enough for tests, in the proportions production keeps (see PaymentSettings).
@@ -120,20 +122,24 @@ class CardSimulator:
         return (await self.charges()).get(f"pos-payment-{payment_id}", 0)
 
 
-@pytest.fixture(scope="session")
-def pos_core() -> Iterator[StandinPosCore]:
-    standin = StandinPosCore()
+Served = TypeVar("Served", StandinPosCore, CardSimulator)
+
+
+def _serving(standin: Served) -> Iterator[Served]:
+    """A stand-in with its server listening, for as long as the fixture lasts."""
     standin.server.start()
     yield standin
     standin.server.stop()
 
 
 @pytest.fixture(scope="session")
+def pos_core() -> Iterator[StandinPosCore]:
+    yield from _serving(StandinPosCore())
+
+
+@pytest.fixture(scope="session")
 def simulator() -> Iterator[CardSimulator]:
-    card_simulator = CardSimulator()
-    card_simulator.server.start()
-    yield card_simulator
-    card_simulator.server.stop()
+    yield from _serving(CardSimulator())
 
 
 @pytest.fixture(scope="session")
@@ -217,6 +223,15 @@ class Restaurant(TestTenant):
         assert response.status_code == 201, response.text
         payment: dict[str, Any] = response.json()
         return payment
+
+    async def payment_now(self, payment: dict[str, Any]) -> dict[str, Any]:
+        """The payment as the API shows it now."""
+        response = await self.client.get(
+            f"/api/v1/payments/{payment['id']}", headers=self.cashier()
+        )
+        assert response.status_code == 200, response.text
+        found: dict[str, Any] = response.json()
+        return found
 
     async def bill(self, order: dict[str, Any]) -> dict[str, Any]:
         """The order's payments and where its bill stands."""
@@ -313,3 +328,28 @@ def another_restaurant(
     client: httpx.AsyncClient, tokens: TestTokens, pos_core: StandinPosCore
 ) -> Restaurant:
     return Restaurant(tokens, client, pos_core)
+
+
+@pytest.fixture
+def new_payment() -> Callable[..., Payment]:
+    """Payments for unit tests: a completed card payment of 1000 EUR and a 100 tip, taken by
+    cashier-1 for server-1's order, unless `fields` say otherwise."""
+
+    def new(**fields: Any) -> Payment:
+        values: dict[str, Any] = {
+            "id": uuid.uuid4(),
+            "tenant_id": uuid.uuid4(),
+            "order_id": uuid.uuid4(),
+            "method": Method.CARD,
+            "status": PaymentStatus.COMPLETED,
+            "amount": 1000,
+            "tip": 100,
+            "currency": "EUR",
+            "taken_by": "cashier-1",
+            "served_by": "server-1",
+            "idempotency_key": "k",
+            "created_at": datetime(2026, 11, 25, 19, 30, tzinfo=UTC),
+        }
+        return Payment(**(values | fields))
+
+    return new

@@ -134,21 +134,24 @@ def service(inventory_port: int, restaurant_service_port: int) -> ServiceUnderTe
 
 
 @pytest.fixture(scope="session")
-def inventory(
-    service: ServiceUnderTest, service_kits: ServiceKits, inventory_port: int
-) -> Iterator[StandinInventory]:
-    tokens = service_kits.kit_for(service).tokens
-    standin = StandinInventory(tokens.verifier(), port=inventory_port).start()
+def session_tokens(service: ServiceUnderTest, service_kits: ServiceKits) -> TestTokens:
+    """The test tokens, for the session-long stand-ins to verify the tokens pos-core forwards."""
+    return service_kits.kit_for(service).tokens
+
+
+@pytest.fixture(scope="session")
+def inventory(session_tokens: TestTokens, inventory_port: int) -> Iterator[StandinInventory]:
+    standin = StandinInventory(session_tokens.verifier(), port=inventory_port).start()
     yield standin
     standin.stop()
 
 
 @pytest.fixture(scope="session")
 def restaurant_service(
-    service: ServiceUnderTest, service_kits: ServiceKits, restaurant_service_port: int
+    session_tokens: TestTokens, restaurant_service_port: int
 ) -> Iterator[StandinRestaurantService]:
-    tokens = service_kits.kit_for(service).tokens
-    standin = StandinRestaurantService(tokens.verifier(), port=restaurant_service_port).start()
+    verifier = session_tokens.verifier()
+    standin = StandinRestaurantService(verifier, port=restaurant_service_port).start()
     yield standin
     standin.stop()
 
@@ -272,6 +275,28 @@ class Restaurant(TestTenant):
         }
         return new_event("payment.completed", values, tenant_id=self.tenant_id, source="payment")
 
+    # The profile: the restaurant service announces every change.
+
+    def profile_changed(self, version: int, **fields: Any) -> Event:
+        """`restaurant.profile_changed` at `version`, as the restaurant service records it."""
+        data = {
+            "name": "Trattoria",
+            "address": None,
+            "currency": "EUR",
+            "timezone": "UTC",
+            "default_tax_rate_bps": 1000,
+            "receipt_footer": None,
+            "cash_rounding_minor_units": 1,
+            "waiters_take_payments": False,
+            "close_when_paid": False,
+            "version": version,
+            "changed_at": "2026-12-10T10:00:00.000000Z",
+            **fields,
+        }
+        return new_event(
+            "restaurant.profile_changed", data, tenant_id=self.tenant_id, source="restaurant"
+        )
+
     async def status_becomes(self, order_id: str, status: str, within: float = 10.0) -> None:
         async def reached() -> bool:
             return (await self.get(order_id))["status"] == status
@@ -300,13 +325,20 @@ def option(product: dict[str, Any], name: str) -> str:
 
 
 @pytest.fixture
-def restaurant_factory(tokens: TestTokens, restaurant_service: StandinRestaurantService) -> Any:
-    """Restaurants on another app or stand-in; `profile=None`: unknown to the restaurant service."""
+def restaurant_factory(
+    tokens: TestTokens,
+    client: httpx.AsyncClient,
+    inventory: StandinInventory,
+    restaurant_service: StandinRestaurantService,
+) -> Any:
+    """More restaurants: `profile=None` is one the restaurant service does not know; `client`
+    and `inventory` put it on another app or stand-in than the test's own."""
 
     def make(
-        client: httpx.AsyncClient,
-        inventory: StandinInventory,
         profile: dict[str, Any] | None = TRATTORIA,
+        *,
+        client: httpx.AsyncClient = client,
+        inventory: StandinInventory = inventory,
     ) -> Restaurant:
         return Restaurant(tokens, client, inventory, restaurant_service, profile)
 
@@ -314,15 +346,30 @@ def restaurant_factory(tokens: TestTokens, restaurant_service: StandinRestaurant
 
 
 @pytest.fixture
-def restaurant(
-    client: httpx.AsyncClient, inventory: StandinInventory, restaurant_factory: Any
-) -> Restaurant:
-    return restaurant_factory(client, inventory)
+def restaurant(restaurant_factory: Any) -> Restaurant:
+    return restaurant_factory()
+
+
+def assert_no_floats(value: object) -> None:
+    """Money is integer minor units: no float anywhere in an answer or an event's data."""
+    assert not isinstance(value, float), value
+    if isinstance(value, dict):
+        for v in value.values():
+            assert_no_floats(v)
+    elif isinstance(value, list):
+        for v in value:
+            assert_no_floats(v)
 
 
 @pytest.fixture
 def option_of() -> Any:
     return option
+
+
+@pytest.fixture
+def no_floats() -> Any:
+    """`no_floats(answer)`: asserts that no float stands anywhere in it."""
+    return assert_no_floats
 
 
 @pytest.fixture

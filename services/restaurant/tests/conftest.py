@@ -233,6 +233,26 @@ class Restaurant(TestTenant):
         result: dict[str, Any] = response.json()
         return result
 
+    async def mark(
+        self, table_id: str, status: str, role: str = "owner", **fields: Any
+    ) -> httpx.Response:
+        """Staff in `role` mark a table `status` (with `fields`, e.g. `current_order_id`)."""
+        return await self.client.patch(
+            f"/api/v1/tables/{table_id}",
+            json={"status": status, **fields},
+            headers=self.headers(role),
+        )
+
+    async def move_order(
+        self, from_table_id: str, to_table_id: str, role: str = "owner"
+    ) -> httpx.Response:
+        """Staff in `role` move the guests at one table, with their order, to another."""
+        return await self.client.post(
+            f"/api/v1/tables/{from_table_id}/move-order",
+            json={"to_table_id": to_table_id},
+            headers=self.headers(role),
+        )
+
     # --- events as their producers raise them --------------------------------------
 
     def registered(self, name: str = "Chez Test") -> Event:

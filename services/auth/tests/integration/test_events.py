@@ -6,12 +6,11 @@ import asyncio
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from pos_kit.testing.kit import ServiceUnderTest
-from pos_kit.testing.nats import NatsServer, free_port, read_stream
+from pos_kit.testing.nats import NatsServer, read_stream, running_nats_server
 from pos_kit.testing.postgres import fresh_database
 
 
@@ -23,15 +22,10 @@ def own_database(service: ServiceUnderTest) -> Iterator[str]:
 
 
 @pytest.fixture
-def own_nats(tmp_path: Path) -> Iterator[NatsServer]:
+def own_nats() -> Iterator[NatsServer]:
     """A server this test may stop, freeze and restart without disturbing the others."""
-    server = NatsServer(port=free_port(), store_dir=tmp_path / "nats")
-    server.start()
-    try:
+    with running_nats_server() as server:
         yield server
-    finally:
-        server.resume()
-        server.stop()
 
 
 async def _events_for(nats_url: str, event_type: str, tenant_id: str) -> list[dict]:

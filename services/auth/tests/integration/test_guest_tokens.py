@@ -6,36 +6,27 @@ import re
 import uuid
 from typing import Any
 
-import httpx
 from fastapi import FastAPI
 
 from pos_kit.testing.tokens import bearer
 
 GUEST_TOKENS = "/api/v1/auth/guest-tokens"
-CLIENT = {"client_id": "restaurant-guests", "client_secret": "guest-links-secret-1"}
+CLIENT = {"client_id": "restaurant-guests", "secret": "guest-links-secret-1"}
 
 
-async def service_token(
-    client: httpx.AsyncClient, app: FastAPI, *, scopes: list[str], **extra: Any
-) -> str:
-    async with app.state.database.unit_of_work() as uow:
-        await app.state.use_cases.service_accounts.register(
-            uow, client_id=CLIENT["client_id"], secret=CLIENT["client_secret"], scopes=scopes
-        )
-    response = await client.post(
-        "/api/v1/auth/token",
-        json={"grant_type": "client_credentials", **CLIENT, "scope": " ".join(scopes), **extra},
+async def service_token(service_clients: Any, *, scopes: list[str], **extra: Any) -> str:
+    """The restaurant service's token, the client registered with `scopes` and asking them."""
+    token: str = await service_clients.token(
+        CLIENT["client_id"], CLIENT["secret"], scopes, scope=" ".join(scopes), **extra
     )
-    assert response.status_code == 200, response.text
-    token: str = response.json()["access_token"]
     return token
 
 
 async def guest_link(
-    client: httpx.AsyncClient, app: FastAPI, tenant_id: str, table_id: str, **body: Any
+    service_clients: Any, tenant_id: str, table_id: str, **body: Any
 ) -> dict[str, Any]:
-    token = await service_token(client, app, scopes=["guests:issue"], tenant_id=tenant_id)
-    response = await client.post(
+    token = await service_token(service_clients, scopes=["guests:issue"], tenant_id=tenant_id)
+    response = await service_clients.client.post(
         GUEST_TOKENS, json={"table_id": table_id, **body}, headers=bearer(token)
     )
     assert response.status_code == 200, response.text
@@ -45,13 +36,13 @@ async def guest_link(
 
 
 async def test_a_restaurants_service_account_gets_a_short_lived_token_for_a_new_guest(
-    client, app, staff
+    client, app, staff, service_clients
 ) -> None:
     owner = await staff.sign_up()
     table = str(uuid.uuid4())
 
-    first = await guest_link(client, app, owner["tenant_id"], table)
-    second = await guest_link(client, app, owner["tenant_id"], table)
+    first = await guest_link(service_clients, owner["tenant_id"], table)
+    second = await guest_link(service_clients, owner["tenant_id"], table)
 
     guest = await app.state.token_verifier.verify(first["access_token"])
     assert guest.role == "guest"
@@ -66,13 +57,17 @@ async def test_a_restaurants_service_account_gets_a_short_lived_token_for_a_new_
     assert next_party.subject != guest.subject, "a new link is a new guest"
 
 
-async def test_a_guest_link_lasts_what_is_asked_up_to_twelve_hours(client, app, staff) -> None:
+async def test_a_guest_link_lasts_what_is_asked_up_to_twelve_hours(
+    client, app, staff, service_clients
+) -> None:
     owner = await staff.sign_up()
-    token = await service_token(client, app, scopes=["guests:issue"], tenant_id=owner["tenant_id"])
+    token = await service_token(
+        service_clients, scopes=["guests:issue"], tenant_id=owner["tenant_id"]
+    )
     table = str(uuid.uuid4())
 
-    short = await guest_link(client, app, owner["tenant_id"], table, ttl_seconds=900)
-    longest = await guest_link(client, app, owner["tenant_id"], table, ttl_seconds=12 * 3600)
+    short = await guest_link(service_clients, owner["tenant_id"], table, ttl_seconds=900)
+    longest = await guest_link(service_clients, owner["tenant_id"], table, ttl_seconds=12 * 3600)
     too_long = await client.post(
         GUEST_TOKENS, json={"table_id": table, "ttl_seconds": 12 * 3600 + 1}, headers=bearer(token)
     )
@@ -87,18 +82,18 @@ async def test_a_guest_link_lasts_what_is_asked_up_to_twelve_hours(client, app, 
 
 
 async def test_only_a_restaurants_service_account_with_the_scope_issues_guest_tokens(
-    client, app, staff
+    client, app, staff, service_clients
 ) -> None:
     owner = await staff.sign_up()
     tenant = owner["tenant_id"]
     table = str(uuid.uuid4())
-    guest = (await guest_link(client, app, tenant, table))["access_token"]
+    guest = (await guest_link(service_clients, tenant, table))["access_token"]
     callers = {
         "a service token without the scope": await service_token(
-            client, app, scopes=["users:write"], tenant_id=tenant
+            service_clients, scopes=["users:write"], tenant_id=tenant
         ),
         "a service token for no restaurant": await service_token(
-            client, app, scopes=["guests:issue"]
+            service_clients, scopes=["guests:issue"]
         ),
         "the owner": owner["access_token"],
         "a guest": guest,
@@ -134,9 +129,11 @@ def guarded_routes(app: FastAPI) -> list[tuple[str, str]]:
     return found
 
 
-async def test_a_guest_token_opens_no_staff_endpoint(client, app, staff) -> None:
+async def test_a_guest_token_opens_no_staff_endpoint(client, app, staff, service_clients) -> None:
     owner = await staff.sign_up()
-    guest = (await guest_link(client, app, owner["tenant_id"], str(uuid.uuid4())))["access_token"]
+    guest = (await guest_link(service_clients, owner["tenant_id"], str(uuid.uuid4())))[
+        "access_token"
+    ]
     routes = guarded_routes(app)
     assert ("GET", "/api/v1/auth/users") in routes  # the walk sees the staff endpoints
 

@@ -6,99 +6,42 @@ import jwt
 
 from pos_kit.testing.tokens import bearer
 
+# The restaurant service's account, as the tests that manage logins with it register it.
+RESTAURANT = {"client_id": "restaurant-svc", "secret": "svc-secret-123", "scopes": ["users:write"]}
 
-async def test_a_service_client_gets_a_scoped_token(client, app) -> None:
-    async with app.state.database.unit_of_work() as uow:
-        await app.state.use_cases.service_accounts.register(
-            uow, client_id="restaurant", secret="s3cret-for-tests", scopes=["users:write"]
-        )
-    response = await client.post(
-        "/api/v1/auth/token",
-        json={
-            "grant_type": "client_credentials",
-            "client_id": "restaurant",
-            "client_secret": "s3cret-for-tests",
-        },
-    )
+
+async def test_a_service_client_gets_a_scoped_token(service_clients) -> None:
+    await service_clients.register("restaurant", "s3cret-for-tests", ["users:write"])
+    response = await service_clients.ask_token("restaurant", "s3cret-for-tests")
     assert response.status_code == 200
     claims = jwt.decode(response.json()["access_token"], options={"verify_signature": False})
     assert claims["sub"] == "service:restaurant"
     assert claims["scope"] == "users:write"
     assert "tenant_id" not in claims
 
-    wrong = await client.post(
-        "/api/v1/auth/token",
-        json={
-            "grant_type": "client_credentials",
-            "client_id": "restaurant",
-            "client_secret": "nope",
-        },
-    )
+    wrong = await service_clients.ask_token("restaurant", "nope")
     assert wrong.status_code == 401
-    greedy = await client.post(
-        "/api/v1/auth/token",
-        json={
-            "grant_type": "client_credentials",
-            "client_id": "restaurant",
-            "client_secret": "s3cret-for-tests",
-            "scope": "users:write payments:refund",
-        },
+    greedy = await service_clients.ask_token(
+        "restaurant", "s3cret-for-tests", scope="users:write payments:refund"
     )
     assert greedy.status_code == 403
 
 
-async def _service_token(client, app, **extra) -> str:
-    async with app.state.database.unit_of_work() as uow:
-        await app.state.use_cases.service_accounts.register(
-            uow, client_id="restaurant-svc", secret="svc-secret-123", scopes=["users:write"]
-        )
-    response = await client.post(
-        "/api/v1/auth/token",
-        json={
-            "grant_type": "client_credentials",
-            "client_id": "restaurant-svc",
-            "client_secret": "svc-secret-123",
-            **extra,
-        },
-    )
-    assert response.status_code == 200, response.text
-    token: str = response.json()["access_token"]
-    return token
-
-
 async def test_a_tenant_bound_service_token_manages_that_restaurants_logins(
-    client, app, staff
+    client, staff, service_clients
 ) -> None:
     owner = await staff.sign_up()
     other = await staff.sign_up()
-    token = await _service_token(client, app, tenant_id=owner["tenant_id"])
+    token = await service_clients.token(**RESTAURANT, tenant_id=owner["tenant_id"])
     service = bearer(token)
 
-    created = await client.post(
-        "/api/v1/auth/users",
-        json={
-            "email": staff.email("cook"),
-            "full_name": "Cody Cook",
-            "role": "kitchen",
-            "password": "kitchen password",
-        },
-        headers=service,
-    )
+    created = await staff.create_login(service, "kitchen", password="kitchen password")
     assert created.status_code == 201, created.text
     assert created.json()["tenant_id"] == owner["tenant_id"]
     listed = await client.get("/api/v1/auth/users", headers=staff.headers(owner))
     assert created.json()["id"] in [u["id"] for u in listed.json()["items"]]
 
-    as_owner = await client.post(
-        "/api/v1/auth/users",
-        json={
-            "email": staff.email("boss"),
-            "full_name": "Not Allowed",
-            "role": "owner",
-            "password": "owner password",
-        },
-        headers=service,
-    )
+    as_owner = await staff.create_login(service, "owner", password="owner password")
     assert as_owner.status_code == 403
 
     other_tenants_owner = await client.post(
@@ -113,34 +56,20 @@ async def test_a_tenant_bound_service_token_manages_that_restaurants_logins(
     assert gone.json()["is_active"] is False
 
 
-async def test_a_service_token_without_a_tenant_cannot_manage_logins(client, app, staff) -> None:
-    token = await _service_token(client, app)
-    response = await client.post(
-        "/api/v1/auth/users",
-        json={
-            "email": staff.email("x"),
-            "full_name": "X",
-            "role": "waiter",
-            "password": "waiter password",
-        },
-        headers=bearer(token),
-    )
+async def test_a_service_token_without_a_tenant_cannot_manage_logins(
+    staff, service_clients
+) -> None:
+    token = await service_clients.token(**RESTAURANT)
+    response = await staff.create_login(bearer(token), "waiter", password="waiter password")
     assert response.status_code == 403
 
 
-async def test_a_token_for_an_unknown_tenant_is_refused(client, app) -> None:
-    async with app.state.database.unit_of_work() as uow:
-        await app.state.use_cases.service_accounts.register(
-            uow, client_id="restaurant-svc", secret="svc-secret-123", scopes=["users:write"]
-        )
-    response = await client.post(
-        "/api/v1/auth/token",
-        json={
-            "grant_type": "client_credentials",
-            "client_id": "restaurant-svc",
-            "client_secret": "svc-secret-123",
-            "tenant_id": "00000000-0000-0000-0000-000000000009",
-        },
+async def test_a_token_for_an_unknown_tenant_is_refused(service_clients) -> None:
+    await service_clients.register(**RESTAURANT)
+    response = await service_clients.ask_token(
+        RESTAURANT["client_id"],
+        RESTAURANT["secret"],
+        tenant_id="00000000-0000-0000-0000-000000000009",
     )
     assert response.status_code == 404
 

@@ -36,36 +36,18 @@ async def test_an_owner_sees_only_their_own_restaurants_logins(client, staff) ->
 async def test_a_cashier_cannot_create_or_list_logins(client, staff) -> None:
     owner = await staff.sign_up()
     cashier = await staff.add_login(owner, "cashier")
-    create = await client.post(
-        "/api/v1/auth/users",
-        json={
-            "email": staff.email("new"),
-            "full_name": "New Hire",
-            "role": "waiter",
-            "password": "a staff password",
-        },
-        headers=staff.headers(cashier),
-    )
+    create = await staff.create_login(staff.headers(cashier), "waiter", full_name="New Hire")
     assert create.status_code == 403
     assert create.headers["content-type"] == "application/problem+json"
     listing = await client.get("/api/v1/auth/users", headers=staff.headers(cashier))
     assert listing.status_code == 403
 
 
-async def test_a_manager_hires_crew_but_not_managers(client, staff) -> None:
+async def test_a_manager_hires_crew_but_not_managers(staff) -> None:
     owner = await staff.sign_up()
     manager = await staff.add_login(owner, "manager")
     await staff.add_login(manager, "kitchen")
-    promote = await client.post(
-        "/api/v1/auth/users",
-        json={
-            "email": staff.email("boss"),
-            "full_name": "Would Be",
-            "role": "manager",
-            "password": "a staff password",
-        },
-        headers=staff.headers(manager),
-    )
+    promote = await staff.create_login(staff.headers(manager), "manager", full_name="Would Be")
     assert promote.status_code == 403
 
 

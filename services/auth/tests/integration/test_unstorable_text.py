@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from pos_kit.testing.tokens import bearer
+
 PROBLEM = "application/problem+json"
 WRITE_METHODS = ("post", "put", "patch", "delete")
 UNSTORABLE = {"a NUL byte": "Chez\u0000Test", "a lone surrogate": "Chez\ud800Test"}
@@ -47,23 +49,12 @@ def valid_bodies() -> dict[str, dict[str, Any]]:
     }
 
 
-async def guest_issuer_headers(client: Any, app: Any, tenant_id: str) -> dict[str, str]:
+async def guest_issuer_headers(service_clients: Any, tenant_id: str) -> dict[str, str]:
     """The restaurant service's token for guest links: the only caller guest-tokens reads."""
-    async with app.state.database.unit_of_work() as uow:
-        await app.state.use_cases.service_accounts.register(
-            uow, client_id="restaurant-links", secret="links-secret-123", scopes=["guests:issue"]
-        )
-    response = await client.post(
-        "/api/v1/auth/token",
-        json={
-            "grant_type": "client_credentials",
-            "client_id": "restaurant-links",
-            "client_secret": "links-secret-123",
-            "tenant_id": tenant_id,
-        },
+    token = await service_clients.token(
+        "restaurant-links", "links-secret-123", ["guests:issue"], tenant_id=tenant_id
     )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return bearer(token)
 
 
 def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
@@ -104,10 +95,12 @@ async def test_every_write_endpoint_with_a_body_is_tried(app) -> None:
 
 
 @pytest.mark.parametrize("what", UNSTORABLE)
-async def test_unstorable_text_in_any_field_is_422_naming_it(client, app, staff, what) -> None:
+async def test_unstorable_text_in_any_field_is_422_naming_it(
+    client, app, staff, service_clients, what
+) -> None:
     owner = await staff.sign_up()
     callers = {
-        "/api/v1/auth/guest-tokens": await guest_issuer_headers(client, app, owner["tenant_id"])
+        "/api/v1/auth/guest-tokens": await guest_issuer_headers(service_clients, owner["tenant_id"])
     }
     bad = UNSTORABLE[what]
     for (method, path), fields in write_endpoints(app.openapi()).items():

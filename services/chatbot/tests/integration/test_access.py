@@ -11,11 +11,10 @@ CONVERSATIONS = "/api/v1/chat/conversations"
 
 async def test_a_guest_reads_their_conversation_back(client: Any, restaurant: Any) -> None:
     restaurant.serves(restaurant.dish("Burrata", 1150))
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
-    await restaurant.answer(conversation, "How much is the burrata?", guest)
+    chat = await restaurant.chat()
+    await chat.answer("How much is the burrata?")
 
-    history = await client.get(f"{CONVERSATIONS}/{conversation}", headers=guest)
+    history = await chat.read()
 
     assert history.status_code == 200
     assert [(m["role"], m["text"]) for m in history.json()["messages"]] == [
@@ -29,9 +28,8 @@ async def test_another_table_link_or_restaurant_gets_404(
     client: Any, restaurant: Any, another_restaurant: Any
 ) -> None:
     table_id = str(uuid.uuid4())
-    guest = restaurant.guest(table_id)
-    conversation = await restaurant.conversation(guest)
-    path = f"{CONVERSATIONS}/{conversation}"
+    chat = await restaurant.chat(restaurant.guest(table_id))
+    path = chat.path
     outsiders = {
         "another table": restaurant.guest(),
         "the next guests at the table": restaurant.guest(table_id),
@@ -47,29 +45,25 @@ async def test_another_table_link_or_restaurant_gets_404(
         deleted = await client.delete(path, headers=headers)
         statuses = (read.status_code, asked.status_code, drafted.status_code, deleted.status_code)
         assert statuses == (404, 404, 404, 404), who
-    assert (await client.get(path, headers=guest)).status_code == 200
+    assert (await chat.read()).status_code == 200
 
 
 async def test_a_guest_deletes_their_conversation(client: Any, restaurant: Any) -> None:
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
+    chat = await restaurant.chat()
 
-    deleted = await client.delete(f"{CONVERSATIONS}/{conversation}", headers=guest)
-    read = await client.get(f"{CONVERSATIONS}/{conversation}", headers=guest)
+    deleted = await client.delete(chat.path, headers=chat.headers)
+    read = await chat.read()
 
     assert (deleted.status_code, read.status_code) == (204, 404)
 
 
 async def test_personal_data_is_redacted_before_it_is_kept(client: Any, restaurant: Any) -> None:
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
+    chat = await restaurant.chat()
 
-    await restaurant.answer(
-        conversation,
-        "Mail jo.doe@example.com or call +33 6 12 34 56 78; card 4111 1111 1111 1111.",
-        guest,
+    await chat.answer(
+        "Mail jo.doe@example.com or call +33 6 12 34 56 78; card 4111 1111 1111 1111."
     )
-    history = await client.get(f"{CONVERSATIONS}/{conversation}", headers=guest)
+    history = await chat.read()
 
     assert history.json()["messages"][0]["text"] == (
         "Mail [email] or call [phone]; card [card number]."
@@ -78,14 +72,11 @@ async def test_personal_data_is_redacted_before_it_is_kept(client: Any, restaura
 
 async def test_staff_use_the_assistant_with_their_own_token(client: Any, restaurant: Any) -> None:
     restaurant.serves(restaurant.dish("Fries", 450))
-    kitchen = restaurant.headers("kitchen")
-    conversation = await restaurant.conversation(kitchen)
+    chat = await restaurant.chat(restaurant.headers("kitchen"))
 
-    reply = await restaurant.answer(conversation, "How much are the fries?", kitchen)
+    reply = await chat.answer("How much are the fries?")
     drafted = await client.post(
-        f"{CONVERSATIONS}/{conversation}/draft/lines",
-        json={"product_id": str(uuid.uuid4())},
-        headers=kitchen,
+        f"{chat.path}/draft/lines", json={"product_id": str(uuid.uuid4())}, headers=chat.headers
     )
 
     assert reply["reply"] == "Fries costs €4.50."

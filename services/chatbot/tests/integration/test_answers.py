@@ -16,10 +16,9 @@ def names(reply: dict[str, object]) -> set[str]:
 
 async def test_a_dish_not_on_the_menu_is_said_to_be_not_on_our_menu(restaurant: Any) -> None:
     restaurant.serves(restaurant.dish("Burrata", 1150))
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
+    chat = await restaurant.chat()
 
-    reply = await restaurant.answer(conversation, "How much is the lobster thermidor?", guest)
+    reply = await chat.answer("How much is the lobster thermidor?")
 
     assert "not on our menu" in reply["reply"]
     assert "lobster thermidor" in reply["reply"]
@@ -31,10 +30,9 @@ async def test_allergens_are_exactly_inventorys_list(restaurant: Any) -> None:
     restaurant.serves(
         restaurant.dish("Cheese board", 1400, allergens=allergens), restaurant.dish("Fries", 450)
     )
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
+    chat = await restaurant.chat()
 
-    reply = await restaurant.answer(conversation, "What allergens are in the cheese board?", guest)
+    reply = await chat.answer("What allergens are in the cheese board?")
 
     assert reply["reply"] == "Cheese board contains: milk, gluten, nuts."
     assert [f["allergens"] for f in reply["facts"]] == [allergens]
@@ -48,10 +46,9 @@ async def test_vegan_under_15_names_only_the_items_that_match(restaurant: Any) -
         restaurant.dish("Burrata", 1150, tags=["vegetarian"]),
         restaurant.dish("Sorbet", 700, tags=["vegan"], available=False),
     )
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
+    chat = await restaurant.chat()
 
-    reply = await restaurant.answer(conversation, "vegan under 15", guest)
+    reply = await chat.answer("vegan under 15")
 
     assert names(reply) == {"Green salad", "Fries"}
     for other in ("Vegan curry", "Burrata", "Sorbet"):
@@ -62,10 +59,9 @@ async def test_vegan_under_15_names_only_the_items_that_match(restaurant: Any) -
 
 async def test_a_sold_out_dish_is_said_to_be_sold_out(restaurant: Any) -> None:
     restaurant.serves(restaurant.dish("Sea bass", 2250, available=False))
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
+    chat = await restaurant.chat()
 
-    reply = await restaurant.answer(conversation, "Is the sea bass available?", guest)
+    reply = await chat.answer("Is the sea bass available?")
 
     assert reply["reply"] == "Sea bass is sold out right now."
     assert [f["available"] for f in reply["facts"]] == [False]
@@ -73,10 +69,9 @@ async def test_a_sold_out_dish_is_said_to_be_sold_out(restaurant: Any) -> None:
 
 async def test_the_guest_is_answered_in_their_language(restaurant: Any) -> None:
     restaurant.serves(restaurant.dish("French onion soup", 750))
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
+    chat = await restaurant.chat()
 
-    reply = await restaurant.answer(conversation, "Combien coûte la soupe à l'oignon ?", guest)
+    reply = await chat.answer("Combien coûte la soupe à l'oignon ?")
 
     assert reply["reply"] == "French onion soup coûte 7,50 €."
 
@@ -89,11 +84,10 @@ async def test_the_copy_catches_up_from_inventory_once_not_on_every_message(
         restaurant.dish("Fries", 450),
         restaurant.dish("Espresso", 280),
     )
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
+    chat = await restaurant.chat()
 
     for question in ("How much is the burrata?", "And the fries?", "An espresso?"):
-        await restaurant.answer(conversation, question, guest)
+        await chat.answer(question)
 
     # Three items at two a page: one catch-up is two requests.
     assert standin_inventory.asked_for(restaurant.tenant_id) == 2
@@ -106,14 +100,10 @@ async def test_a_guests_first_question_catches_up_with_the_chatbots_own_token(
     # must read the menu with the chatbot's own token, one per restaurant.
     restaurant.serves(restaurant.dish("Burrata", 1150))
     another_restaurant.serves(another_restaurant.dish("Fries", 450))
-    guest, theirs = restaurant.guest(), another_restaurant.guest()
+    ours, theirs = await restaurant.chat(), await another_restaurant.chat()
 
-    first = await restaurant.answer(
-        await restaurant.conversation(guest), "How much is the burrata?", guest
-    )
-    other = await another_restaurant.answer(
-        await another_restaurant.conversation(theirs), "How much are the fries?", theirs
-    )
+    first = await ours.answer("How much is the burrata?")
+    other = await theirs.answer("How much are the fries?")
 
     assert first["reply"] == "Burrata costs €11.50."
     assert other["reply"] == "Fries costs €4.50."
@@ -128,10 +118,9 @@ async def test_without_a_token_from_auth_the_chatbot_answers_from_what_it_has(
     async with kit.other_client(
         auth_client_secret="not-the-secret", embedded_store_path=store_path
     ) as app:
-        guest = restaurant.guest()
-        conversation = await restaurant.conversation(guest, app)
+        chat = await restaurant.chat(client=app)
 
-        reply = await restaurant.answer(conversation, "How much is the burrata?", guest, app)
+        reply = await chat.answer("How much is the burrata?")
 
     # It has nothing for this restaurant yet, and says so rather than fail the question.
     assert reply["reply"] == "I cannot see the menu right now; please ask a member of staff."
@@ -144,12 +133,11 @@ async def test_answers_come_from_the_copy_while_inventory_is_stopped(
     inventory = new_inventory()
     async with kit.other_client(inventory_url=inventory.url, embedded_store_path=store_path) as app:
         inventory.menus[restaurant.tenant_id] = [restaurant.dish("Burrata", 1150)]
-        guest = restaurant.guest()
-        conversation = await restaurant.conversation(guest, app)
-        await restaurant.answer(conversation, "Hello", guest, app)  # the copy catches up
+        chat = await restaurant.chat(client=app)
+        await chat.answer("Hello")  # the copy catches up
         inventory.server.stop()
 
-        reply = await restaurant.answer(conversation, "How much is the burrata?", guest, app)
+        reply = await chat.answer("How much is the burrata?")
 
     assert reply["reply"] == "Burrata costs €11.50."
 
@@ -159,17 +147,20 @@ async def test_a_restaurant_never_sees_another_restaurants_menu(
 ) -> None:
     restaurant.serves(restaurant.dish("Truffle pasta", 2400, tags=["vegetarian"]))
     another_restaurant.serves(another_restaurant.dish("Fries", 450, tags=["vegetarian"]))
-    guest = another_restaurant.guest()
-    conversation = await another_restaurant.conversation(guest)
+    chat = await another_restaurant.chat()
 
-    asked = await another_restaurant.answer(conversation, "How much is the truffle pasta?", guest)
-    listed = await another_restaurant.answer(conversation, "anything vegetarian?", guest)
+    asked = await chat.answer("How much is the truffle pasta?")
+    listed = await chat.answer("anything vegetarian?")
 
     assert "not on our menu" in asked["reply"]
     assert names(listed) == {"Fries"}
     assert "Truffle" not in listed["reply"]
 
 
-async def test_an_unknown_conversation_answers_404(restaurant: Any) -> None:
-    response = await restaurant.ask(str(uuid.uuid4()), "Hello", restaurant.guest())
+async def test_an_unknown_conversation_answers_404(client: Any, restaurant: Any) -> None:
+    response = await client.post(
+        f"/api/v1/chat/conversations/{uuid.uuid4()}/messages",
+        json={"text": "Hello"},
+        headers=restaurant.guest(),
+    )
     assert response.status_code == 404

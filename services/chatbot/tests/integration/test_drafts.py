@@ -5,39 +5,46 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-CONVERSATIONS = "/api/v1/chat/conversations"
 DRAFTS = "/api/v1/chat/drafts"
 
 
 class Table:
-    """A guest at a table of `restaurant`, with a conversation and its draft."""
+    """A guest at a table of a restaurant, in a conversation of theirs, and their draft."""
 
-    def __init__(self, restaurant: Any, client: Any) -> None:
-        self.restaurant = restaurant
-        self.client = client
-        self.table_id = str(uuid.uuid4())
-        self.headers = restaurant.guest(self.table_id)
-        self.conversation = ""
+    def __init__(self, chat: Any, table_id: str) -> None:
+        self.chat = chat
+        self.table_id = table_id
+        self.headers: dict[str, str] = chat.headers
 
-    async def sit_down(self) -> Table:
-        self.conversation = await self.restaurant.conversation(self.headers)
-        return self
+    @classmethod
+    async def sit_down(cls, restaurant: Any) -> Table:
+        table_id = str(uuid.uuid4())
+        return cls(await restaurant.chat(restaurant.guest(table_id)), table_id)
 
     async def add(self, item: dict[str, Any], expect: int = 201, **line: Any) -> Any:
-        response = await self.client.post(
-            f"{CONVERSATIONS}/{self.conversation}/draft/lines",
-            json={"product_id": item["id"], **line},
-            headers=self.headers,
+        return await self._post("lines", expect, json={"product_id": item["id"], **line})
+
+    async def submit(self, expect: int = 200) -> Any:
+        return await self._post("submit", expect)
+
+    async def _post(self, action: str, expect: int, **body: Any) -> Any:
+        response = await self.chat.client.post(
+            f"{self.chat.path}/draft/{action}", headers=self.headers, **body
         )
         assert response.status_code == expect, response.text
         return response.json()
 
-    async def submit(self, expect: int = 200) -> Any:
-        response = await self.client.post(
-            f"{CONVERSATIONS}/{self.conversation}/draft/submit", headers=self.headers
-        )
-        assert response.status_code == expect, response.text
-        return response.json()
+
+async def fries_sent_to_staff(restaurant: Any) -> tuple[Table, dict[str, Any]]:
+    """A table whose draft, one portion of fries, waits for staff; and that draft."""
+    table = await Table.sit_down(restaurant)
+    draft = await table.add(menu(restaurant)["Fries"])
+    await table.submit()
+    return table, draft
+
+
+async def accept(client: Any, draft: dict[str, Any], headers: dict[str, str]) -> Any:
+    return await client.post(f"{DRAFTS}/{draft['id']}/accept", headers=headers)
 
 
 def option(item: dict[str, Any], name: str) -> str:
@@ -70,7 +77,7 @@ async def test_a_guests_three_line_draft_becomes_the_order_staff_accept(
 ) -> None:
     dishes = menu(restaurant)
     burger, fries, espresso = dishes["Bistro burger"], dishes["Fries"], dishes["Espresso"]
-    table = await Table(restaurant, client).sit_down()
+    table = await Table.sit_down(restaurant)
 
     await table.add(burger, modifiers=[option(burger, "Rare"), option(burger, "Bacon")])
     await table.add(fries, quantity=2)
@@ -78,7 +85,7 @@ async def test_a_guests_three_line_draft_becomes_the_order_staff_accept(
     submitted = await table.submit()
     waiter = restaurant.headers("waiter", user_id=(waiter_id := str(uuid.uuid4())))
     waiting = await client.get(DRAFTS, params={"status": "submitted"}, headers=waiter)
-    accepted = await client.post(f"{DRAFTS}/{draft['id']}/accept", headers=waiter)
+    accepted = await accept(client, draft, waiter)
 
     assert [line["line_total"] for line in draft["lines"]] == [1830, 900, 280]
     assert draft["total"] == 3010
@@ -115,18 +122,11 @@ async def test_a_guests_three_line_draft_becomes_the_order_staff_accept(
 async def test_accepting_again_or_after_a_lost_answer_gives_the_same_order(
     client: Any, restaurant: Any, standin_pos_core: Any
 ) -> None:
-    dishes = menu(restaurant)
-    table = await Table(restaurant, client).sit_down()
-    draft = await table.add(dishes["Fries"])
-    await table.submit()
+    table, draft = await fries_sent_to_staff(restaurant)
     standin_pos_core.failures_to_come = 1  # the first try is lost: the client tries again
 
-    first = await client.post(
-        f"{DRAFTS}/{draft['id']}/accept", headers=restaurant.headers("cashier")
-    )
-    again = await client.post(
-        f"{DRAFTS}/{draft['id']}/accept", headers=restaurant.headers("manager")
-    )
+    first = await accept(client, draft, restaurant.headers("cashier"))
+    again = await accept(client, draft, restaurant.headers("manager"))
 
     assert first.status_code == again.status_code == 200
     assert first.json()["order_id"] == again.json()["order_id"]
@@ -135,10 +135,10 @@ async def test_accepting_again_or_after_a_lost_answer_gives_the_same_order(
     assert {order.idempotency_key for order in received} == {f"chat-draft-{draft['id']}"}
 
 
-async def test_lines_are_checked_against_the_menu(client: Any, restaurant: Any) -> None:
+async def test_lines_are_checked_against_the_menu(restaurant: Any) -> None:
     dishes = menu(restaurant)
     burger = dishes["Bistro burger"]
-    table = await Table(restaurant, client).sit_down()
+    table = await Table.sit_down(restaurant)
 
     no_cooking = await table.add(burger, expect=422)
     too_many = await table.add(
@@ -158,10 +158,10 @@ async def test_lines_are_checked_against_the_menu(client: Any, restaurant: Any) 
 
 
 async def test_a_submitted_draft_no_longer_changes_and_an_empty_one_cannot_be_sent(
-    client: Any, restaurant: Any
+    restaurant: Any,
 ) -> None:
     dishes = menu(restaurant)
-    table = await Table(restaurant, client).sit_down()
+    table = await Table.sit_down(restaurant)
     empty = await table.submit(expect=422)
     await table.add(dishes["Fries"])
     await table.submit()
@@ -174,13 +174,12 @@ async def test_a_submitted_draft_no_longer_changes_and_an_empty_one_cannot_be_se
 
 async def test_a_guest_removes_a_line(client: Any, restaurant: Any) -> None:
     dishes = menu(restaurant)
-    table = await Table(restaurant, client).sit_down()
+    table = await Table.sit_down(restaurant)
     await table.add(dishes["Fries"])
     draft = await table.add(dishes["Espresso"])
 
     response = await client.delete(
-        f"{CONVERSATIONS}/{table.conversation}/draft/lines/{draft['lines'][0]['id']}",
-        headers=table.headers,
+        f"{table.chat.path}/draft/lines/{draft['lines'][0]['id']}", headers=table.headers
     )
 
     assert response.status_code == 200, response.text
@@ -190,15 +189,10 @@ async def test_a_guest_removes_a_line(client: Any, restaurant: Any) -> None:
 async def test_only_staff_who_take_orders_see_and_accept_drafts(
     client: Any, restaurant: Any, standin_pos_core: Any
 ) -> None:
-    dishes = menu(restaurant)
-    table = await Table(restaurant, client).sit_down()
-    draft = await table.add(dishes["Fries"])
-    await table.submit()
+    table, draft = await fries_sent_to_staff(restaurant)
 
-    by_kitchen = await client.post(
-        f"{DRAFTS}/{draft['id']}/accept", headers=restaurant.headers("kitchen")
-    )
-    by_guest = await client.post(f"{DRAFTS}/{draft['id']}/accept", headers=table.headers)
+    by_kitchen = await accept(client, draft, restaurant.headers("kitchen"))
+    by_guest = await accept(client, draft, table.headers)
     listed_by_guest = await client.get(DRAFTS, headers=table.headers)
 
     assert by_kitchen.status_code == by_guest.status_code == listed_by_guest.status_code == 403
@@ -208,14 +202,9 @@ async def test_only_staff_who_take_orders_see_and_accept_drafts(
 async def test_staff_of_another_restaurant_cannot_accept_a_draft(
     client: Any, restaurant: Any, another_restaurant: Any, standin_pos_core: Any
 ) -> None:
-    dishes = menu(restaurant)
-    table = await Table(restaurant, client).sit_down()
-    draft = await table.add(dishes["Fries"])
-    await table.submit()
+    table, draft = await fries_sent_to_staff(restaurant)
 
-    response = await client.post(
-        f"{DRAFTS}/{draft['id']}/accept", headers=another_restaurant.headers("waiter")
-    )
+    response = await accept(client, draft, another_restaurant.headers("waiter"))
     listed = await client.get(DRAFTS, headers=another_restaurant.headers("waiter"))
 
     assert response.status_code == 404

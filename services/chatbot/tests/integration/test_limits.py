@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-CONVERSATIONS = "/api/v1/chat/conversations"
-
 
 async def test_a_guest_asking_too_fast_is_told_when_to_ask_again(
     other_app: Any, restaurant: Any
 ) -> None:
-    guest, neighbour = restaurant.guest(), restaurant.guest()
     async with other_app(guest_burst=2, guest_questions_per_minute=1) as (_, app):
-        conversation = await restaurant.conversation(guest, app)
-        neighbours = await restaurant.conversation(neighbour, app)
-        answered = [await restaurant.ask(conversation, "Hello", guest, app) for _ in range(2)]
-        refused = await restaurant.ask(conversation, "Hello", guest, app)
-        other_guest = await restaurant.ask(neighbours, "Hello", neighbour, app)
+        guest = await restaurant.chat(client=app)
+        neighbour = await restaurant.chat(client=app)
+        answered = [await guest.ask("Hello") for _ in range(2)]
+        refused = await guest.ask("Hello")
+        other_guest = await neighbour.ask("Hello")
 
     assert [r.status_code for r in answered] == [200, 200]
     assert refused.status_code == 429
@@ -27,27 +24,23 @@ async def test_a_guest_asking_too_fast_is_told_when_to_ask_again(
 async def test_a_restaurant_asking_too_fast_is_refused_for_all_its_guests(
     other_app: Any, restaurant: Any, another_restaurant: Any
 ) -> None:
-    first, second, elsewhere = restaurant.guest(), restaurant.guest(), another_restaurant.guest()
     async with other_app(restaurant_burst=1, restaurant_questions_per_second=0.01) as (_, app):
-        conversations = [
-            await restaurant.conversation(first, app),
-            await restaurant.conversation(second, app),
-        ]
-        theirs = await another_restaurant.conversation(elsewhere, app)
-        answered = await restaurant.ask(conversations[0], "Hello", first, app)
-        refused = await restaurant.ask(conversations[1], "Hello", second, app)
-        unaffected = await another_restaurant.ask(theirs, "Hello", elsewhere, app)
+        first = await restaurant.chat(client=app)
+        second = await restaurant.chat(client=app)
+        elsewhere = await another_restaurant.chat(client=app)
+        answered = await first.ask("Hello")
+        refused = await second.ask("Hello")
+        unaffected = await elsewhere.ask("Hello")
 
     assert (answered.status_code, refused.status_code, unaffected.status_code) == (200, 429, 200)
 
 
 async def test_questions_are_capped_in_size(client: Any, restaurant: Any) -> None:
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
+    chat = await restaurant.chat()
 
-    too_long = await restaurant.ask(conversation, "x" * 1001, guest)
-    too_big = await restaurant.ask(conversation, "x" * 20_000, guest)
-    empty = await restaurant.ask(conversation, "   ", guest)
+    too_long = await chat.ask("x" * 1001)
+    too_big = await chat.ask("x" * 20_000)
+    empty = await chat.ask("   ")
 
     assert too_long.status_code == 422
     assert "at most 1000 characters" in too_long.json()["detail"]

@@ -32,19 +32,31 @@ async def publish(bus: Any, restaurant: Any, type_: str, data: dict[str, Any]) -
     await bus.publish(new_event(type_, data, tenant_id=restaurant.tenant_id, source="inventory"))
 
 
+async def update(kit: Any, bus: Any, restaurant: Any, dish: dict[str, Any], **changes: Any) -> None:
+    """Publish `product.updated` with `changes` (a new version among them), and wait until
+    the copy holds that version."""
+    await publish(bus, restaurant, "product.updated", dish | changes)
+    version = changes["version"]
+    await wait_for_copy(kit, restaurant, lambda copy: copy[dish["id"]].version == version)
+
+
+async def copy_once_handled(kit: Any, bus: Any, restaurant: Any) -> dict[str, Any]:
+    """The copy once every event published so far is handled: the consumer handles one
+    stream in order, so once a marker published last is in, so is the rest."""
+    marker = restaurant.dish("Marker", 100)
+    await publish(bus, restaurant, "product.created", marker)
+    return await wait_for_copy(kit, restaurant, lambda copy: marker["id"] in copy)
+
+
 async def test_a_renamed_dish_is_answered_by_its_new_name(
     kit: Any, client: Any, bus: Any, restaurant: Any
 ) -> None:
     (burrata,) = restaurant.serves(restaurant.dish("Burrata", 1150))
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
-    before = await restaurant.answer(conversation, "How much is the burrata?", guest)
+    chat = await restaurant.chat()
+    before = await chat.answer("How much is the burrata?")
 
-    await publish(
-        bus, restaurant, "product.updated", burrata | {"name": "Burrata di Puglia", "version": 2}
-    )
-    await wait_for_copy(kit, restaurant, lambda copy: copy[burrata["id"]].version == 2)
-    after = await restaurant.answer(conversation, "How much is the burrata?", guest)
+    await update(kit, bus, restaurant, burrata, name="Burrata di Puglia", version=2)
+    after = await chat.answer("How much is the burrata?")
 
     assert before["reply"] == "Burrata costs €11.50."
     assert after["reply"] == "Burrata di Puglia costs €11.50."
@@ -54,13 +66,11 @@ async def test_a_new_price_is_the_price_answered(
     kit: Any, client: Any, bus: Any, restaurant: Any
 ) -> None:
     (fries,) = restaurant.serves(restaurant.dish("Fries", 450))
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
-    await restaurant.answer(conversation, "Hello", guest)
+    chat = await restaurant.chat()
+    await chat.answer("Hello")
 
-    await publish(bus, restaurant, "product.updated", fries | {"price": 500, "version": 2})
-    await wait_for_copy(kit, restaurant, lambda copy: copy[fries["id"]].version == 2)
-    reply = await restaurant.answer(conversation, "How much are the fries?", guest)
+    await update(kit, bus, restaurant, fries, price=500, version=2)
+    reply = await chat.answer("How much are the fries?")
 
     assert reply["reply"] == "Fries costs €5.00."
     assert [(f["price"], f["version"]) for f in reply["facts"]] == [(500, 2)]
@@ -72,11 +82,8 @@ async def test_an_older_event_arriving_late_changes_nothing(
     espresso = restaurant.dish("Espresso", 280)
     await publish(bus, restaurant, "product.created", espresso | {"price": 300, "version": 3})
     await publish(bus, restaurant, "product.updated", espresso | {"price": 250, "version": 2})
-    marker = restaurant.dish("Marker", 100)
-    await publish(bus, restaurant, "product.created", marker)
 
-    # The consumer handles one stream in order: once the marker is in, so is the rest.
-    copy = await wait_for_copy(kit, restaurant, lambda copy: marker["id"] in copy)
+    copy = await copy_once_handled(kit, bus, restaurant)
 
     assert (copy[espresso["id"]].price, copy[espresso["id"]].version) == (300, 3)
 
@@ -85,16 +92,13 @@ async def test_a_deleted_dish_is_not_on_the_menu_and_stays_deleted(
     kit: Any, client: Any, bus: Any, restaurant: Any
 ) -> None:
     (tartare,) = restaurant.serves(restaurant.dish("Steak tartare", 1350))
-    guest = restaurant.guest()
-    conversation = await restaurant.conversation(guest)
-    await restaurant.answer(conversation, "Hello", guest)
+    chat = await restaurant.chat()
+    await chat.answer("Hello")
 
     await publish(bus, restaurant, "product.deleted", {"id": tartare["id"]})
     await publish(bus, restaurant, "product.updated", tartare | {"version": 7})
-    marker = restaurant.dish("Marker", 100)
-    await publish(bus, restaurant, "product.created", marker)
-    copy = await wait_for_copy(kit, restaurant, lambda copy: marker["id"] in copy)
-    reply = await restaurant.answer(conversation, "How much is the steak tartare?", guest)
+    copy = await copy_once_handled(kit, bus, restaurant)
+    reply = await chat.answer("How much is the steak tartare?")
 
     assert tartare["id"] not in copy
     assert "not on our menu" in reply["reply"]

@@ -29,16 +29,35 @@ def test_a_sentence_naming_a_dish_the_menu_lacks_is_refused(bistro: Menu, senten
     assert checked.problems == (Problem.UNKNOWN_DISH,)
 
 
-def test_a_wrong_price_of_the_one_dish_named_is_corrected(bistro: Menu) -> None:
-    checked = grounding(bistro).check("The **Bistro burger** is €12.00.")
-    assert checked.text == "The Bistro burger is €16.50."
-    assert checked.problems == (Problem.PRICE_CORRECTED,)
-
-
-def test_a_wrong_price_among_several_dishes_refuses_the_sentence(bistro: Menu) -> None:
-    checked = grounding(bistro).check("**Fries** and **Burrata** are €9.99 each.")
-    assert checked.text is None
-    assert checked.problems == (Problem.WRONG_PRICE,)
+@pytest.mark.parametrize(
+    ("sentence", "sent", "problem"),
+    [
+        pytest.param(
+            "The **Bistro burger** is €12.00.",
+            "The Bistro burger is €16.50.",
+            Problem.PRICE_CORRECTED,
+            id="a wrong price of the one dish named is corrected",
+        ),
+        pytest.param(
+            "**Fries** and **Burrata** are €9.99 each.",
+            None,
+            Problem.WRONG_PRICE,
+            id="a wrong price among several dishes refuses the sentence",
+        ),
+        pytest.param(
+            "The **Bistro Burguer** is €16.50.",
+            "The Bistro burger is €16.50.",
+            Problem.NAME_CORRECTED,
+            id="a near miss of a dish name is corrected",
+        ),
+    ],
+)
+def test_a_sentence_is_corrected_or_refused_for_its_problem(
+    bistro: Menu, sentence: str, sent: str | None, problem: Problem
+) -> None:
+    checked = grounding(bistro).check(sentence)
+    assert checked.text == sent
+    assert checked.problems == (problem,)
 
 
 def test_a_price_may_refer_to_the_dish_just_named_but_is_never_guessed(bistro: Menu) -> None:
@@ -58,12 +77,6 @@ def test_the_budget_is_no_price_for_a_dish(bistro: Menu) -> None:
     checking = Grounding(bistro, question="vegan under 15?", language="en", budget=1500)
     checked = checking.check("The **Burrata** is €15.00.")
     assert checked.text == "The Burrata is €11.50."
-
-
-def test_a_near_miss_of_a_dish_name_is_corrected(bistro: Menu) -> None:
-    checked = grounding(bistro).check("The **Bistro Burguer** is €16.50.")
-    assert checked.text == "The Bistro burger is €16.50."
-    assert checked.problems == (Problem.NAME_CORRECTED,)
 
 
 def test_a_sold_out_dish_named_without_saying_so_gets_a_note(bistro: Menu) -> None:

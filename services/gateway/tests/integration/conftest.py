@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -161,19 +160,6 @@ def gateway_settings(
     return GatewaySettings(**values)
 
 
-@contextlib.asynccontextmanager
-async def gateway_client(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
-    """The gateway in process (ASGI transport): fine for everything but live streaming."""
-    app = create_app(settings)
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway.test"
-        ) as client,
-    ):
-        yield client
-
-
 @contextlib.contextmanager
 def running_gateway(settings: GatewaySettings) -> Iterator[str]:
     """The gateway served by uvicorn on a free port, as in production; yields its URL."""
@@ -193,51 +179,22 @@ def silent_port() -> Iterator[int]:
         yield int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def garbage_port() -> Iterator[int]:
-    """A port whose every connection is answered with bytes that are not HTTP, then closed."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    sock.settimeout(0.1)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            with conn, contextlib.suppress(OSError):
-                conn.settimeout(1)
-                conn.recv(65536)
-                conn.sendall(b"this is not HTTP\r\n\r\n")
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield int(sock.getsockname()[1])
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        sock.close()
-
-
 @dataclass
-class FlakyServer:
-    """Closes its first connection without a word (a stale keep-alive), then answers 200."""
+class RawServer:
+    """A TCP server on 127.0.0.1 that reads each request and answers it with raw bytes."""
 
     port: int
-    connections: int = 0
+    connections: int = 0  # accepted so far
 
 
-@pytest.fixture
-def flaky_server() -> Iterator[FlakyServer]:
+@contextlib.contextmanager
+def raw_server(answer: Callable[[RawServer], bytes]) -> Iterator[RawServer]:
+    """Serves each connection what `answer` returns (nothing: hang up), then closes it."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)
     sock.settimeout(0.1)
-    server = FlakyServer(port=int(sock.getsockname()[1]))
+    server = RawServer(port=int(sock.getsockname()[1]))
     stop = threading.Event()
 
     def serve() -> None:
@@ -250,11 +207,7 @@ def flaky_server() -> Iterator[FlakyServer]:
             with conn, contextlib.suppress(OSError):
                 conn.settimeout(1)
                 conn.recv(65536)
-                if server.connections > 1:
-                    conn.sendall(
-                        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-                        b"Content-Length: 2\r\nConnection: close\r\n\r\nok"
-                    )
+                conn.sendall(answer(server))
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -267,6 +220,29 @@ def flaky_server() -> Iterator[FlakyServer]:
 
 
 @pytest.fixture
+def garbage_port() -> Iterator[int]:
+    """A port whose every connection is answered with bytes that are not HTTP, then closed."""
+    with raw_server(lambda _: b"this is not HTTP\r\n\r\n") as server:
+        yield server.port
+
+
+@pytest.fixture
+def flaky_server() -> Iterator[RawServer]:
+    """Closes its first connection without a word (a stale keep-alive), then answers 200."""
+
+    def answer(server: RawServer) -> bytes:
+        if server.connections == 1:
+            return b""
+        return (
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: 2\r\nConnection: close\r\n\r\nok"
+        )
+
+    with raw_server(answer) as server:
+        yield server
+
+
+@pytest.fixture
 def spare_upstream() -> Iterator[Upstream]:
     """An upstream of the test's own, which the test may stop."""
     with running_upstream() as running:
@@ -274,24 +250,32 @@ def spare_upstream() -> Iterator[Upstream]:
 
 
 @pytest.fixture
-def settings_for() -> Callable[..., GatewaySettings]:
-    return gateway_settings
+def gateway_with(
+    upstream: Upstream, fresh_upstream_state: UpstreamState, open_gateway: Any
+) -> Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]:
+    """Opens the gateway in process, its settings `gateway_settings(upstream.url, **overrides)`:
+    every service at the shared upstream but those `upstream_urls` moves."""
+
+    def open_with(**overrides: Any) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+        return open_gateway(gateway_settings(upstream.url, **overrides))
+
+    return open_with
 
 
 @pytest.fixture
-def open_gateway() -> Callable[[GatewaySettings], AbstractAsyncContextManager[httpx.AsyncClient]]:
-    return gateway_client
-
-
-@pytest.fixture
-def serve_gateway() -> Callable[[GatewaySettings], AbstractContextManager[str]]:
-    return running_gateway
-
-
-@pytest.fixture
-async def gateway(
+def serve_gateway(
     upstream: Upstream, fresh_upstream_state: UpstreamState
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> Callable[..., AbstractContextManager[str]]:
+    """Serves the gateway by uvicorn (`running_gateway`), its settings as `gateway_with`'s."""
+
+    def serve_with(**overrides: Any) -> AbstractContextManager[str]:
+        return running_gateway(gateway_settings(upstream.url, **overrides))
+
+    return serve_with
+
+
+@pytest.fixture
+async def gateway(gateway_with: Any) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway in process, every service routed to the shared upstream."""
-    async with gateway_client(gateway_settings(upstream.url)) as client:
+    async with gateway_with() as client:
         yield client

@@ -37,22 +37,16 @@ def saturated_count(service: str) -> float:
 
 
 async def test_a_hanging_chatbot_fills_only_its_own_pool_and_orders_stay_fast(
-    upstream: Any,
-    fresh_upstream_state: Any,
-    spare_upstream: Any,
-    settings_for: Any,
-    serve_gateway: Any,
+    spare_upstream: Any, serve_gateway: Any
 ) -> None:
-    chatbot = spare_upstream  # its own uvicorn server; pos-core is `upstream`
-    settings = settings_for(
-        upstream.url,
+    chatbot = spare_upstream  # its own uvicorn server; pos-core is the shared upstream
+    saturated_before = saturated_count("chatbot")
+    with serve_gateway(
         upstream_urls={"chatbot": chatbot.url},
         upstream_connection_limits={"chatbot": CHATBOT_POOL},
         upstream_pool_timeout_seconds=POOL_TIMEOUT,
         read_timeout_seconds=10.0,  # the stuck chatbot calls stay stuck for the whole test
-    )
-    saturated_before = saturated_count("chatbot")
-    with serve_gateway(settings) as gateway_url:
+    ) as gateway_url:
         async with httpx.AsyncClient(
             base_url=gateway_url, timeout=15, limits=httpx.Limits(max_connections=50)
         ) as client:

@@ -172,12 +172,11 @@ async def test_a_chunked_body_over_the_limit_gets_413_and_no_upstream_request_co
 
 
 async def test_event_stream_events_reach_the_client_as_they_are_produced(
-    upstream: Any, fresh_upstream_state: Any, settings_for: Any, serve_gateway: Any
+    fresh_upstream_state: Any, serve_gateway: Any
 ) -> None:
     # A read timeout far below the 1 s pause between events: an idle event stream
     # must not be cut by it.
-    settings = settings_for(upstream.url, read_timeout_seconds=0.3)
-    with serve_gateway(settings) as gateway_url:
+    with serve_gateway(read_timeout_seconds=0.3) as gateway_url:
         async with (
             httpx.AsyncClient(base_url=gateway_url, timeout=5) as client,
             client.stream(
@@ -201,9 +200,9 @@ async def test_event_stream_events_reach_the_client_as_they_are_produced(
 
 
 async def test_a_client_hanging_up_closes_the_upstream_stream(
-    upstream: Any, fresh_upstream_state: Any, settings_for: Any, serve_gateway: Any
+    fresh_upstream_state: Any, serve_gateway: Any
 ) -> None:
-    with serve_gateway(settings_for(upstream.url)) as gateway_url:
+    with serve_gateway() as gateway_url:
         async with httpx.AsyncClient(base_url=gateway_url, timeout=5) as client:
             async with client.stream("GET", "/api/v1/kitchen/endless") as response:
                 async for line in response.aiter_lines():
@@ -214,11 +213,8 @@ async def test_a_client_hanging_up_closes_the_upstream_stream(
     assert closed
 
 
-async def test_an_ordinary_response_that_stalls_mid_body_is_cut_off(
-    upstream: Any, fresh_upstream_state: Any, settings_for: Any, serve_gateway: Any
-) -> None:
-    settings = settings_for(upstream.url, read_timeout_seconds=0.5)
-    with serve_gateway(settings) as gateway_url:
+async def test_an_ordinary_response_that_stalls_mid_body_is_cut_off(serve_gateway: Any) -> None:
+    with serve_gateway(read_timeout_seconds=0.5) as gateway_url:
         async with httpx.AsyncClient(base_url=gateway_url, timeout=5) as client:
             started = time.monotonic()
             # The client must not take the partial body for a complete one.
@@ -228,10 +224,9 @@ async def test_an_ordinary_response_that_stalls_mid_body_is_cut_off(
 
 
 async def test_a_stopped_upstream_gets_503_with_retry_after(
-    upstream: Any, spare_upstream: Any, settings_for: Any, open_gateway: Any
+    spare_upstream: Any, gateway_with: Any
 ) -> None:
-    settings = settings_for(upstream.url, upstream_urls={"inventory": spare_upstream.url})
-    async with open_gateway(settings) as gateway:
+    async with gateway_with(upstream_urls={"inventory": spare_upstream.url}) as gateway:
         # One answered request first, so a pooled keep-alive connection exists.
         assert (await gateway.get("/api/v1/products")).status_code == 200
         spare_upstream.server.stop()
@@ -246,14 +241,11 @@ async def test_a_stopped_upstream_gets_503_with_retry_after(
 
 
 async def test_a_hanging_upstream_gets_504_within_the_read_timeout(
-    upstream: Any, silent_port: int, settings_for: Any, open_gateway: Any
+    silent_port: int, gateway_with: Any
 ) -> None:
-    settings = settings_for(
-        upstream.url,
-        upstream_urls={"payment": f"http://127.0.0.1:{silent_port}"},
-        read_timeout_seconds=0.5,
-    )
-    async with open_gateway(settings) as gateway:
+    async with gateway_with(
+        upstream_urls={"payment": f"http://127.0.0.1:{silent_port}"}, read_timeout_seconds=0.5
+    ) as gateway:
         started = time.monotonic()
         with anyio.fail_after(5):  # fail, rather than hang, if the gateway never gives up
             response = await gateway.post("/api/v1/payments", json={"order_id": "o-1"})
@@ -264,13 +256,10 @@ async def test_a_hanging_upstream_gets_504_within_the_read_timeout(
     assert 0.5 <= elapsed < 2.0
 
 
-async def test_an_upstream_answering_garbage_gets_502(
-    upstream: Any, garbage_port: int, settings_for: Any, open_gateway: Any
-) -> None:
-    settings = settings_for(
-        upstream.url, upstream_urls={"restaurant": f"http://127.0.0.1:{garbage_port}"}
-    )
-    async with open_gateway(settings) as gateway:
+async def test_an_upstream_answering_garbage_gets_502(garbage_port: int, gateway_with: Any) -> None:
+    async with gateway_with(
+        upstream_urls={"restaurant": f"http://127.0.0.1:{garbage_port}"}
+    ) as gateway:
         response = await gateway.get("/api/v1/restaurant")
 
     body = assert_problem(response, 502)
@@ -286,12 +275,11 @@ async def test_an_unknown_prefix_gets_404_and_reaches_no_upstream(
 
 
 async def test_an_upstream_url_with_a_path_keeps_it_as_a_prefix(
-    upstream: Any, fresh_upstream_state: Any, settings_for: Any, open_gateway: Any
+    upstream: Any, fresh_upstream_state: Any, gateway_with: Any
 ) -> None:
-    settings = settings_for(
-        upstream.url, upstream_urls={"chatbot": f"{upstream.url}/behind/a/proxy/"}
-    )
-    async with open_gateway(settings) as gateway:
+    async with gateway_with(
+        upstream_urls={"chatbot": f"{upstream.url}/behind/a/proxy/"}
+    ) as gateway:
         response = await gateway.get("/api/v1/chat/conversations/c-1?x=1")
 
     assert response.status_code == 200
@@ -301,12 +289,11 @@ async def test_an_upstream_url_with_a_path_keeps_it_as_a_prefix(
 
 
 async def test_a_get_on_a_connection_the_upstream_dropped_is_tried_once_more(
-    upstream: Any, flaky_server: Any, settings_for: Any, open_gateway: Any
+    flaky_server: Any, gateway_with: Any
 ) -> None:
-    settings = settings_for(
-        upstream.url, upstream_urls={"inventory": f"http://127.0.0.1:{flaky_server.port}"}
-    )
-    async with open_gateway(settings) as gateway:
+    async with gateway_with(
+        upstream_urls={"inventory": f"http://127.0.0.1:{flaky_server.port}"}
+    ) as gateway:
         response = await gateway.get("/api/v1/categories")
 
     assert response.status_code == 200
@@ -315,12 +302,11 @@ async def test_a_get_on_a_connection_the_upstream_dropped_is_tried_once_more(
 
 
 async def test_a_post_on_a_connection_the_upstream_dropped_is_not_repeated(
-    upstream: Any, flaky_server: Any, settings_for: Any, open_gateway: Any
+    flaky_server: Any, gateway_with: Any
 ) -> None:
-    settings = settings_for(
-        upstream.url, upstream_urls={"payment": f"http://127.0.0.1:{flaky_server.port}"}
-    )
-    async with open_gateway(settings) as gateway:
+    async with gateway_with(
+        upstream_urls={"payment": f"http://127.0.0.1:{flaky_server.port}"}
+    ) as gateway:
         response = await gateway.post(
             "/api/v1/payments", json={"amount": 1250}, headers={"Idempotency-Key": "k-1"}
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -15,14 +16,8 @@ ORIGIN = "https://till.example"
 
 
 @pytest.fixture
-async def gateway() -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(GatewaySettings(cors_allowed_origins=[ORIGIN]))
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway.test"
-        ) as client,
-    ):
+async def gateway(open_gateway: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with open_gateway(GatewaySettings(cors_allowed_origins=[ORIGIN])) as client:
         yield client
 
 

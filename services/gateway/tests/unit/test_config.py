@@ -76,14 +76,8 @@ def test_each_upstream_has_its_own_connection_pool_size_and_the_chatbot_a_smalle
 
     assert settings.upstream_max_connections == 200
     assert settings.upstream_pool_timeout_seconds == 2.0
-    assert settings.upstream_connection_limits == {
-        "auth": 200,
-        "pos-core": 200,
-        "inventory": 200,
-        "payment": 200,
-        "restaurant": 200,
-        "chatbot": 50,
-        "notification": 200,
+    assert settings.upstream_connection_limits == dict.fromkeys(settings.upstream_urls, 200) | {
+        "chatbot": 50
     }
 
 
@@ -98,12 +92,8 @@ def test_the_default_pool_size_and_each_service_s_own_come_from_the_environment(
 
     settings = GatewaySettings()
 
-    assert settings.upstream_connection_limits == {
-        "auth": 300,
+    assert settings.upstream_connection_limits == dict.fromkeys(settings.upstream_urls, 300) | {
         "pos-core": 500,
-        "inventory": 300,
-        "payment": 300,
-        "restaurant": 300,
         "chatbot": 10,
         "notification": 1000,
     }

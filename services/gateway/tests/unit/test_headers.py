@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pos_gateway.headers import client_response_headers, upstream_request_headers
 from pos_kit import context
 
@@ -58,23 +60,29 @@ def test_hop_by_hop_headers_stay_with_the_gateway_and_the_rest_go_on() -> None:
     assert values(forwarded, b"accept") == [b"application/json", b"text/plain"]
 
 
-def test_as_the_edge_the_gateway_writes_the_forwarded_headers_itself() -> None:
+@pytest.mark.parametrize(
+    ("client_host", "scheme", "trust_forwarded", "forwarded_for", "forwarded_proto"),
+    [
+        # As the edge, the gateway writes the forwarded headers itself.
+        ("203.0.113.9", "http", False, b"203.0.113.9", b"http"),
+        # Behind a trusted balancer, the forwarded chain is extended.
+        ("10.0.0.2", "http", True, b"198.51.100.7, 10.0.0.1, 10.0.0.2", b"https"),
+    ],
+    ids=["as the edge", "behind a trusted balancer"],
+)
+def test_the_forwarded_headers_say_who_called(
+    client_host: str,
+    scheme: str,
+    trust_forwarded: bool,
+    forwarded_for: bytes,
+    forwarded_proto: bytes,
+) -> None:
     forwarded = upstream_request_headers(
-        CALLER_HEADERS, client_host="203.0.113.9", scheme="http", trust_forwarded=False
+        CALLER_HEADERS, client_host=client_host, scheme=scheme, trust_forwarded=trust_forwarded
     )
 
-    assert values(forwarded, b"x-forwarded-for") == [b"203.0.113.9"]
-    assert values(forwarded, b"x-forwarded-proto") == [b"http"]
-    assert values(forwarded, b"x-forwarded-host") == [b"pos.example"]
-
-
-def test_behind_a_trusted_balancer_the_forwarded_chain_is_extended() -> None:
-    forwarded = upstream_request_headers(
-        CALLER_HEADERS, client_host="10.0.0.2", scheme="http", trust_forwarded=True
-    )
-
-    assert values(forwarded, b"x-forwarded-for") == [b"198.51.100.7, 10.0.0.1, 10.0.0.2"]
-    assert values(forwarded, b"x-forwarded-proto") == [b"https"]
+    assert values(forwarded, b"x-forwarded-for") == [forwarded_for]
+    assert values(forwarded, b"x-forwarded-proto") == [forwarded_proto]
     assert values(forwarded, b"x-forwarded-host") == [b"pos.example"]
 
 

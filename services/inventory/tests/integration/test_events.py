@@ -35,29 +35,8 @@ async def test_a_rename_is_published_once_with_the_requests_correlation_id(
     assert event["data"]["name"] == "Pizza Margherita"
     # The event carries the item exactly as the API answers it.
     api_view = renamed.json()
-    assert {
-        k: event["data"][k]
-        for k in (
-            "id",
-            "price",
-            "currency",
-            "tax_rate_bps",
-            "available",
-            "modifier_groups",
-            "version",
-        )
-    } == {
-        k: api_view[k]
-        for k in (
-            "id",
-            "price",
-            "currency",
-            "tax_rate_bps",
-            "available",
-            "modifier_groups",
-            "version",
-        )
-    }
+    shared = ("id", "price", "currency", "tax_rate_bps", "available", "modifier_groups", "version")
+    assert {k: event["data"][k] for k in shared} == {k: api_view[k] for k in shared}
 
     created = await bus.events("product.created", tenant_id=restaurant.tenant_id)
     assert [e["data"]["name"] for e in created] == ["Margherita"]

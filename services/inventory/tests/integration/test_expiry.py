@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import AbstractAsyncContextManager
+
+import httpx
 
 from pos_kit.events.testing import wait_until
 
 
-async def test_the_sweeper_releases_an_expired_hold(kit, restaurant) -> None:
-    async with kit.other_client(
-        reservation_ttl_seconds=1, reservation_sweep_interval_seconds=0.2
-    ) as client:
-        restaurant.client = client
+def one_second_holds(
+    restaurant, *, sweep_every: float = 3600
+) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+    """inventory holding for one second, swept every `sweep_every`, as `restaurant`'s client."""
+    return restaurant.other_instance(
+        reservation_ttl_seconds=1, reservation_sweep_interval_seconds=sweep_every
+    )
+
+
+async def test_the_sweeper_releases_an_expired_hold(restaurant) -> None:
+    async with one_second_holds(restaurant, sweep_every=0.2) as client:
         pizza = await restaurant.stocked(3)
         reservation = (await restaurant.reserve((pizza, 3))).json()
         assert (await restaurant.stock(pizza))["available"] == 0
@@ -32,11 +41,8 @@ async def test_the_sweeper_releases_an_expired_hold(kit, restaurant) -> None:
         assert (stock["on_hand"], stock["reserved"]) == (3, 0)
 
 
-async def test_an_expired_hold_is_noticed_without_the_sweeper(kit, restaurant) -> None:
-    async with kit.other_client(
-        reservation_ttl_seconds=1, reservation_sweep_interval_seconds=3600
-    ) as client:
-        restaurant.client = client
+async def test_an_expired_hold_is_noticed_without_the_sweeper(restaurant) -> None:
+    async with one_second_holds(restaurant) as client:
         pizza = await restaurant.stocked(2)
         reservation = (await restaurant.reserve((pizza, 2))).json()
         await asyncio.sleep(1.1)
@@ -54,11 +60,8 @@ async def test_an_expired_hold_is_noticed_without_the_sweeper(kit, restaurant) -
         assert fetched.json()["status"] == "expired"
 
 
-async def test_an_expired_order_is_reserved_afresh(kit, restaurant) -> None:
-    async with kit.other_client(
-        reservation_ttl_seconds=1, reservation_sweep_interval_seconds=3600
-    ) as client:
-        restaurant.client = client
+async def test_an_expired_order_is_reserved_afresh(restaurant) -> None:
+    async with one_second_holds(restaurant) as client:
         pizza = await restaurant.stocked(4)
 
         # Expired and recorded as such (a look at it noticed), then reserved again.

@@ -13,29 +13,10 @@ from typing import Any
 
 import httpx
 
-from pos_kit.events import Event
 from pos_kit.events.testing import wait_until
-from pos_kit.testing.bus import new_event
 from pos_kit.testing.net import free_port
 
 PROBLEM = "application/problem+json"
-
-
-def profile_changed(tenant_id: str, currency: str, version: int, /, **data: Any) -> Event:
-    """A `restaurant.profile_changed` event shaped like restaurant's."""
-    body: dict[str, Any] = {
-        "name": "Chez Test",
-        "address": None,
-        "currency": currency,
-        "timezone": "Europe/Paris",
-        "default_tax_rate_bps": 1000,
-        "receipt_footer": None,
-        "version": version,
-        "changed_at": "2026-12-01T09:00:00.000000Z",
-    }
-    return new_event(
-        "restaurant.profile_changed", body | data, tenant_id=tenant_id, source="restaurant"
-    )
 
 
 async def add_item(restaurant, client: httpx.AsyncClient | None = None, **body: Any):
@@ -90,25 +71,25 @@ async def test_profile_changes_reach_the_copy_and_only_a_higher_version_wins(
     assert unknown.headers["content-type"] == PROBLEM
     assert int(unknown.headers["retry-after"]) >= 1
 
-    current = profile_changed(restaurant.tenant_id, "GBP", 2)
+    current = standin_restaurant.profile_changed(restaurant.tenant_id, "GBP", 2)
     await bus.publish(current)
     await wait_for_currency(restaurant, "GBP")
 
     # Late and repeated versions change nothing: v1 after v2, v2 again with other data.
     stale = [
-        profile_changed(restaurant.tenant_id, "USD", 1),
-        profile_changed(restaurant.tenant_id, "JPY", 2),
+        standin_restaurant.profile_changed(restaurant.tenant_id, "USD", 1),
+        standin_restaurant.profile_changed(restaurant.tenant_id, "JPY", 2),
     ]
     for event in stale:
         await bus.publish(event)
     # Handled in stream order: once another tenant's later event has taken effect, so have
     # the stale ones.
-    marker = profile_changed(another_restaurant.tenant_id, "SEK", 1)
+    marker = standin_restaurant.profile_changed(another_restaurant.tenant_id, "SEK", 1)
     await bus.publish(marker)
     await wait_for_currency(another_restaurant, "SEK")
     assert (await add_item(restaurant)).json()["currency"] == "GBP"
 
-    newer = profile_changed(restaurant.tenant_id, "CHF", 3)
+    newer = standin_restaurant.profile_changed(restaurant.tenant_id, "CHF", 3)
     await bus.publish(newer)
     await wait_for_currency(restaurant, "CHF")
     assert not await dead_letter_ids(bus) & {e.id for e in (current, *stale, marker, newer)}
@@ -119,9 +100,9 @@ async def test_a_profile_event_without_a_usable_currency_or_version_is_dead_lett
 ) -> None:
     standin_restaurant.not_yet(restaurant.tenant_id)
     broken = [
-        profile_changed(restaurant.tenant_id, "euro", 1),
-        profile_changed(restaurant.tenant_id, "EUR", 0),
-        profile_changed(restaurant.tenant_id, "EUR", 1, version="two"),
+        standin_restaurant.profile_changed(restaurant.tenant_id, "euro", 1),
+        standin_restaurant.profile_changed(restaurant.tenant_id, "EUR", 0),
+        standin_restaurant.profile_changed(restaurant.tenant_id, "EUR", 1, version="two"),
     ]
     for event in broken:
         await bus.publish(event)

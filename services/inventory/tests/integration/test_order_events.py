@@ -263,19 +263,15 @@ async def test_a_tenantid_that_is_no_uuid_is_dead_lettered(restaurant, bus) -> N
     await wait_until(dead_lettered, within=15, what="the malformed event on pos.dlq.inventory")
 
 
-async def test_order_paid_after_the_hold_expired_changes_nothing(
-    kit, client, restaurant, bus
-) -> None:
+async def test_order_paid_after_the_hold_expired_changes_nothing(restaurant, bus) -> None:
     # The known reconciliation gap: pos-core took the payment after the hold lapsed;
     # on hand stays as it is until a stock count corrects it.
-    async with kit.other_client(
+    async with restaurant.other_instance(
         reservation_ttl_seconds=1, reservation_sweep_interval_seconds=0.2
-    ) as short_client:
-        restaurant.client = short_client
+    ):
         pizza = await restaurant.stocked(3)
         hold = await held(restaurant, pizza, 2)
         await wait_for_status(restaurant, hold["id"], "expired")
-    restaurant.client = client
     paid = order_event(restaurant.tenant_id, "paid", hold["order_id"], hold["id"])
     await bus.publish(paid)
     await drained(restaurant, bus)

@@ -11,11 +11,10 @@ from pos_kit.migrations import upgrade_head
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
-async def test_reserve_commit_and_no_overselling_on_sqlite(kit, restaurant, tmp_path) -> None:
+async def test_reserve_commit_and_no_overselling_on_sqlite(restaurant, tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'inventory.db'}"
     await asyncio.to_thread(upgrade_head, ALEMBIC_INI, url)
-    async with kit.other_client(database_url=url) as client:
-        restaurant.client = client
+    async with restaurant.other_instance(database_url=url) as client:
         pizza = await restaurant.stocked(5, name="Margherita", sku="PZ-1")
         results = await asyncio.gather(
             *(restaurant.reserve((pizza, 1), order_id=str(uuid.uuid4())) for _ in range(12))

@@ -73,15 +73,14 @@ async def test_open_tickets_are_listed_oldest_first_page_by_page(
 async def test_bumping_takes_the_ticket_off_and_announces_it_once(
     restaurant, screen, client, bus
 ) -> None:
-    placed = await restaurant.place_order()
-    ticket = await screen.ticket_for(restaurant, placed["order_id"])
+    ticket = await screen.new_ticket(restaurant)
     cook = restaurant.headers("kitchen")
 
     bumped = await client.post(f"/api/v1/kitchen/tickets/{ticket['id']}/bump", headers=cook)
     assert bumped.status_code == 200, bumped.text
     assert bumped.json()["status"] == "bumped"
     assert bumped.json()["bumped_at"]
-    assert placed["order_id"] not in [t["order_id"] for t in await screen.open_tickets(restaurant)]
+    assert ticket["order_id"] not in [t["order_id"] for t in await screen.open_tickets(restaurant)]
 
     again = await client.post(f"/api/v1/kitchen/tickets/{ticket['id']}/bump", headers=cook)
     assert again.status_code == 409
@@ -100,19 +99,18 @@ async def test_bumping_takes_the_ticket_off_and_announces_it_once(
     (event,) = await announced()
     assert event["source"] == "notification"
     assert event["tenantid"] == restaurant.tenant_id
-    assert event["data"]["order_id"] == placed["order_id"]
+    assert event["data"]["order_id"] == ticket["order_id"]
     assert event["data"]["bumped_at"]
     assert event["data"]["bumped_by"]
 
 
 async def test_a_bump_reaches_a_connected_screen(restaurant, screen, client, open_stream) -> None:
-    placed = await restaurant.place_order()
-    ticket = await screen.ticket_for(restaurant, placed["order_id"])
+    ticket = await screen.new_ticket(restaurant)
     async with open_stream(headers=restaurant.headers()) as stream:
         await client.post(
             f"/api/v1/kitchen/tickets/{ticket['id']}/bump", headers=restaurant.headers()
         )
-        pushed = await stream.next_for(placed["order_id"])
+        pushed = await stream.next_for(ticket["order_id"])
     assert pushed.event == "ticket.bumped"
     assert pushed.data["status"] == "bumped"
 
@@ -176,8 +174,7 @@ async def _handled(database_url: str, event_id: str) -> bool:
 async def test_another_restaurants_ticket_is_not_found(
     restaurant, another_restaurant, screen, client
 ) -> None:
-    placed = await restaurant.place_order()
-    ticket = await screen.ticket_for(restaurant, placed["order_id"])
+    ticket = await screen.new_ticket(restaurant)
     theirs = another_restaurant.headers("owner")
 
     assert (
@@ -187,7 +184,7 @@ async def test_another_restaurants_ticket_is_not_found(
     assert bump.status_code == 404
     assert bump.headers["content-type"] == "application/problem+json"
     assert await screen.open_tickets(another_restaurant) == []
-    assert (await screen.ticket_for(restaurant, placed["order_id"]))["status"] == "open"
+    assert (await screen.ticket_for(restaurant, ticket["order_id"]))["status"] == "open"
 
 
 async def test_tickets_need_a_staff_token(client, tokens) -> None:

@@ -98,10 +98,10 @@ async def test_a_hanging_processor_leaves_the_payment_pending_then_reconciled_wi
         await simulator.hang(False)
 
     async def reconciled() -> bool:
-        return (await payment_now(restaurant, payment))["status"] == "completed"
+        return (await restaurant.payment_now(payment))["status"] == "completed"
 
     await wait_until(reconciled, within=15, what="the reconciler to complete the payment")
-    done = await payment_now(restaurant, payment)
+    done = await restaurant.payment_now(payment)
     assert (done["balance_after"], done["card"]) == (2000, {"brand": "visa", "last4": "4242"})
     assert await simulator.charges_of(payment["id"]) == 1
     retried = await restaurant.pay(order, 3000, key=key, tip=300)
@@ -140,12 +140,3 @@ async def test_a_retry_after_a_timeout_asks_the_processor_again_without_a_second
     assert retried.json()["status"] == "completed"
     assert await simulator.charges_of(payment_id) == 1
     assert [p["id"] for p in (await restaurant.bill(order))["items"]] == [payment_id]
-
-
-async def payment_now(restaurant, payment: dict[str, Any]) -> dict[str, Any]:
-    response = await restaurant.client.get(
-        f"/api/v1/payments/{payment['id']}", headers=restaurant.cashier()
-    )
-    assert response.status_code == 200, response.text
-    found: dict[str, Any] = response.json()
-    return found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from pos_kit.events.testing import wait_until
 
@@ -34,7 +33,7 @@ async def test_a_refund_of_one_line_publishes_payment_refunded(restaurant, bus) 
     refund = response.json()
     assert (refund["status"], refund["amount"], refund["lines"]) == ("completed", 650, [dessert])
     assert refund["processor_reference"].startswith("re_")
-    after = await payment_now(restaurant, payment)
+    after = await restaurant.payment_now(payment)
     assert (after["status"], after["refunded"]) == ("partially_refunded", 650)
     # A refund gives money back; it does not reopen the order's bill.
     assert (await restaurant.bill(order))["balance"] == 0
@@ -66,7 +65,7 @@ async def test_refunding_everything_marks_the_payment_refunded(restaurant) -> No
     second = await restaurant.refund(payment, 600)
 
     assert first.status_code == second.status_code == 201
-    assert (await payment_now(restaurant, payment))["status"] == "refunded"
+    assert (await restaurant.payment_now(payment))["status"] == "refunded"
 
 
 async def test_a_refund_retried_with_its_key_gives_back_once(restaurant) -> None:
@@ -79,7 +78,7 @@ async def test_a_refund_retried_with_its_key_gives_back_once(restaurant) -> None
 
     assert first.status_code == again.status_code == 201
     assert again.headers["idempotent-replayed"] == "true"
-    assert (await payment_now(restaurant, payment))["refunded"] == 500
+    assert (await restaurant.payment_now(payment))["refunded"] == 500
 
 
 async def test_refund_lines_must_be_lines_the_payment_paid(restaurant) -> None:
@@ -120,15 +119,6 @@ async def test_only_managers_refund(restaurant) -> None:
     assert response.status_code == 403
 
 
-async def payment_now(restaurant, payment: dict[str, Any]) -> dict[str, Any]:
-    response = await restaurant.client.get(
-        f"/api/v1/payments/{payment['id']}", headers=restaurant.cashier()
-    )
-    assert response.status_code == 200, response.text
-    found: dict[str, Any] = response.json()
-    return found
-
-
 async def test_a_card_refund_the_processor_did_not_answer_is_reconciled(
     restaurant, simulator, bus
 ) -> None:
@@ -150,5 +140,5 @@ async def test_a_card_refund_the_processor_did_not_answer_is_reconciled(
         )
 
     await wait_until(reconciled, within=15, what="the reconciler to complete the refund")
-    after = await payment_now(restaurant, payment)
+    after = await restaurant.payment_now(payment)
     assert (after["status"], after["refunded"]) == ("partially_refunded", 1200)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -113,28 +114,27 @@ def test_cash_tendered_below_what_is_due_is_refused() -> None:
         cash_tender(amount=2133, tip=0, tendered=2133, unit=5)
 
 
-def payment(**overrides: Any) -> Payment:
-    values: dict[str, Any] = {
-        "id": uuid.uuid4(),
-        "tenant_id": uuid.uuid4(),
-        "order_id": uuid.uuid4(),
-        "method": Method.CASH,
-        "status": PaymentStatus.PENDING,
-        "amount": 2133,
-        "tip": 150,
-        "currency": "CHF",
-        "taken_by": "cashier-1",
-        "served_by": "server-1",
-        "idempotency_key": "k",
-        "created_at": NOW,
-        "rounding": 2,
-        "drawer_session_id": uuid.uuid4(),
-    }
-    return Payment(**(values | overrides))
+@pytest.fixture
+def cash_payment(new_payment) -> Callable[..., Payment]:
+    """A pending cash payment of 2133 CHF, a 150 tip and 2 of rounding, unless `fields` differ."""
+
+    def cash(**fields: Any) -> Payment:
+        values: dict[str, Any] = {
+            "method": Method.CASH,
+            "status": PaymentStatus.PENDING,
+            "amount": 2133,
+            "tip": 150,
+            "currency": "CHF",
+            "rounding": 2,
+            "drawer_session_id": uuid.uuid4(),
+        }
+        return new_payment(**(values | fields))
+
+    return cash
 
 
-def test_a_completed_payment_adds_its_amount_tip_and_rounding_to_the_ledger() -> None:
-    taken = payment()
+def test_a_completed_payment_adds_its_amount_tip_and_rounding_to_the_ledger(cash_payment) -> None:
+    taken = cash_payment()
 
     entries = payment_entries(taken, at=NOW)
 
@@ -147,16 +147,18 @@ def test_a_completed_payment_adds_its_amount_tip_and_rounding_to_the_ledger() ->
     assert taken.charged == 2285
 
 
-def test_no_tip_no_rounding_means_one_entry_and_a_tip_without_a_server_goes_to_the_taker() -> None:
-    assert [e.kind for e in payment_entries(payment(tip=0, rounding=0), at=NOW)] == [
+def test_no_tip_no_rounding_means_one_entry_and_a_tip_without_a_server_goes_to_the_taker(
+    cash_payment,
+) -> None:
+    assert [e.kind for e in payment_entries(cash_payment(tip=0, rounding=0), at=NOW)] == [
         EntryKind.PAYMENT
     ]
-    tip = payment_entries(payment(served_by=None, rounding=0), at=NOW)[1]
+    tip = payment_entries(cash_payment(served_by=None, rounding=0), at=NOW)[1]
     assert (tip.kind, tip.staff_id) == (EntryKind.TIP, "cashier-1")
 
 
-def test_refunds_make_a_payment_partially_then_fully_refunded() -> None:
-    taken = payment(amount=1000, tip=100)
+def test_refunds_make_a_payment_partially_then_fully_refunded(cash_payment) -> None:
+    taken = cash_payment(amount=1000, tip=100)
 
     assert refunded_status(taken, 0) is PaymentStatus.COMPLETED
     assert refunded_status(taken, 500) is PaymentStatus.PARTIALLY_REFUNDED

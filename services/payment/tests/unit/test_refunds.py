@@ -9,33 +9,15 @@ import pytest
 
 from pos_payment.domain.errors import InvalidInput, PaymentNotRefundable, RefundExceedsPaid
 from pos_payment.domain.ledger import EntryKind
-from pos_payment.domain.payments import Method, Payment, PaymentStatus
+from pos_payment.domain.payments import Method, PaymentStatus
 from pos_payment.domain.refunds import Refund, RefundRequest, check_refund
 
 NOW = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)
 SOUP, BREAD = uuid.uuid4(), uuid.uuid4()
 
 
-def payment(status: PaymentStatus = PaymentStatus.COMPLETED, lines: tuple = ()) -> Payment:
-    return Payment(
-        id=uuid.uuid4(),
-        tenant_id=uuid.uuid4(),
-        order_id=uuid.uuid4(),
-        method=Method.CARD,
-        status=status,
-        amount=1000,
-        tip=100,
-        currency="EUR",
-        taken_by="c",
-        served_by="s",
-        idempotency_key="k",
-        created_at=NOW,
-        lines=lines,
-    )
-
-
-def test_what_is_left_to_refund_counts_refunds_given_and_pending() -> None:
-    taken = payment()
+def test_what_is_left_to_refund_counts_refunds_given_and_pending(new_payment) -> None:
+    taken = new_payment()
     lines = {SOUP: 600, BREAD: 400}
 
     check_refund(taken, RefundRequest(1100, "all"), order_lines=lines, refunded=0, pending=0)
@@ -45,14 +27,16 @@ def test_what_is_left_to_refund_counts_refunds_given_and_pending() -> None:
 
 
 @pytest.mark.parametrize("status", [PaymentStatus.PENDING, PaymentStatus.FAILED])
-def test_a_payment_not_taken_cannot_be_refunded(status: PaymentStatus) -> None:
+def test_a_payment_not_taken_cannot_be_refunded(status: PaymentStatus, new_payment) -> None:
     with pytest.raises(PaymentNotRefundable):
-        check_refund(payment(status), RefundRequest(1, "x"), order_lines={}, refunded=0, pending=0)
+        check_refund(
+            new_payment(status=status), RefundRequest(1, "x"), order_lines={}, refunded=0, pending=0
+        )
 
 
-def test_refunded_lines_are_the_payments_own_or_else_the_orders() -> None:
-    by_items = payment(lines=(SOUP,))
-    by_amount = payment()
+def test_refunded_lines_are_the_payments_own_or_else_the_orders(new_payment) -> None:
+    by_items = new_payment(lines=(SOUP,))
+    by_amount = new_payment()
 
     with pytest.raises(InvalidInput, match=str(BREAD)):
         check_refund(

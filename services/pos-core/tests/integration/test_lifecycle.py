@@ -8,19 +8,8 @@ import pytest
 PROBLEM = "application/problem+json"
 
 
-def assert_no_floats(value: object) -> None:
-    """Money is integer minor units: no float anywhere in an answer."""
-    assert not isinstance(value, float), value
-    if isinstance(value, dict):
-        for v in value.values():
-            assert_no_floats(v)
-    elif isinstance(value, list):
-        for v in value:
-            assert_no_floats(v)
-
-
 async def test_an_order_goes_from_open_to_closed(
-    restaurant, inventory, option_of, pay_in_full
+    restaurant, inventory, option_of, pay_in_full, no_floats
 ) -> None:
     pizza = restaurant.pizza()
     cola = restaurant.product(name="Cola", price=350, tax_rate_bps=2000)
@@ -55,7 +44,7 @@ async def test_an_order_goes_from_open_to_closed(
     assert (order["subtotal"], order["tax"], order["total"]) == (4350, 540, 4890)
     assert order["currency"] == "EUR"
     assert order["prices_include_tax"] is False
-    assert_no_floats(order)
+    no_floats(order)
     assert all(type(order[k]) is int for k in ("subtotal", "tax", "total"))
 
     placed = await restaurant.act(order["id"], "place")
@@ -86,12 +75,10 @@ async def test_an_order_goes_from_open_to_closed(
     assert (await restaurant.get(order["id"]))["status"] == "closed"
 
 
-async def test_order_numbers_count_up_per_restaurant(
-    restaurant, restaurant_factory, client, inventory
-) -> None:
+async def test_order_numbers_count_up_per_restaurant(restaurant, restaurant_factory) -> None:
     first = await restaurant.open_order()
     second = await restaurant.open_order()
-    other = await restaurant_factory(client, inventory).open_order()
+    other = await restaurant_factory().open_order()
     assert (first["number"], second["number"], other["number"]) == (1, 2, 1)
 
 

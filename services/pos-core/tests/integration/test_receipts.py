@@ -96,10 +96,10 @@ async def test_a_malformed_accept_quality_is_ignored_not_a_500(restaurant, dinne
     assert response.headers["content-type"].startswith("text/plain")
 
 
-async def test_a_restaurant_prints_its_own_name(restaurant_factory, inventory, kit) -> None:
+async def test_a_restaurant_prints_its_own_name(restaurant_factory, kit) -> None:
     profile = {"name": "Chez Nous", "currency": "EUR", "timezone": "UTC", "version": 1}
     async with kit.other_client(receipt_width=48) as client:
-        restaurant = restaurant_factory(client, inventory, profile=profile)
+        restaurant = restaurant_factory(profile=profile, client=client)
         order = await restaurant.open_order()
         response = await restaurant.receipt(order["id"], format="text")
     lines = response.text.splitlines()

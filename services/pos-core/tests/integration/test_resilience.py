@@ -42,6 +42,11 @@ class Rig:
             items=[{"product_id": product["id"], "quantity": quantity}]
         )
 
+    async def soup_order(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A soup on the menu (untracked stock), and an open order of one."""
+        soup = self.restaurant.product(name="Soup", price=600)
+        return soup, await self.open_order_of(soup)
+
     def reservation_posts(self, order_id: str) -> int:
         return sum(
             1
@@ -55,7 +60,7 @@ async def rig(standin_factory, kit, restaurant_factory) -> AsyncIterator[Rig]:
     inventory = standin_factory().start()
     try:
         async with kit.other_client(inventory_url=inventory.url, **BUDGETS) as client:
-            yield Rig(inventory, client, restaurant_factory(client, inventory))
+            yield Rig(inventory, client, restaurant_factory(client=client, inventory=inventory))
     finally:
         inventory.stop()
 
@@ -71,8 +76,7 @@ def assert_unavailable(response: httpx.Response) -> dict[str, Any]:
 
 
 async def test_inventory_stopped_placing_answers_503_and_the_order_stays_open(rig, timer) -> None:
-    soup = rig.restaurant.product(name="Soup", price=600)
-    order = await rig.open_order_of(soup)
+    soup, order = await rig.soup_order()
     rig.inventory.stop()
 
     with timer() as elapsed:
@@ -104,8 +108,7 @@ async def test_inventory_stopped_placing_answers_503_and_the_order_stays_open(ri
 
 
 async def test_inventory_frozen_placing_answers_within_the_total_timeout(rig, timer) -> None:
-    soup = rig.restaurant.product(name="Soup", price=600)
-    order = await rig.open_order_of(soup)
+    _, order = await rig.soup_order()
     rig.inventory.freeze()
 
     with timer() as elapsed:
@@ -185,8 +188,7 @@ async def test_an_order_cancelled_while_its_stock_is_reserved_gives_the_stock_ba
 
 
 async def test_items_are_frozen_and_a_second_place_waits_while_stock_is_reserved(rig) -> None:
-    soup = rig.restaurant.product(name="Soup", price=600)
-    order = await rig.open_order_of(soup)
+    soup, order = await rig.soup_order()
     rig.inventory.hang_after_reserving = 1
     rig.inventory.hang_seconds = 0.3
 
@@ -213,8 +215,7 @@ async def test_items_are_frozen_and_a_second_place_waits_while_stock_is_reserved
 
 
 async def test_cancel_works_while_inventory_is_down(rig) -> None:
-    soup = rig.restaurant.product(name="Soup", price=600)
-    order = await rig.open_order_of(soup)
+    _, order = await rig.soup_order()
     assert (await rig.restaurant.act(order["id"], "place")).status_code == 200
     rig.inventory.stop()
 
@@ -226,8 +227,7 @@ async def test_cancel_works_while_inventory_is_down(rig) -> None:
 
 
 async def test_a_payment_settles_the_order_while_inventory_is_down(rig, pay_in_full) -> None:
-    soup = rig.restaurant.product(name="Soup", price=600)
-    order = await rig.open_order_of(soup)
+    _, order = await rig.soup_order()
     placed = await rig.restaurant.act(order["id"], "place")
     assert placed.status_code == 200
     rig.inventory.stop()
@@ -241,7 +241,7 @@ async def test_a_payment_settles_the_order_while_inventory_is_down(rig, pay_in_f
 
 
 async def test_a_hold_is_released_when_the_placement_cannot_be_recorded(rig, monkeypatch) -> None:
-    from pos_core.use_cases import lifecycle
+    from pos_core.adapters.tables import outbox
 
     soup = rig.restaurant.product(name="Soup", price=600, stock=5)
     order = await rig.open_order_of(soup, quantity=2)
@@ -249,7 +249,7 @@ async def test_a_hold_is_released_when_the_placement_cannot_be_recorded(rig, mon
     async def broken_outbox(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the database went away mid-transaction")
 
-    monkeypatch.setattr(lifecycle.outbox, "record_event", broken_outbox)
+    monkeypatch.setattr(outbox, "record_event", broken_outbox)
     response = await rig.restaurant.act(order["id"], "place")
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM

@@ -10,30 +10,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pos_kit.events import Event
 from pos_kit.testing.app import captured_logs
-from pos_kit.testing.bus import new_event
 from pos_kit.testing.net import free_port
 
 CONSUMER = "pos-core"
-
-
-def profile_changed(restaurant: Any, version: int, **fields: Any) -> Event:
-    """The event as the restaurant service records it."""
-    data = {
-        "name": "Trattoria",
-        "address": None,
-        "currency": "EUR",
-        "timezone": "UTC",
-        "default_tax_rate_bps": 1000,
-        "receipt_footer": None,
-        "version": version,
-        "changed_at": "2026-12-01T10:00:00.000000Z",
-        **fields,
-    }
-    return new_event(
-        "restaurant.profile_changed", data, tenant_id=restaurant.tenant_id, source="restaurant"
-    )
 
 
 async def receipt_when(
@@ -55,14 +35,11 @@ def offset_in(zone: str, issued_at: str) -> bool:
     return moment.utcoffset() == ZoneInfo(zone).utcoffset(moment.replace(tzinfo=None))
 
 
-async def test_each_restaurant_prints_its_own_name_and_time_zone(
-    restaurant_factory, client, inventory, bus
-) -> None:
-    paris = restaurant_factory(client, inventory, profile=None)
-    tokyo = restaurant_factory(client, inventory, profile=None)
+async def test_each_restaurant_prints_its_own_name_and_time_zone(restaurant_factory, bus) -> None:
+    paris = restaurant_factory(profile=None)
+    tokyo = restaurant_factory(profile=None)
     await bus.publish(
-        profile_changed(
-            paris,
+        paris.profile_changed(
             2,
             name="Chez Nous",
             address="12 Rue des Lilas, 75011 Paris",
@@ -71,7 +48,7 @@ async def test_each_restaurant_prints_its_own_name_and_time_zone(
         )
     )
     await bus.publish(
-        profile_changed(tokyo, 2, name="Sakura", timezone="Asia/Tokyo", currency="JPY")
+        tokyo.profile_changed(2, name="Sakura", timezone="Asia/Tokyo", currency="JPY")
     )
 
     paris_order, tokyo_order = await paris.open_order(), await tokyo.open_order()
@@ -103,36 +80,28 @@ async def test_each_restaurant_prints_its_own_name_and_time_zone(
 
 
 async def test_a_newer_profile_replaces_an_older_one_and_never_the_other_way(
-    restaurant_factory, client, inventory, bus, db_count
+    restaurant_factory, bus, handled
 ) -> None:
-    mario = restaurant_factory(client, inventory, profile=None)
+    mario = restaurant_factory(profile=None)
     order = await mario.open_order()
-    await bus.publish(profile_changed(mario, 3, name="Da Mario"))
+    await bus.publish(mario.profile_changed(3, name="Da Mario"))
     receipt = await receipt_when(mario, order["id"], lambda r: r["restaurant_name"] == "Da Mario")
     assert receipt["restaurant_name"] == "Da Mario"
 
     # Retries let an older event arrive late; the same version again changes nothing.
-    late = await bus.publish(profile_changed(mario, 2, name="Mario's old name"))
-    repeated = await bus.publish(profile_changed(mario, 3, name="Da Mario, again"))
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        handled = [await db_count("inbox", event_id=e.id) for e in (late, repeated)]
-        if handled == [1, 1]:
-            break
-        await asyncio.sleep(0.1)
-    assert handled == [1, 1], "the consumer did not handle the events"
+    late = await bus.publish(mario.profile_changed(2, name="Mario's old name"))
+    repeated = await bus.publish(mario.profile_changed(3, name="Da Mario, again"))
+    await handled(late, repeated)
     assert (await mario.receipt(order["id"])).json()["restaurant_name"] == "Da Mario"
 
-    await bus.publish(profile_changed(mario, 4, name="Da Mario e Figli"))
+    await bus.publish(mario.profile_changed(4, name="Da Mario e Figli"))
     renamed = await receipt_when(mario, order["id"], lambda r: r["restaurant_name"] != "Da Mario")
     assert renamed["restaurant_name"] == "Da Mario e Figli"
 
 
-async def test_an_unusable_profile_event_is_dead_lettered_at_once(
-    restaurant_factory, client, inventory, bus
-) -> None:
-    somewhere = restaurant_factory(client, inventory, profile=None)
-    broken = await bus.publish(profile_changed(somewhere, 2, timezone="Mars/Olympus_Mons"))
+async def test_an_unusable_profile_event_is_dead_lettered_at_once(restaurant_factory, bus) -> None:
+    somewhere = restaurant_factory(profile=None)
+    broken = await bus.publish(somewhere.profile_changed(2, timezone="Mars/Olympus_Mons"))
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if any(broken.id.encode() in letter for letter in await bus.dead_letters(CONSUMER)):
@@ -142,7 +111,7 @@ async def test_an_unusable_profile_event_is_dead_lettered_at_once(
 
 
 async def test_without_a_copy_the_profile_is_caught_up_once_from_the_restaurant_service(
-    restaurant_factory, client, inventory, restaurant_service, bus
+    restaurant_factory, restaurant_service, bus
 ) -> None:
     profile = {
         "name": "Chez Nous",
@@ -152,7 +121,7 @@ async def test_without_a_copy_the_profile_is_caught_up_once_from_the_restaurant_
         "default_tax_rate_bps": 810,
         "receipt_footer": "Merci !",
     }
-    geneva = restaurant_factory(client, inventory, profile={**profile, "version": 1})
+    geneva = restaurant_factory(profile={**profile, "version": 1})
     order = await geneva.open_order()
 
     first = (await geneva.receipt(order["id"])).json()
@@ -171,15 +140,15 @@ async def test_without_a_copy_the_profile_is_caught_up_once_from_the_restaurant_
     assert restaurant_service.asked.count(geneva.tenant_id) == 1
 
     # And the events keep it: a rename reaches the next receipts.
-    await bus.publish(profile_changed(geneva, 2, **{**profile, "name": "Chez Nous Genève"}))
+    await bus.publish(geneva.profile_changed(2, **{**profile, "name": "Chez Nous Genève"}))
     renamed = await receipt_when(geneva, order["id"], lambda r: r["restaurant_name"] != "Chez Nous")
     assert renamed["restaurant_name"] == "Chez Nous Genève"
 
 
 async def test_a_restaurant_the_restaurant_service_does_not_know_yet_prints_neutral(
-    restaurant_factory, client, inventory, restaurant_service
+    restaurant_factory, restaurant_service
 ) -> None:
-    newcomer = restaurant_factory(client, inventory, profile=None)
+    newcomer = restaurant_factory(profile=None)
     order = await newcomer.open_order()
     with captured_logs() as logs:
         neutral = (await newcomer.receipt(order["id"])).json()
@@ -197,11 +166,11 @@ async def test_a_restaurant_the_restaurant_service_does_not_know_yet_prints_neut
 
 
 async def test_a_receipt_prints_under_a_neutral_heading_while_the_restaurant_service_is_down(
-    kit, restaurant_factory, inventory, timer
+    kit, restaurant_factory, timer
 ) -> None:
     nobody_listens = f"http://127.0.0.1:{free_port()}"
     async with kit.other_client(restaurant_url=nobody_listens) as client:
-        restaurant = restaurant_factory(client, inventory)
+        restaurant = restaurant_factory(client=client)
         soup = restaurant.product(name="Soup", price=600, currency="GBP")
         order = await restaurant.open_order(items=[{"product_id": soup["id"], "quantity": 1}])
         empty = await restaurant.open_order()

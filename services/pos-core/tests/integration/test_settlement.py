@@ -7,31 +7,10 @@ import json
 import uuid
 from typing import Any
 
-from pos_kit.events import Event
 from pos_kit.testing.app import captured_logs
 from pos_kit.testing.bus import new_event
 
 TABLE = "5b0c0a6e-8f7e-4a38-9d5c-0d6d3f1f2a11"
-
-
-def profile_changed(restaurant: Any, version: int, **fields: Any) -> Event:
-    data = {
-        "name": "Trattoria",
-        "address": None,
-        "currency": "EUR",
-        "timezone": "UTC",
-        "default_tax_rate_bps": 1000,
-        "receipt_footer": None,
-        "cash_rounding_minor_units": 1,
-        "waiters_take_payments": False,
-        "close_when_paid": False,
-        "version": version,
-        "changed_at": "2026-12-10T10:00:00.000000Z",
-        **fields,
-    }
-    return new_event(
-        "restaurant.profile_changed", data, tenant_id=restaurant.tenant_id, source="restaurant"
-    )
 
 
 async def order_events(bus: Any, restaurant: Any, order_id: str) -> list[tuple[str, str]]:
@@ -118,7 +97,7 @@ async def test_a_later_payment_overtaking_an_earlier_one_still_settles_the_order
 async def test_a_restaurant_that_closes_paid_orders_frees_dine_in_tables_at_once(
     restaurant, bus, handled
 ) -> None:
-    await bus.publish(profile_changed(restaurant, 2, close_when_paid=True))
+    await bus.publish(restaurant.profile_changed(2, close_when_paid=True))
     dine_in = await placed(restaurant, 1100, type="dine_in", table_id=TABLE, guests=2)
     takeout = await placed(restaurant, 2200)
     # The profile is handled before the payments: the consumer takes events in order.
@@ -141,11 +120,11 @@ async def test_a_restaurant_that_closes_paid_orders_frees_dine_in_tables_at_once
 
 
 async def test_by_default_a_paid_dine_in_order_waits_for_staff_to_close_it(
-    restaurant, restaurant_factory, client, inventory, bus
+    restaurant, restaurant_factory, bus
 ) -> None:
-    await bus.publish(profile_changed(restaurant, 2, close_when_paid=False))
+    await bus.publish(restaurant.profile_changed(2, close_when_paid=False))
     # And a restaurant pos-core has no copy of yet: the same.
-    unknown = restaurant_factory(client, inventory, profile=None)
+    unknown = restaurant_factory(profile=None)
     for owner in (restaurant, unknown):
         order = await placed(owner, 1100, type="dine_in", table_id=TABLE)
         await bus.publish(owner.payment_completed(order, 1100))
@@ -171,10 +150,10 @@ async def test_a_cancelled_order_is_never_paid_by_an_event(restaurant, bus, hand
 
 
 async def test_payments_of_orders_pos_core_cannot_settle_are_dead_lettered(
-    restaurant, restaurant_factory, client, inventory, bus, handled
+    restaurant, restaurant_factory, bus, handled
 ) -> None:
     order = await placed(restaurant, 1100)
-    intruder = restaurant_factory(client, inventory)
+    intruder = restaurant_factory()
     # Another restaurant's event naming this order, an order nobody has, another currency,
     # and data pos-core cannot read: none of them is recorded, each is dead-lettered.
     foreign = intruder.payment_completed(order, 1100)

@@ -11,7 +11,7 @@ async def test_another_restaurants_order_is_not_found(
     soup = restaurant.product(price=500)
     order = await restaurant.open_order(items=[{"product_id": soup["id"], "quantity": 1}])
     item_id = order["items"][0]["id"]
-    intruder = restaurant_factory(client, inventory)
+    intruder = restaurant_factory()
     missing = str(uuid.uuid4())
 
     attempts = [
@@ -43,9 +43,9 @@ async def test_another_restaurants_order_is_not_found(
 
 
 async def test_another_restaurants_product_cannot_be_ordered(
-    restaurant, restaurant_factory, client, inventory
+    restaurant, restaurant_factory, client
 ) -> None:
-    theirs = restaurant_factory(client, inventory).product(name="Secret recipe", price=900)
+    theirs = restaurant_factory().product(name="Secret recipe", price=900)
     order = await restaurant.open_order()
     response = await client.post(
         f"/api/v1/orders/{order['id']}/items",

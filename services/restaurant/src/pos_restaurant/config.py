@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr, field_validator, model_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from pos_kit.settings import ServiceSettings
@@ -29,32 +31,15 @@ class RestaurantSettings(ServiceSettings):
     auth_token_refresh_margin_seconds: float = 30.0
 
     # The guest page a table's guest link opens; the guest token follows as `#token=...`.
-    guest_link_base_url: str = "http://127.0.0.1:8000/guest"
+    guest_link_base_url: Annotated[str, AfterValidator(check_guest_link_base_url)] = (
+        "http://127.0.0.1:8000/guest"
+    )
 
     # A new restaurant's profile starts with these until its owner edits it.
-    default_currency: str = "EUR"
-    default_timezone: str = "UTC"
-    default_tax_rate_bps: int = 0
-
-    @field_validator("guest_link_base_url")
-    @classmethod
-    def _guest_link_base_url(cls, value: str) -> str:
-        return check_guest_link_base_url(value)
-
-    @field_validator("default_currency")
-    @classmethod
-    def _currency(cls, value: str) -> str:
-        return check_currency(value)
-
-    @field_validator("default_timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        return check_timezone(value)
-
-    @field_validator("default_tax_rate_bps")
-    @classmethod
-    def _tax_rate(cls, value: int) -> int:
-        return check_tax_rate_bps(value)
+    # Checked as an owner's edit would be: a bad one stops the service from starting.
+    default_currency: Annotated[str, AfterValidator(check_currency)] = "EUR"
+    default_timezone: Annotated[str, AfterValidator(check_timezone)] = "UTC"
+    default_tax_rate_bps: Annotated[int, AfterValidator(check_tax_rate_bps)] = 0
 
     @model_validator(mode="after")
     def _real_secret_in_production(self) -> RestaurantSettings:

@@ -80,24 +80,12 @@ async def test_floor_staff_read_the_plan_but_only_owner_or_manager_change_it(
 async def test_waiters_mark_tables_and_each_mark_is_announced(client, restaurant, bus) -> None:
     table = await restaurant.table()
     order_id = str(uuid.uuid4())
-    seated = await client.patch(
-        f"/api/v1/tables/{table['id']}",
-        json={"status": "occupied", "current_order_id": order_id},
-        headers=restaurant.headers("waiter"),
-    )
+    seated = await restaurant.mark(table["id"], "occupied", "waiter", current_order_id=order_id)
     assert seated.status_code == 200, seated.text
     assert (seated.json()["status"], seated.json()["current_order_id"]) == ("occupied", order_id)
-    kitchen = await client.patch(
-        f"/api/v1/tables/{table['id']}",
-        json={"status": "free"},
-        headers=restaurant.headers("kitchen"),
-    )
+    kitchen = await restaurant.mark(table["id"], "free", "kitchen")
     assert kitchen.status_code == 403
-    freed = await client.patch(
-        f"/api/v1/tables/{table['id']}",
-        json={"status": "free"},
-        headers=restaurant.headers("cashier"),
-    )
+    freed = await restaurant.mark(table["id"], "free", "cashier")
     assert (freed.json()["status"], freed.json()["order_ids"]) == ("free", [])
     order_without_seat = await client.patch(
         f"/api/v1/tables/{table['id']}",
@@ -122,27 +110,15 @@ async def test_an_occupied_table_and_a_floor_with_tables_cannot_be_removed(
 ) -> None:
     floor = await restaurant.floor()
     table = await restaurant.table(floor["id"])
-    await client.patch(
-        f"/api/v1/tables/{table['id']}", json={"status": "occupied"}, headers=restaurant.headers()
-    )
-    assert (
-        await client.delete(f"/api/v1/tables/{table['id']}", headers=restaurant.headers())
-    ).status_code == 409
-    assert (
-        await client.delete(f"/api/v1/floors/{floor['id']}", headers=restaurant.headers())
-    ).status_code == 409
-    await client.patch(
-        f"/api/v1/tables/{table['id']}", json={"status": "free"}, headers=restaurant.headers()
-    )
-    assert (
-        await client.delete(f"/api/v1/tables/{table['id']}", headers=restaurant.headers())
-    ).status_code == 204
-    assert (
-        await client.get(f"/api/v1/tables/{table['id']}", headers=restaurant.headers())
-    ).status_code == 404
-    assert (
-        await client.delete(f"/api/v1/floors/{floor['id']}", headers=restaurant.headers())
-    ).status_code == 204
+    table_url, floor_url = f"/api/v1/tables/{table['id']}", f"/api/v1/floors/{floor['id']}"
+    owner = restaurant.headers()
+    await restaurant.mark(table["id"], "occupied")
+    assert (await client.delete(table_url, headers=owner)).status_code == 409
+    assert (await client.delete(floor_url, headers=owner)).status_code == 409
+    await restaurant.mark(table["id"], "free")
+    assert (await client.delete(table_url, headers=owner)).status_code == 204
+    assert (await client.get(table_url, headers=owner)).status_code == 404
+    assert (await client.delete(floor_url, headers=owner)).status_code == 204
 
 
 async def test_tables_are_listed_in_pages_and_filtered_by_floor_and_status(
@@ -153,9 +129,7 @@ async def test_tables_are_listed_in_pages_and_filtered_by_floor_and_status(
         await restaurant.table(floor["id"], name=name)
     await restaurant.table(other["id"], name="B1")
     busy = await restaurant.table(other["id"], name="B2")
-    await client.patch(
-        f"/api/v1/tables/{busy['id']}", json={"status": "occupied"}, headers=restaurant.headers()
-    )
+    await restaurant.mark(busy["id"], "occupied")
 
     seen: list[str] = []
     cursor = None

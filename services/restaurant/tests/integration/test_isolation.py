@@ -60,17 +60,11 @@ async def test_another_restaurants_floor_plan_and_staff_are_404(client, restaura
     assert (await client.get(f"/api/v1/staff/{staff_id}", headers=a.headers())).json()["is_active"]
 
 
-async def test_moves_across_restaurants_are_404(client, restaurant_factory) -> None:
+async def test_moves_across_restaurants_are_404(restaurant_factory) -> None:
     a, b = restaurant_factory(), restaurant_factory()
     a_table, b_table = await a.table(), await b.table()
-    await client.patch(
-        f"/api/v1/tables/{b_table['id']}", json={"status": "occupied"}, headers=b.headers()
-    )
-    onto_foreign = await client.post(
-        f"/api/v1/tables/{b_table['id']}/move-order",
-        json={"to_table_id": a_table["id"]},
-        headers=b.headers(),
-    )
+    await b.mark(b_table["id"], "occupied")
+    onto_foreign = await b.move_order(b_table["id"], a_table["id"])
     assert onto_foreign.status_code == 404
     assert (await a.get_table(a_table["id"]))["status"] == "free"
 

@@ -19,17 +19,11 @@ async def _seated(restaurant, bus, table_id: str) -> str:
     return order_id
 
 
-async def test_an_order_moves_to_a_free_table_and_both_tables_announce_it(
-    client, restaurant, bus
-) -> None:
+async def test_an_order_moves_to_a_free_table_and_both_tables_announce_it(restaurant, bus) -> None:
     source, target = await restaurant.table(), await restaurant.table()
     order_id = await _seated(restaurant, bus, source["id"])
 
-    moved = await client.post(
-        f"/api/v1/tables/{source['id']}/move-order",
-        json={"to_table_id": target["id"]},
-        headers=restaurant.headers("waiter"),
-    )
+    moved = await restaurant.move_order(source["id"], target["id"], "waiter")
     assert moved.status_code == 200, moved.text
     assert moved.json()["from_table"]["status"] == "free"
     assert moved.json()["to_table"]["current_order_id"] == order_id
@@ -54,35 +48,15 @@ async def test_an_order_moves_to_a_free_table_and_both_tables_announce_it(
     await wait_until(target_free, within=5, what="the new table freed")
 
 
-async def test_a_move_needs_an_occupied_source_and_a_free_target(client, restaurant, bus) -> None:
+async def test_a_move_needs_an_occupied_source_and_a_free_target(restaurant, bus) -> None:
     free, busy, other_busy = [await restaurant.table() for _ in range(3)]
     await _seated(restaurant, bus, busy["id"])
     await _seated(restaurant, bus, other_busy["id"])
-    onto_busy = await client.post(
-        f"/api/v1/tables/{busy['id']}/move-order",
-        json={"to_table_id": other_busy["id"]},
-        headers=restaurant.headers(),
-    )
-    from_free = await client.post(
-        f"/api/v1/tables/{free['id']}/move-order",
-        json={"to_table_id": busy["id"]},
-        headers=restaurant.headers(),
-    )
-    to_itself = await client.post(
-        f"/api/v1/tables/{busy['id']}/move-order",
-        json={"to_table_id": busy["id"]},
-        headers=restaurant.headers(),
-    )
-    nowhere = await client.post(
-        f"/api/v1/tables/{busy['id']}/move-order",
-        json={"to_table_id": str(uuid.uuid4())},
-        headers=restaurant.headers(),
-    )
-    kitchen = await client.post(
-        f"/api/v1/tables/{busy['id']}/move-order",
-        json={"to_table_id": free["id"]},
-        headers=restaurant.headers("kitchen"),
-    )
+    onto_busy = await restaurant.move_order(busy["id"], other_busy["id"])
+    from_free = await restaurant.move_order(free["id"], busy["id"])
+    to_itself = await restaurant.move_order(busy["id"], busy["id"])
+    nowhere = await restaurant.move_order(busy["id"], str(uuid.uuid4()))
+    kitchen = await restaurant.move_order(busy["id"], free["id"], "kitchen")
     assert [r.status_code for r in (onto_busy, from_free, to_itself, nowhere, kitchen)] == [
         409,
         409,

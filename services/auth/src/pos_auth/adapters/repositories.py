@@ -6,7 +6,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
 from pos_auth.adapters.signing import SigningKey
 from pos_auth.adapters.tables import (
@@ -19,25 +19,15 @@ from pos_auth.adapters.tables import (
 )
 from pos_auth.domain.errors import EmailTaken
 from pos_auth.domain.refresh_tokens import RefreshToken
-from pos_auth.domain.roles import Role
 from pos_auth.domain.throttling import FailureWindow
 from pos_auth.domain.users import User
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository, rowcount
+from pos_kit.repository import Repository, column_values, rowcount
 
 
 def _user(row: UserRow) -> User:
-    return User(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        email=row.email,
-        full_name=row.full_name,
-        role=Role(row.role),
-        password_hash=row.password_hash,
-        is_active=row.is_active,
-        created_at=row.created_at,
-        deactivated_at=row.deactivated_at,
-    )
+    return build(User, row)
 
 
 class TenantRepository(Repository):
@@ -51,18 +41,8 @@ class TenantRepository(Repository):
 
 class UserRepository(Repository):
     async def add(self, user: User) -> None:
-        row = UserRow(
-            id=user.id,
-            tenant_id=user.tenant_id,
-            email=user.email,
-            full_name=user.full_name,
-            role=user.role.value,
-            password_hash=user.password_hash,
-            is_active=user.is_active,
-            created_at=user.created_at,
-        )
         async with self.unique(EmailTaken, marker="email"):
-            self.session.add(row)
+            self.session.add(UserRow(**column_values(user, UserRow)))
 
     async def email_taken(self, email: str) -> bool:
         found = await self.session.scalar(select(UserRow.id).where(UserRow.email == email))
@@ -102,34 +82,15 @@ class UserRepository(Repository):
 
 class RefreshTokenRepository(Repository):
     async def add(self, token: RefreshToken, *, token_hash: str, issued_at: datetime) -> None:
-        self.session.add(
-            RefreshTokenRow(
-                id=token.id,
-                tenant_id=token.tenant_id,
-                user_id=token.user_id,
-                family_id=token.family_id,
-                token_hash=token_hash,
-                issued_at=issued_at,
-                expires_at=token.expires_at,
-            )
-        )
+        values = column_values(token, RefreshTokenRow, token_hash=token_hash, issued_at=issued_at)
+        self.session.add(RefreshTokenRow(**values))
         await self.session.flush()
 
     async def by_hash(self, token_hash: str) -> RefreshToken | None:
         row = await self.session.scalar(
             select(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash)
         )
-        if row is None:
-            return None
-        return RefreshToken(
-            id=row.id,
-            tenant_id=row.tenant_id,
-            user_id=row.user_id,
-            family_id=row.family_id,
-            expires_at=row.expires_at,
-            used_at=row.used_at,
-            revoked_at=row.revoked_at,
-        )
+        return build(RefreshToken, row) if row else None
 
     async def mark_used(self, token: RefreshToken, now: datetime) -> bool:
         """True if this call used the token; False if a concurrent refresh got there first."""
@@ -147,24 +108,22 @@ class RefreshTokenRepository(Repository):
     async def revoke_family(
         self, *, tenant_id: uuid.UUID, family_id: uuid.UUID, now: datetime
     ) -> None:
-        await self.session.execute(
-            update(RefreshTokenRow)
-            .where(
-                RefreshTokenRow.tenant_id == tenant_id,
-                RefreshTokenRow.family_id == family_id,
-                RefreshTokenRow.revoked_at.is_(None),
-            )
-            .values(revoked_at=now)
-        )
+        await self._revoke(tenant_id, RefreshTokenRow.family_id == family_id, now=now)
 
     async def revoke_all_for_user(
         self, *, tenant_id: uuid.UUID, user_id: uuid.UUID, now: datetime
     ) -> None:
+        await self._revoke(tenant_id, RefreshTokenRow.user_id == user_id, now=now)
+
+    async def _revoke(
+        self, tenant_id: uuid.UUID, which: ColumnElement[bool], *, now: datetime
+    ) -> None:
+        """Revoke the tenant's tokens that `which` selects and that are not revoked yet."""
         await self.session.execute(
             update(RefreshTokenRow)
             .where(
                 RefreshTokenRow.tenant_id == tenant_id,
-                RefreshTokenRow.user_id == user_id,
+                which,
                 RefreshTokenRow.revoked_at.is_(None),
             )
             .values(revoked_at=now)
@@ -207,15 +166,13 @@ class LoginFailureRepository(Repository):
 
 class SigningKeyRepository(Repository):
     async def add(self, key: SigningKey) -> None:
-        self.session.add(
-            SigningKeyRow(
-                kid=key.kid,
-                algorithm=key.public_jwk["alg"],
-                private_key_pem=key.private_key_pem,
-                public_jwk=json.dumps(key.public_jwk),
-                created_at=key.created_at,
-            )
+        values = column_values(
+            key,
+            SigningKeyRow,
+            algorithm=key.public_jwk["alg"],
+            public_jwk=json.dumps(key.public_jwk),
         )
+        self.session.add(SigningKeyRow(**values))
         await self.session.flush()
 
     async def usable(self, retired_after: datetime) -> list[SigningKey]:
@@ -227,16 +184,7 @@ class SigningKeyRepository(Repository):
             )
             .order_by(SigningKeyRow.created_at.desc())
         )
-        return [
-            SigningKey(
-                kid=r.kid,
-                private_key_pem=r.private_key_pem,
-                public_jwk=json.loads(r.public_jwk),
-                created_at=r.created_at,
-                retired_at=r.retired_at,
-            )
-            for r in rows
-        ]
+        return [build(SigningKey, r, public_jwk=json.loads(r.public_jwk)) for r in rows]
 
     async def retire_all_active(self, now: datetime) -> None:
         await self.session.execute(

@@ -25,7 +25,6 @@ from pos_auth.api.schemas import (
 )
 from pos_auth.domain.guests import GUESTS_ISSUE_SCOPE
 from pos_auth.domain.roles import STAFF_ADMINS, STAFF_ROLES, USERS_WRITE_SCOPE
-from pos_auth.use_cases.accounts import Session
 from pos_kit.clientip import client_address
 from pos_kit.dependencies import UoW
 from pos_kit.errors import NotFound
@@ -53,16 +52,6 @@ GuestIssuer = Annotated[Principal, Depends(require_scope(GUESTS_ISSUE_SCOPE))]
 USERS = Keyset(datetime, uuid.UUID)  # oldest first by (created_at, id)
 
 
-def _session_out(s: Session) -> SessionOut:
-    return SessionOut(
-        tenant_id=s.user.tenant_id,
-        user=UserOut.of(s.user),
-        access_token=s.access_token,
-        refresh_token=s.refresh_token,
-        expires_in=s.expires_in,
-    )
-
-
 @router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
 async def sign_up(body: SignUpIn, uow: UoW, use_cases: UseCases) -> SessionOut:
     """Register a restaurant: mints its tenant id and creates its owner's login."""
@@ -73,7 +62,7 @@ async def sign_up(body: SignUpIn, uow: UoW, use_cases: UseCases) -> SessionOut:
         password=body.password,
         full_name=body.full_name,
     )
-    return _session_out(session)
+    return SessionOut.model_validate(session)
 
 
 @router.post("/login", response_model=SessionOut)
@@ -82,13 +71,14 @@ async def log_in(body: LogInIn, request: Request, uow: UoW, use_cases: UseCases)
     session = await use_cases.accounts.log_in(
         uow, email=body.email, password=body.password, client_address=address
     )
-    return _session_out(session)
+    return SessionOut.model_validate(session)
 
 
 @router.post("/refresh", response_model=SessionOut)
 async def refresh(body: RefreshIn, uow: UoW, use_cases: UseCases) -> SessionOut:
     """Trade a refresh token for a new pair. Each refresh token works once."""
-    return _session_out(await use_cases.accounts.refresh(uow, refresh_token=body.refresh_token))
+    session = await use_cases.accounts.refresh(uow, refresh_token=body.refresh_token)
+    return SessionOut.model_validate(session)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -103,7 +93,7 @@ async def me(principal: CurrentPrincipal, uow: UoW, use_cases: UseCases) -> User
     if principal.role not in STAFF_ROLES:
         raise NotFound("Only staff have a profile: a service account or a guest has none.")
     user = await use_cases.staff.get(uow, principal=principal, user_id=uuid.UUID(principal.subject))
-    return UserOut.of(user)
+    return UserOut.model_validate(user)
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, response_model=UserOut)
@@ -118,7 +108,7 @@ async def create_user(
         role=body.role,
         password=body.password,
     )
-    return UserOut.of(user)
+    return UserOut.model_validate(user)
 
 
 @router.get("/users", response_model=UserPage)
@@ -129,14 +119,15 @@ async def list_users(
     page: Annotated[PageRequest, Depends(page_request(USERS))],
 ) -> UserPage:
     found = await use_cases.staff.list(uow, principal=principal, page=page)
-    return UserPage.build(found, USERS, UserOut.of)
+    return UserPage.build(found, USERS, UserOut.model_validate)
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
 async def get_user(
     user_id: uuid.UUID, principal: StaffAdmin, uow: UoW, use_cases: UseCases
 ) -> UserOut:
-    return UserOut.of(await use_cases.staff.get(uow, principal=principal, user_id=user_id))
+    user = await use_cases.staff.get(uow, principal=principal, user_id=user_id)
+    return UserOut.model_validate(user)
 
 
 @router.post("/users/{user_id}/deactivate", response_model=UserOut)
@@ -145,7 +136,7 @@ async def deactivate_user(
 ) -> UserOut:
     """Stop a login: it cannot sign in again and its refresh tokens are revoked at once."""
     user = await use_cases.staff.deactivate(uow, principal=principal, user_id=user_id)
-    return UserOut.of(user)
+    return UserOut.model_validate(user)
 
 
 @router.post("/token", response_model=ServiceTokenOut)
@@ -175,12 +166,7 @@ async def issue_guest_token(
         issuer=issuer, table_id=body.table_id, ttl_seconds=body.ttl_seconds
     )
     response.headers["Cache-Control"] = "no-store"
-    return GuestTokenOut(
-        access_token=token.access_token,
-        expires_in=token.expires_in,
-        expires_at=token.expires_at,
-        table_id=token.table_id,
-    )
+    return GuestTokenOut.model_validate(token)
 
 
 @jwks_router.get("/.well-known/jwks.json")

@@ -10,9 +10,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from pos_auth.domain.guests import MAX_GUEST_TOKEN_TTL_SECONDS, MIN_GUEST_TOKEN_TTL_SECONDS
 from pos_auth.domain.roles import Role
-from pos_auth.domain.users import User
 from pos_kit.pagination import Page
-from pos_kit.schemas import RequestModel
+from pos_kit.schemas import RequestModel, ResponseModel
 
 # Long enough to resist guessing, bounded so hashing stays cheap for us.
 Password = Field(min_length=10, max_length=128)
@@ -40,7 +39,7 @@ class RefreshIn(Strict):
     refresh_token: str = Field(min_length=1, max_length=200)
 
 
-class UserOut(BaseModel):
+class UserOut(ResponseModel):
     id: uuid.UUID
     tenant_id: uuid.UUID
     email: str
@@ -50,21 +49,8 @@ class UserOut(BaseModel):
     created_at: datetime
     deactivated_at: datetime | None
 
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls(
-            id=user.id,
-            tenant_id=user.tenant_id,
-            email=user.email,
-            full_name=user.full_name,
-            role=user.role,
-            is_active=user.is_active,
-            created_at=user.created_at,
-            deactivated_at=user.deactivated_at,
-        )
 
-
-class SessionOut(BaseModel):
+class SessionOut(ResponseModel):
     tenant_id: uuid.UUID
     user: UserOut
     access_token: str
@@ -111,7 +97,7 @@ class GuestTokenIn(Strict):
     )
 
 
-class GuestTokenOut(BaseModel):
+class GuestTokenOut(ResponseModel):
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a token type, not a secret
     expires_in: int

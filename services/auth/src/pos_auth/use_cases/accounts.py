@@ -45,6 +45,11 @@ class Session:
     refresh_token: str
     expires_in: int
 
+    @property
+    def tenant_id(self) -> uuid.UUID:
+        """The restaurant the session is in: its user's."""
+        return self.user.tenant_id
+
 
 @dataclass
 class Accounts:

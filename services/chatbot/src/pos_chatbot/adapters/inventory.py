@@ -13,7 +13,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pos_chatbot.domain.menu import MenuItem, ModifierGroup, ModifierOption
+from pos_chatbot.adapters.plain import from_plain
+from pos_chatbot.domain.menu import MenuItem
 from pos_kit.events import EventData
 from pos_kit.http import DownstreamUnavailable, ResilientClient, ServiceTokens
 
@@ -59,28 +60,7 @@ class ProductDocument(EventData):
     version: Annotated[int, Field(ge=1)]
 
     def to_menu_item(self) -> MenuItem:
-        return MenuItem(
-            id=self.id,
-            name=self.name,
-            description=self.description,
-            price=self.price,
-            currency=self.currency,
-            tags=tuple(self.tags),
-            allergens=tuple(self.allergens),
-            available=self.available,
-            category_id=self.category_id,
-            version=self.version,
-            modifier_groups=tuple(
-                ModifierGroup(
-                    id=g.id,
-                    name=g.name,
-                    min_choices=g.min_choices,
-                    max_choices=g.max_choices,
-                    options=tuple(ModifierOption(o.id, o.name, o.price_delta) for o in g.options),
-                )
-                for g in self.modifier_groups
-            ),
-        )
+        return from_plain(MenuItem, self.model_dump())
 
 
 class _ProductPage(BaseModel):

@@ -25,14 +25,15 @@ async def open_conversation(
     """A guest's conversation is their table's (from their token); staff open their own."""
     conversation = await use_cases.conversations.open(caller)
     response.headers["Location"] = f"{router.prefix}/{conversation.id}"
-    return ConversationOut.of(conversation)
+    return ConversationOut.model_validate(conversation)
 
 
 @router.get("/{conversation_id}", response_model=ConversationOut)
 async def read_conversation(
     conversation_id: uuid.UUID, caller: CurrentCaller, use_cases: UseCases
 ) -> ConversationOut:
-    return ConversationOut.of(await use_cases.conversations.get(caller, conversation_id))
+    conversation = await use_cases.conversations.get(caller, conversation_id)
+    return ConversationOut.model_validate(conversation)
 
 
 @router.delete("/{conversation_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -69,4 +70,4 @@ async def ask(
             # Proxies must pass each event on as it comes, not gather the answer.
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    return ReplyOut.of(await turn.reply())
+    return ReplyOut.model_validate(await turn.reply())

@@ -27,7 +27,7 @@ async def read_draft(
     draft = await use_cases.drafts.show(caller, conversation_id)
     if draft is None:
         raise NotFound("This conversation has no draft order yet.")
-    return DraftOut.of(draft)
+    return DraftOut.model_validate(draft)
 
 
 @guest_router.post(
@@ -45,14 +45,15 @@ async def add_draft_line(
         option_ids=tuple(body.modifiers),
         notes=body.notes,
     )
-    return DraftOut.of(draft)
+    return DraftOut.model_validate(draft)
 
 
 @guest_router.delete("/{conversation_id}/draft/lines/{line_id}", response_model=DraftOut)
 async def remove_draft_line(
     conversation_id: uuid.UUID, line_id: uuid.UUID, caller: CurrentCaller, use_cases: UseCases
 ) -> DraftOut:
-    return DraftOut.of(await use_cases.drafts.remove_line(caller, conversation_id, line_id))
+    draft = await use_cases.drafts.remove_line(caller, conversation_id, line_id)
+    return DraftOut.model_validate(draft)
 
 
 @guest_router.post("/{conversation_id}/draft/submit", response_model=DraftOut)
@@ -60,7 +61,7 @@ async def submit_draft(
     conversation_id: uuid.UUID, caller: CurrentCaller, use_cases: UseCases
 ) -> DraftOut:
     """Put the draft in front of staff; it no longer changes."""
-    return DraftOut.of(await use_cases.drafts.submit(caller, conversation_id))
+    return DraftOut.model_validate(await use_cases.drafts.submit(caller, conversation_id))
 
 
 @staff_router.get("", response_model=DraftPage)

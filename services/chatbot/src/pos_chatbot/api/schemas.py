@@ -8,17 +8,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from pos_chatbot.domain.conversations import Conversation, Fact, Message, Reply
+from pos_chatbot.domain.conversations import Conversation
 from pos_chatbot.domain.drafts import (
     MAX_MODIFIERS,
     MAX_NOTES_LENGTH,
     MAX_QUANTITY,
     Draft,
-    DraftLine,
 )
 from pos_chatbot.use_cases.drafts import AcceptedDraft
 from pos_kit.pagination import Page
-from pos_kit.schemas import RequestModel
+from pos_kit.schemas import RequestModel, ResponseModel
 
 
 class Strict(RequestModel):
@@ -46,7 +45,7 @@ class RetentionIn(Strict):
     retention_days: Annotated[StrictInt, Field(ge=1, le=365)]
 
 
-class FactOut(BaseModel):
+class FactOut(ResponseModel):
     product_id: uuid.UUID
     name: str
     price: int
@@ -56,21 +55,8 @@ class FactOut(BaseModel):
     tags: list[str]
     version: int
 
-    @classmethod
-    def of(cls, fact: Fact) -> FactOut:
-        return cls(
-            product_id=fact.product_id,
-            name=fact.name,
-            price=fact.price,
-            currency=fact.currency,
-            available=fact.available,
-            allergens=list(fact.allergens),
-            tags=list(fact.tags),
-            version=fact.version,
-        )
 
-
-class ChosenOptionOut(BaseModel):
+class ChosenOptionOut(ResponseModel):
     group_id: uuid.UUID
     group_name: str
     option_id: uuid.UUID
@@ -78,42 +64,19 @@ class ChosenOptionOut(BaseModel):
     price_delta: int
 
 
-class DraftLineOut(BaseModel):
+class DraftLineOut(ResponseModel):
     id: uuid.UUID
     product_id: uuid.UUID
     name: str
     quantity: int
     unit_price: int = Field(description="The menu price with the options, when added.")
     currency: str
-    modifiers: list[ChosenOptionOut]
+    modifiers: list[ChosenOptionOut] = Field(validation_alias="options")
     notes: str | None
     line_total: int
 
-    @classmethod
-    def of(cls, line: DraftLine) -> DraftLineOut:
-        return cls(
-            id=line.id,
-            product_id=line.product_id,
-            name=line.name,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            currency=line.currency,
-            modifiers=[
-                ChosenOptionOut(
-                    group_id=o.group_id,
-                    group_name=o.group_name,
-                    option_id=o.option_id,
-                    name=o.name,
-                    price_delta=o.price_delta,
-                )
-                for o in line.options
-            ],
-            notes=line.notes,
-            line_total=line.line_total,
-        )
 
-
-class DraftOut(BaseModel):
+class DraftOut(ResponseModel):
     id: uuid.UUID
     status: str = Field(description="open, submitted (waiting for staff) or accepted.")
     lines: list[DraftLineOut]
@@ -123,41 +86,15 @@ class DraftOut(BaseModel):
     accepted_at: datetime | None
     order_id: uuid.UUID | None = Field(description="The pos-core order, once accepted.")
 
-    @classmethod
-    def of(cls, draft: Draft) -> DraftOut:
-        return cls(
-            id=draft.id,
-            status=draft.status.value,
-            lines=[DraftLineOut.of(line) for line in draft.lines],
-            total=draft.total,
-            currency=draft.currency,
-            submitted_at=draft.submitted_at,
-            accepted_at=draft.accepted_at,
-            order_id=draft.order_id,
-        )
 
-    @classmethod
-    def maybe(cls, draft: Draft | None) -> DraftOut | None:
-        return cls.of(draft) if draft is not None else None
-
-
-class MessageOut(BaseModel):
-    role: str = Field(description="guest, staff or assistant.")
+class MessageOut(ResponseModel):
+    role: str = Field(validation_alias="speaker", description="guest, staff or assistant.")
     text: str
     at: datetime
     facts: list[FactOut]
 
-    @classmethod
-    def of(cls, message: Message) -> MessageOut:
-        return cls(
-            role=message.speaker.value,
-            text=message.text,
-            at=message.at,
-            facts=[FactOut.of(f) for f in message.facts],
-        )
 
-
-class ConversationOut(BaseModel):
+class ConversationOut(ResponseModel):
     id: uuid.UUID
     table_id: uuid.UUID | None
     opened_by: str = Field(description="guest or staff.")
@@ -167,32 +104,11 @@ class ConversationOut(BaseModel):
     messages: list[MessageOut]
     draft: DraftOut | None
 
-    @classmethod
-    def of(cls, conversation: Conversation) -> ConversationOut:
-        return cls(
-            id=conversation.id,
-            table_id=conversation.table_id,
-            opened_by=conversation.opened_by.value,
-            created_at=conversation.created_at,
-            updated_at=conversation.updated_at,
-            expires_at=conversation.expires_at,
-            messages=[MessageOut.of(m) for m in conversation.messages],
-            draft=DraftOut.maybe(conversation.draft),
-        )
 
-
-class ReplyOut(BaseModel):
-    reply: str
+class ReplyOut(ResponseModel):
+    reply: str = Field(validation_alias="text")
     facts: list[FactOut] = Field(description="The menu items the reply states something about.")
     draft: DraftOut | None
-
-    @classmethod
-    def of(cls, reply: Reply) -> ReplyOut:
-        return cls(
-            reply=reply.text,
-            facts=[FactOut.of(f) for f in reply.facts],
-            draft=DraftOut.maybe(reply.draft),
-        )
 
 
 class WaitingDraftOut(DraftOut):
@@ -203,7 +119,7 @@ class WaitingDraftOut(DraftOut):
     def at_table(cls, conversation: Conversation, draft: Draft) -> WaitingDraftOut:
         assert conversation.table_id is not None  # drafts are only made at a table
         return cls(
-            **DraftOut.of(draft).model_dump(),
+            **dict(DraftOut.model_validate(draft)),
             conversation_id=conversation.id,
             table_id=conversation.table_id,
         )

@@ -40,7 +40,7 @@ async def reply_events(turn: Turn) -> AsyncIterator[str]:
     except Exception:
         yield _event("error", _problem(ServiceUnavailable("The assistant could not answer.")))
         return
-    yield _event("reply", ReplyOut.of(reply).model_dump(mode="json"))
+    yield _event("reply", ReplyOut.model_validate(reply).model_dump(mode="json"))
 
 
 def _problem(exc: ProblemError) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -35,16 +35,9 @@ class Fact:
 
     @classmethod
     def of(cls, item: MenuItem) -> Fact:
-        return cls(
-            product_id=item.id,
-            name=item.name,
-            price=item.price,
-            currency=item.currency,
-            available=item.available,
-            allergens=item.allergens,
-            tags=item.tags,
-            version=item.version,
-        )
+        """`item` as it is now: its fields of the same names, its id as `product_id`."""
+        same = {f.name: getattr(item, f.name) for f in fields(cls) if f.name != "product_id"}
+        return cls(product_id=item.id, **same)
 
 
 @dataclass(frozen=True)

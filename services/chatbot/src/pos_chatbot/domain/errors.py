@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pos_kit.errors import Conflict, NotFound, ProblemError, ServiceUnavailable
+
+
+class AlwaysSays(ProblemError):
+    """An error that always says the same: its class's `says`, no argument needed.
+
+    Put it first among the bases: the other one gives the status and title."""
+
+    says: ClassVar[str]
+
+    def __init__(self) -> None:
+        super().__init__(self.says)
 
 
 class Unprocessable(ProblemError):
@@ -11,15 +24,13 @@ class Unprocessable(ProblemError):
     title = "Unprocessable request"
 
 
-class ConversationNotFound(NotFound):
-    def __init__(self) -> None:
-        # The same answer for another table's, another restaurant's and a missing one.
-        super().__init__("No such conversation.")
+class ConversationNotFound(AlwaysSays, NotFound):
+    # The same answer for another table's, another restaurant's and a missing one.
+    says = "No such conversation."
 
 
-class DraftNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("No such draft order.")
+class DraftNotFound(AlwaysSays, NotFound):
+    says = "No such draft order."
 
 
 class QuestionTooLong(Unprocessable):
@@ -34,11 +45,9 @@ class ConversationFull(Conflict):
         super().__init__(f"This conversation has reached {limit} messages; start a new one.")
 
 
-class NotOnMenu(Unprocessable):
+class NotOnMenu(AlwaysSays, Unprocessable):
     title = "Not on the menu"
-
-    def __init__(self) -> None:
-        super().__init__("That item is not on the menu.")
+    says = "That item is not on the menu."
 
 
 class SoldOut(Conflict):
@@ -56,23 +65,18 @@ class DraftLocked(Conflict):
     title = "Draft locked"
 
 
-class DraftNotSubmitted(Conflict):
+class DraftNotSubmitted(AlwaysSays, Conflict):
     title = "Draft not submitted"
-
-    def __init__(self) -> None:
-        super().__init__("The guest is still building this draft; it can be accepted once sent.")
+    says = "The guest is still building this draft; it can be accepted once sent."
 
 
-class NoTable(Conflict):
+class NoTable(AlwaysSays, Conflict):
     title = "No table"
-
-    def __init__(self) -> None:
-        super().__init__("Draft orders are for guests at a table; staff take orders at the till.")
+    says = "Draft orders are for guests at a table; staff take orders at the till."
 
 
-class DraftChangedMeanwhile(Conflict):
-    def __init__(self) -> None:
-        super().__init__("The draft changed while this request was made; try again.")
+class DraftChangedMeanwhile(AlwaysSays, Conflict):
+    says = "The draft changed while this request was made; try again."
 
 
 class OrderRefused(Conflict):

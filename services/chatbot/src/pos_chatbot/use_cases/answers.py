@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -86,26 +86,16 @@ class Limits:
     history_messages: int
 
 
+@dataclass(kw_only=True, eq=False)
 class Answers:
-    def __init__(
-        self,
-        *,
-        conversations: Conversations,
-        menu: MenuCopy,
-        drafts: Drafts,
-        rate_limits: RateLimits,
-        limits: Limits,
-        llm: GuardedLlm | None,
-        embedded: EmbeddedAssistant | None = None,
-    ) -> None:
-        self.conversations = conversations
-        self.menu = menu
-        self.drafts = drafts
-        self.rate_limits = rate_limits
-        self.limits = limits
-        self.llm = llm
-        self.embedded = embedded or EmbeddedAssistant()
-        self._running: set[asyncio.Task[None]] = set()
+    conversations: Conversations
+    menu: MenuCopy
+    drafts: Drafts
+    rate_limits: RateLimits
+    limits: Limits
+    llm: GuardedLlm | None
+    embedded: EmbeddedAssistant = field(default_factory=EmbeddedAssistant)
+    _running: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
 
     async def ask(self, caller: Caller, conversation_id: uuid.UUID, text: str) -> Turn:
         """Admit the question (or refuse it now) and start answering it."""

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Response, status
 
 from pos_inventory.api.dependencies import MenuManager, MenuReader, UseCases
 from pos_inventory.api.schemas import CategoryIn, CategoryOut, CategoryPage, CategoryPatch
-from pos_inventory.domain.menu import Category
 from pos_kit.dependencies import UoW
 from pos_kit.pagination import Keyset, PageRequest, page_request
 
@@ -17,17 +16,6 @@ router = APIRouter(prefix="/api/v1/categories", tags=["categories"])
 
 # Menu order: by position, then name.
 CATEGORIES = Keyset(int, str, uuid.UUID)
-
-
-def _out(category: Category) -> CategoryOut:
-    return CategoryOut(
-        id=category.id,
-        name=category.name,
-        description=category.description,
-        position=category.position,
-        created_at=category.created_at,
-        updated_at=category.updated_at,
-    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CategoryOut)
@@ -42,7 +30,7 @@ async def create_category(
         position=body.position,
     )
     response.headers["Location"] = f"{router.prefix}/{category.id}"
-    return _out(category)
+    return CategoryOut.model_validate(category)
 
 
 @router.get("", response_model=CategoryPage)
@@ -54,14 +42,15 @@ async def list_categories(
 ) -> CategoryPage:
     """In menu order: by position, then name."""
     found = await use_cases.categories.list_page(uow, tenant_id=who.tenant, page=page)
-    return CategoryPage.build(found, CATEGORIES, _out)
+    return CategoryPage.build(found, CATEGORIES, CategoryOut.model_validate)
 
 
 @router.get("/{category_id}", response_model=CategoryOut)
 async def get_category(
     category_id: uuid.UUID, who: MenuReader, uow: UoW, use_cases: UseCases
 ) -> CategoryOut:
-    return _out(await use_cases.categories.get(uow, tenant_id=who.tenant, category_id=category_id))
+    category = await use_cases.categories.get(uow, tenant_id=who.tenant, category_id=category_id)
+    return CategoryOut.model_validate(category)
 
 
 @router.patch("/{category_id}", response_model=CategoryOut)
@@ -75,7 +64,7 @@ async def update_category(
     category = await use_cases.categories.update(
         uow, tenant_id=who.tenant, category_id=category_id, changes=body.changes()
     )
-    return _out(category)
+    return CategoryOut.model_validate(category)
 
 
 @router.delete("/{category_id}", status_code=status.HTTP_204_NO_CONTENT)

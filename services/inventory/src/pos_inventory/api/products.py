@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Response, status
 
 from pos_inventory.api.dependencies import MenuManager, MenuReader, StockReader, UseCases
 from pos_inventory.api.schemas import (
+    PROBLEM,
     AdjustmentIn,
     AdjustmentOut,
     AdjustmentPage,
     AdjustmentRecorded,
-    ModifierGroupIn,
     ProductIn,
     ProductOut,
     ProductPage,
@@ -23,8 +23,8 @@ from pos_inventory.api.schemas import (
     StockOut,
 )
 from pos_inventory.domain.events import product_document
-from pos_inventory.domain.menu import ModifierGroup, ModifierOption, Product
-from pos_inventory.domain.stock import Adjustment, AdjustmentReason, StockLevel
+from pos_inventory.domain.menu import Product, modifier_groups_from
+from pos_inventory.domain.stock import AdjustmentReason
 from pos_kit.dependencies import UoW
 from pos_kit.pagination import Keyset, PageRequest, page_request
 
@@ -40,20 +40,16 @@ def _out(product: Product) -> ProductOut:
     return ProductOut.model_validate(product_document(product))
 
 
-def _modifier_groups(groups: list[ModifierGroupIn]) -> tuple[ModifierGroup, ...]:
-    return tuple(
-        ModifierGroup(
-            id=g.id or uuid.uuid4(),
-            name=g.name,
-            min_choices=g.min_choices,
-            max_choices=g.max_choices,
-            options=tuple(
-                ModifierOption(id=o.id or uuid.uuid4(), name=o.name, price_delta=o.price_delta)
-                for o in g.options
-            ),
+def _domain_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A body's fields as the use cases take them: labels as tuples, modifier groups built."""
+    for labels in ("tags", "allergens"):
+        if labels in fields:
+            fields[labels] = tuple(fields[labels])
+    if "modifier_groups" in fields:
+        fields["modifier_groups"] = modifier_groups_from(
+            group.model_dump(mode="json") for group in fields["modifier_groups"]
         )
-        for g in groups
-    )
+    return fields
 
 
 @router.post(
@@ -62,7 +58,7 @@ def _modifier_groups(groups: list[ModifierGroupIn]) -> tuple[ModifierGroup, ...]
     response_model=ProductOut,
     responses={
         503: {
-            "content": {"application/problem+json": {}},
+            **PROBLEM,
             "description": "No `currency` given, and the restaurant's is not known yet: "
             "the restaurant service did not answer (see Retry-After).",
         }
@@ -73,21 +69,7 @@ async def create_product(
 ) -> ProductOut:
     """Without a `currency`, the item is priced in the restaurant's (its profile's)."""
     product = await use_cases.products.create(
-        uow,
-        tenant_id=who.tenant,
-        token=who.token,
-        name=body.name,
-        description=body.description,
-        price=body.price,
-        currency=body.currency,
-        category_id=body.category_id,
-        sku=body.sku,
-        tax_rate_bps=body.tax_rate_bps,
-        tags=tuple(body.tags),
-        allergens=tuple(body.allergens),
-        available=body.available,
-        track_stock=body.track_stock,
-        modifier_groups=_modifier_groups(body.modifier_groups),
+        uow, tenant_id=who.tenant, token=who.token, **_domain_fields(dict(body))
     )
     response.headers["Location"] = f"{router.prefix}/{product.id}"
     return _out(product)
@@ -125,14 +107,8 @@ async def update_product(
     use_cases: UseCases,
 ) -> ProductOut:
     """Change any fields; `"available": false` 86es the item. Emits product.updated."""
-    changes: dict[str, Any] = body.changes()
-    for labels in ("tags", "allergens"):
-        if labels in changes:
-            changes[labels] = tuple(changes[labels])
-    if body.modifier_groups is not None:
-        changes["modifier_groups"] = _modifier_groups(body.modifier_groups)
     product = await use_cases.products.update(
-        uow, tenant_id=who.tenant, product_id=product_id, changes=changes
+        uow, tenant_id=who.tenant, product_id=product_id, changes=_domain_fields(body.changes())
     )
     return _out(product)
 
@@ -148,39 +124,13 @@ async def delete_product(
 # --- stock ----------------------------------------------------------------------------------
 
 
-def _stock_out(level: StockLevel) -> StockOut:
-    return StockOut(
-        product_id=level.product_id,
-        on_hand=level.on_hand,
-        reserved=level.reserved,
-        available=level.available,
-        low_stock_threshold=level.low_stock_threshold,
-        is_low=level.is_low,
-        updated_at=level.updated_at,
-    )
-
-
-def _adjustment_out(adjustment: Adjustment) -> AdjustmentOut:
-    return AdjustmentOut(
-        id=adjustment.id,
-        product_id=adjustment.product_id,
-        delta=adjustment.delta,
-        reason=adjustment.reason.value,
-        note=adjustment.note,
-        on_hand_after=adjustment.on_hand_after,
-        reservation_id=adjustment.reservation_id,
-        created_by=adjustment.created_by,
-        created_at=adjustment.created_at,
-    )
-
-
 @router.get("/{product_id}/stock", response_model=StockOut)
 async def get_stock(
     product_id: uuid.UUID, who: StockReader, uow: UoW, use_cases: UseCases
 ) -> StockOut:
     """On hand, held for open orders, and available (on hand minus held). 409 if untracked."""
     level = await use_cases.stock.get(uow, tenant_id=who.tenant, product_id=product_id)
-    return _stock_out(level)
+    return StockOut.model_validate(level)
 
 
 @router.put("/{product_id}/stock", response_model=StockOut)
@@ -197,7 +147,7 @@ async def set_stock(
         low_stock_threshold=body.low_stock_threshold,
         threshold_given="low_stock_threshold" in body.model_fields_set,
     )
-    return _stock_out(level)
+    return StockOut.model_validate(level)
 
 
 @router.post(
@@ -222,7 +172,8 @@ async def adjust_stock(
         reason=AdjustmentReason(body.reason),
         note=body.note,
     )
-    return AdjustmentRecorded(**_adjustment_out(adjustment).model_dump(), stock=_stock_out(level))
+    recorded = AdjustmentOut.model_validate(adjustment).model_dump()
+    return AdjustmentRecorded(**recorded, stock=StockOut.model_validate(level))
 
 
 @router.get("/{product_id}/stock/adjustments", response_model=AdjustmentPage)
@@ -237,4 +188,4 @@ async def list_adjustments(
     found = await use_cases.stock.list_adjustments(
         uow, tenant_id=who.tenant, product_id=product_id, page=page
     )
-    return AdjustmentPage.build(found, ADJUSTMENTS, _adjustment_out)
+    return AdjustmentPage.build(found, ADJUSTMENTS, AdjustmentOut.model_validate)

@@ -9,17 +9,16 @@ from fastapi import APIRouter, Response, status
 
 from pos_inventory.api.dependencies import Reserver, UseCases
 from pos_inventory.api.schemas import (
+    PROBLEM,
     InsufficientStockProblem,
     ReservationIn,
-    ReservationLineOut,
     ReservationOut,
 )
-from pos_inventory.domain.reservations import RequestedLine, Reservation
+from pos_inventory.domain.reservations import RequestedLine
 from pos_kit.dependencies import UoW
 
 router = APIRouter(prefix="/api/v1/reservations", tags=["reservations"])
 
-_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 RESERVE_RESPONSES: dict[int | str, dict[str, Any]] = {
     201: {
         "description": "Held: a new reservation, or this order's released or expired one "
@@ -30,30 +29,14 @@ RESERVE_RESPONSES: dict[int | str, dict[str, Any]] = {
         "nothing held again."
     },
     409: {
-        **_PROBLEM,
+        **PROBLEM,
         "model": InsufficientStockProblem,
         "description": "Not enough stock (`short_lines`: product_id, name, requested, "
         "available), an 86'd item (`unavailable_lines`), or the order already holds "
         "other lines. Nothing was reserved.",
     },
-    422: {**_PROBLEM, "description": "Bad lines, or an unknown product (the line is named)."},
+    422: {**PROBLEM, "description": "Bad lines, or an unknown product (the line is named)."},
 }
-
-
-def _out(reservation: Reservation) -> ReservationOut:
-    return ReservationOut(
-        id=reservation.id,
-        order_id=reservation.order_id,
-        status=reservation.status,
-        lines=[
-            ReservationLineOut(product_id=ln.product_id, quantity=ln.quantity)
-            for ln in reservation.lines
-        ],
-        created_at=reservation.created_at,
-        expires_at=reservation.expires_at,
-        committed_at=reservation.committed_at,
-        released_at=reservation.released_at,
-    )
 
 
 @router.post(
@@ -77,16 +60,17 @@ async def reserve_stock(
     response.headers["Location"] = f"{router.prefix}/{reservation.id}"
     if not created:
         response.status_code = status.HTTP_200_OK
-    return _out(reservation)
+    return ReservationOut.model_validate(reservation)
 
 
 @router.get("/{reservation_id}", response_model=ReservationOut)
 async def get_reservation(
     reservation_id: uuid.UUID, who: Reserver, uow: UoW, use_cases: UseCases
 ) -> ReservationOut:
-    return _out(
-        await use_cases.reservations.get(uow, tenant_id=who.tenant, reservation_id=reservation_id)
+    reservation = await use_cases.reservations.get(
+        uow, tenant_id=who.tenant, reservation_id=reservation_id
     )
+    return ReservationOut.model_validate(reservation)
 
 
 @router.post("/{reservation_id}/commit", response_model=ReservationOut)
@@ -98,7 +82,7 @@ async def commit_reservation(
     reservation = await use_cases.reservations.commit(
         uow, tenant_id=who.tenant, actor=who.subject, reservation_id=reservation_id
     )
-    return _out(reservation)
+    return ReservationOut.model_validate(reservation)
 
 
 @router.post("/{reservation_id}/release", response_model=ReservationOut)
@@ -110,4 +94,4 @@ async def release_reservation(
     reservation = await use_cases.reservations.release(
         uow, tenant_id=who.tenant, reservation_id=reservation_id
     )
-    return _out(reservation)
+    return ReservationOut.model_validate(reservation)

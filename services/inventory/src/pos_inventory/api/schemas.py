@@ -29,7 +29,7 @@ from pos_inventory.domain.menu import (
 from pos_inventory.domain.reservations import MAX_LINE_QUANTITY, MAX_LINES, ReservationStatus
 from pos_inventory.domain.stock import MAX_ON_HAND
 from pos_kit.pagination import Page
-from pos_kit.schemas import RequestModel
+from pos_kit.schemas import RequestModel, ResponseModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
@@ -84,7 +84,7 @@ class CategoryPatch(Patch):
     position: Position | None = None
 
 
-class CategoryOut(BaseModel):
+class CategoryOut(ResponseModel):
     id: uuid.UUID
     name: str
     description: str
@@ -152,13 +152,13 @@ class ProductPatch(Patch):
     modifier_groups: ModifierGroups | None = None
 
 
-class ModifierOptionOut(BaseModel):
+class ModifierOptionOut(ResponseModel):
     id: uuid.UUID
     name: str
     price_delta: int
 
 
-class ModifierGroupOut(BaseModel):
+class ModifierGroupOut(ResponseModel):
     id: uuid.UUID
     name: str
     min_choices: int
@@ -198,7 +198,7 @@ class StockIn(Strict):
     )
 
 
-class StockOut(BaseModel):
+class StockOut(ResponseModel):
     product_id: uuid.UUID
     on_hand: int
     reserved: int
@@ -214,7 +214,7 @@ class AdjustmentIn(Strict):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
 
 
-class AdjustmentOut(BaseModel):
+class AdjustmentOut(ResponseModel):
     id: uuid.UUID
     product_id: uuid.UUID
     delta: int
@@ -247,12 +247,12 @@ class ReservationIn(Strict):
     lines: Annotated[list[ReservationLineIn], Field(min_length=1, max_length=MAX_LINES)]
 
 
-class ReservationLineOut(BaseModel):
+class ReservationLineOut(ResponseModel):
     product_id: uuid.UUID
     quantity: int
 
 
-class ReservationOut(BaseModel):
+class ReservationOut(ResponseModel):
     id: uuid.UUID
     order_id: uuid.UUID
     status: ReservationStatus
@@ -261,6 +261,10 @@ class ReservationOut(BaseModel):
     expires_at: datetime
     committed_at: datetime | None
     released_at: datetime | None
+
+
+# The content of an error answer in `responses=` (its body is RFC 9457 problem details).
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
 class ShortLineOut(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pos_kit.errors import Conflict, ProblemError, ServiceUnavailable
 
@@ -26,14 +26,21 @@ class InvalidInput(ProblemError):
         super().__init__(detail, extra={"errors": errors, **extra})
 
 
-class CategoryNameTaken(Conflict):
+class _Taken(Conflict):
+    """409: a name that must be unique on the menu is used already (`{}` in `message`)."""
+
+    message: ClassVar[str]
+
     def __init__(self, name: str) -> None:
-        super().__init__(f"There is already a category named '{name}'.")
+        super().__init__(self.message.format(name))
 
 
-class SkuTaken(Conflict):
-    def __init__(self, sku: str) -> None:
-        super().__init__(f"The SKU '{sku}' is already used by another item on this menu.")
+class CategoryNameTaken(_Taken):
+    message = "There is already a category named '{}'."
+
+
+class SkuTaken(_Taken):
+    message = "The SKU '{}' is already used by another item on this menu."
 
 
 class MenuCurrencyUnknown(ServiceUnavailable):
@@ -96,25 +103,30 @@ class ProductUnavailable(Conflict):
         )
 
 
-class ReservationExpired(Conflict):
+class _ReservationRefused(Conflict):
+    """409 about a reservation's state, always with the same `message`."""
+
+    message: ClassVar[str]
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
+class ReservationExpired(_ReservationRefused):
     type_slug = "reservation-expired"
     title = "Reservation expired"
+    message = (
+        "This reservation expired before it was committed and its stock was given back. "
+        "Reserve again."
+    )
     # The expiry found on the way gives the stock back; that must stay.
     commit_changes = True
 
-    def __init__(self) -> None:
-        super().__init__(
-            "This reservation expired before it was committed and its stock was given "
-            "back. Reserve again."
-        )
 
-
-class ReservationMismatch(Conflict):
+class ReservationMismatch(_ReservationRefused):
     type_slug = "reservation-mismatch"
     title = "Order already reserved"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "This order already has a reservation with other lines. "
-            "Release it, or send the same lines to get it back."
-        )
+    message = (
+        "This order already has a reservation with other lines. "
+        "Release it, or send the same lines to get it back."
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pos_inventory.domain.menu import Product
+from pos_inventory.domain.menu import Product, modifier_groups_document
 from pos_inventory.domain.stock import StockWentLow
 from pos_kit.clock import rfc3339
 
@@ -29,19 +29,7 @@ def product_document(product: Product) -> dict[str, Any]:
         "allergens": list(product.allergens),
         "available": product.available,
         "track_stock": product.track_stock,
-        "modifier_groups": [
-            {
-                "id": str(g.id),
-                "name": g.name,
-                "min_choices": g.min_choices,
-                "max_choices": g.max_choices,
-                "options": [
-                    {"id": str(o.id), "name": o.name, "price_delta": o.price_delta}
-                    for o in g.options
-                ],
-            }
-            for g in product.modifier_groups
-        ],
+        "modifier_groups": modifier_groups_document(product.modifier_groups),
         "version": product.version,
         "created_at": rfc3339(product.created_at),
         "updated_at": rfc3339(product.updated_at),

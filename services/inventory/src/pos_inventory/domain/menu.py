@@ -102,6 +102,45 @@ def check_modifier_groups(groups: tuple[ModifierGroup, ...], price: int) -> None
         )
 
 
+def modifier_groups_document(groups: Iterable[ModifierGroup]) -> list[dict[str, Any]]:
+    """Modifier groups as JSON-ready data: as they are stored, answered and published."""
+    return [
+        {
+            "id": str(g.id),
+            "name": g.name,
+            "min_choices": g.min_choices,
+            "max_choices": g.max_choices,
+            "options": [
+                {"id": str(o.id), "name": o.name, "price_delta": o.price_delta} for o in g.options
+            ],
+        }
+        for g in groups
+    ]
+
+
+def modifier_groups_from(document: Iterable[Mapping[str, Any]]) -> tuple[ModifierGroup, ...]:
+    """Modifier groups read from that data; a group or option without an id gets a new one."""
+    return tuple(
+        ModifierGroup(
+            id=_id_or_new(g.get("id")),
+            name=g["name"],
+            min_choices=g["min_choices"],
+            max_choices=g["max_choices"],
+            options=tuple(
+                ModifierOption(
+                    id=_id_or_new(o.get("id")), name=o["name"], price_delta=o["price_delta"]
+                )
+                for o in g["options"]
+            ),
+        )
+        for g in document
+    )
+
+
+def _id_or_new(value: str | None) -> uuid.UUID:
+    return uuid.UUID(value) if value is not None else uuid.uuid4()
+
+
 def _ensure_unique(names: Iterable[str], field: str, what: str) -> None:
     seen: set[str] = set()
     for name in names:

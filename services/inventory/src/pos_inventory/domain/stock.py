@@ -149,3 +149,29 @@ class Adjustment:
     created_at: datetime
     created_by: str
     reservation_id: uuid.UUID | None = None
+
+    @classmethod
+    def of_change(
+        cls,
+        level: StockLevel,
+        delta: int,
+        reason: AdjustmentReason,
+        *,
+        note: str | None,
+        by: str,
+        at: datetime,
+        reservation_id: uuid.UUID | None = None,
+    ) -> Adjustment:
+        """The trail's line for a change of `delta` just made to `level`."""
+        return cls(
+            id=uuid.uuid4(),
+            tenant_id=level.tenant_id,
+            product_id=level.product_id,
+            delta=delta,
+            reason=reason,
+            note=note,
+            on_hand_after=level.on_hand,
+            created_at=at,
+            created_by=by,
+            reservation_id=reservation_id,
+        )

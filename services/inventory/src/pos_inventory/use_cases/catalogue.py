@@ -26,13 +26,20 @@ from pos_inventory.domain.events import (
 )
 from pos_inventory.domain.menu import Category, ModifierGroup, Product
 from pos_inventory.domain.stock import StockLevel
+from pos_inventory.use_cases.found import found
 from pos_inventory.use_cases.profiles import RestaurantProfiles
 from pos_kit.clock import utcnow
-from pos_kit.errors import Conflict, NotFound
+from pos_kit.errors import Conflict
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
+
+
+async def live_product(uow: UnitOfWork, tenant_id: uuid.UUID, product_id: uuid.UUID) -> Product:
+    """A menu item that was not deleted; NotFound otherwise."""
+    products = ProductRepository(uow.session)
+    return found(await products.get(tenant_id=tenant_id, product_id=product_id), "product")
 
 
 @dataclass
@@ -57,12 +64,8 @@ class Categories:
     async def get(
         self, uow: UnitOfWork, *, tenant_id: uuid.UUID, category_id: uuid.UUID
     ) -> Category:
-        category = await CategoryRepository(uow.session).get(
-            tenant_id=tenant_id, category_id=category_id
-        )
-        if category is None:
-            raise NotFound("No such category.")
-        return category
+        categories = CategoryRepository(uow.session)
+        return found(await categories.get(tenant_id=tenant_id, category_id=category_id), "category")
 
     async def list_page(
         self, uow: UnitOfWork, *, tenant_id: uuid.UUID, page: PageRequest
@@ -195,12 +198,7 @@ class Products:
         return product
 
     async def get(self, uow: UnitOfWork, *, tenant_id: uuid.UUID, product_id: uuid.UUID) -> Product:
-        product = await ProductRepository(uow.session).get(
-            tenant_id=tenant_id, product_id=product_id
-        )
-        if product is None:
-            raise NotFound("No such product.")
-        return product
+        return await live_product(uow, tenant_id, product_id)
 
     async def list_page(
         self,

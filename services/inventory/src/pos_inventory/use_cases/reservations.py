@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 import structlog
 from prometheus_client import Counter
@@ -26,10 +27,11 @@ from pos_inventory.domain.reservations import (
     hold_stock,
 )
 from pos_inventory.domain.stock import Adjustment, AdjustmentReason
+from pos_inventory.use_cases.found import found
 from pos_inventory.use_cases.stock import save_level
 from pos_kit import context
 from pos_kit.clock import utcnow
-from pos_kit.errors import NotFound, ProblemError
+from pos_kit.errors import ProblemError
 from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -165,12 +167,9 @@ class Reservations:
     async def get(
         self, uow: UnitOfWork, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID
     ) -> Reservation:
-        reservation = await ReservationRepository(uow.session).get(
-            tenant_id=tenant_id, reservation_id=reservation_id
-        )
-        if reservation is None:
-            raise NotFound("No such reservation.")
-        return await self._settle_expiry(uow, reservation)
+        reservations = ReservationRepository(uow.session)
+        reservation = await reservations.get(tenant_id=tenant_id, reservation_id=reservation_id)
+        return await self._settle_expiry(uow, found(reservation, "reservation"))
 
     async def _locked(
         self, uow: UnitOfWork, tenant_id: uuid.UUID, reservation_id: uuid.UUID
@@ -178,9 +177,7 @@ class Reservations:
         reservation = await ReservationRepository(uow.session).get(
             tenant_id=tenant_id, reservation_id=reservation_id, for_update=True
         )
-        if reservation is None:
-            raise NotFound("No such reservation.")
-        return reservation
+        return found(reservation, "reservation")
 
     async def commit(
         self,
@@ -204,10 +201,9 @@ class Reservations:
         self, uow: UnitOfWork, reservation: Reservation, actor: str, now: datetime
     ) -> None:
         """Take a locked reservation's committed lines off hand, with their audit lines."""
-        tenant_id = reservation.tenant_id
         tracked = [ln for ln in reservation.lines if ln.tracked]
         levels = await StockRepository(uow.session).lock(
-            tenant_id=tenant_id, product_ids=[ln.product_id for ln in tracked]
+            tenant_id=reservation.tenant_id, product_ids=[ln.product_id for ln in tracked]
         )
         stock, trail = StockRepository(uow.session), AdjustmentRepository(uow.session)
         for line in tracked:
@@ -217,16 +213,13 @@ class Reservations:
             level.sell(line.quantity, now)
             await stock.save(level)
             await trail.add(
-                Adjustment(
-                    id=uuid.uuid4(),
-                    tenant_id=tenant_id,
-                    product_id=line.product_id,
-                    delta=-line.quantity,
-                    reason=AdjustmentReason.SALE,
+                Adjustment.of_change(
+                    level,
+                    -line.quantity,
+                    AdjustmentReason.SALE,
                     note=f"Order {reservation.order_id}",
-                    on_hand_after=level.on_hand,
-                    created_at=now,
-                    created_by=actor,
+                    by=actor,
+                    at=now,
                     reservation_id=reservation.id,
                 )
             )
@@ -242,11 +235,8 @@ class Reservations:
         now = utcnow()
         if await self._expire(uow, reservation, now):
             return reservation  # the expiry gave the stock back already
-        if not reservation.release(now):
-            return reservation
-        await self._give_back(uow, reservation, now)
-        RESERVATIONS.labels("released").inc()
-        log.info("reservation_released", reservation_id=str(reservation.id))
+        if reservation.release(now):
+            await self._give_back(uow, reservation, now, outcome="released")
         return reservation
 
     async def settle_order(
@@ -306,9 +296,7 @@ class Reservations:
                 )
         elif status is ReservationStatus.HELD:
             reservation.release(now)
-            await self._give_back(uow, reservation, now)
-            RESERVATIONS.labels("released").inc()
-            log.info("reservation_released", reservation_id=str(reservation.id))
+            await self._give_back(uow, reservation, now, outcome="released")
         elif status is ReservationStatus.COMMITTED:
             log.warning(
                 "reservation_release_after_commit",
@@ -329,12 +317,19 @@ class Reservations:
         """Give back a locked reservation's stock if its time ran out; True if it did now."""
         if not reservation.expire(now):
             return False
-        await self._give_back(uow, reservation, now)
-        RESERVATIONS.labels("expired").inc()
-        log.info("reservation_expired", reservation_id=str(reservation.id))
+        await self._give_back(uow, reservation, now, outcome="expired")
         return True
 
-    async def _give_back(self, uow: UnitOfWork, reservation: Reservation, now: datetime) -> None:
+    async def _give_back(
+        self,
+        uow: UnitOfWork,
+        reservation: Reservation,
+        now: datetime,
+        *,
+        outcome: Literal["released", "expired"],
+    ) -> None:
+        """Free a released or expired reservation's held units and save it; counted and logged
+        (`reservation_released` / `reservation_expired`) as its `outcome`."""
         tracked = [ln for ln in reservation.lines if ln.tracked]
         stock = StockRepository(uow.session)
         levels = await stock.lock(
@@ -346,6 +341,8 @@ class Reservations:
                 level.give_back(line.quantity, now)
                 await stock.save(level)
         await ReservationRepository(uow.session).save_status(reservation)
+        RESERVATIONS.labels(outcome).inc()
+        log.info(f"reservation_{outcome}", reservation_id=str(reservation.id))
 
     async def expire_next_due(self, uow: UnitOfWork) -> bool:
         """Give back the stock of one hold past its time, of any restaurant; False if none is.

@@ -6,26 +6,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from pos_inventory.adapters.repositories import (
-    AdjustmentRepository,
-    ProductRepository,
-    StockRepository,
-)
+from pos_inventory.adapters.repositories import AdjustmentRepository, StockRepository
 from pos_inventory.adapters.tables import outbox
 from pos_inventory.domain.errors import StockNotTracked
 from pos_inventory.domain.events import STOCK_LOW, stock_went_low
 from pos_inventory.domain.menu import Product
 from pos_inventory.domain.stock import Adjustment, AdjustmentReason, StockLevel
+from pos_inventory.use_cases.catalogue import live_product
 from pos_kit.clock import utcnow
-from pos_kit.errors import NotFound
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.uow import UnitOfWork
 
 
 async def _tracked_product(uow: UnitOfWork, tenant_id: uuid.UUID, product_id: uuid.UUID) -> Product:
-    product = await ProductRepository(uow.session).get(tenant_id=tenant_id, product_id=product_id)
-    if product is None:
-        raise NotFound("No such product.")
+    product = await live_product(uow, tenant_id, product_id)
     if not product.track_stock:
         raise StockNotTracked(product)
     return product
@@ -80,16 +74,13 @@ class Stockroom:
         delta = level.count(on_hand, threshold, now)
         if delta:
             await AdjustmentRepository(uow.session).add(
-                Adjustment(
-                    id=uuid.uuid4(),
-                    tenant_id=tenant_id,
-                    product_id=product.id,
-                    delta=delta,
-                    reason=AdjustmentReason.COUNT,
+                Adjustment.of_change(
+                    level,
+                    delta,
+                    AdjustmentReason.COUNT,
                     note=f"Stock set to {on_hand}.",
-                    on_hand_after=level.on_hand,
-                    created_at=now,
-                    created_by=actor,
+                    by=actor,
+                    at=now,
                 )
             )
         await save_level(uow, level, product)
@@ -110,17 +101,7 @@ class Stockroom:
         now = utcnow()
         level = await _locked_level(uow, product, now)
         level.adjust(delta, reason, now)
-        adjustment = Adjustment(
-            id=uuid.uuid4(),
-            tenant_id=tenant_id,
-            product_id=product.id,
-            delta=delta,
-            reason=reason,
-            note=note,
-            on_hand_after=level.on_hand,
-            created_at=now,
-            created_by=actor,
-        )
+        adjustment = Adjustment.of_change(level, delta, reason, note=note, by=actor, at=now)
         await AdjustmentRepository(uow.session).add(adjustment)
         await save_level(uow, level, product)
         return adjustment, level
@@ -129,11 +110,7 @@ class Stockroom:
         self, uow: UnitOfWork, *, tenant_id: uuid.UUID, product_id: uuid.UUID, page: PageRequest
     ) -> Slice[Adjustment]:
         # The trail stays readable after an item stops tracking stock.
-        product = await ProductRepository(uow.session).get(
-            tenant_id=tenant_id, product_id=product_id
-        )
-        if product is None:
-            raise NotFound("No such product.")
+        product = await live_product(uow, tenant_id, product_id)
         return await AdjustmentRepository(uow.session).list_page(
             tenant_id=tenant_id, product_id=product.id, page=page
         )

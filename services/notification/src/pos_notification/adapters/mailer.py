@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -12,27 +13,16 @@ class MailNotSent(Exception):
     """The SMTP server could not be reached or did not accept the message."""
 
 
+@dataclass(frozen=True, kw_only=True)
 class SmtpMailer:
-    def __init__(
-        self,
-        *,
-        host: str,
-        port: int,
-        sender: str,
-        timeout_seconds: float,
-        username: str | None = None,
-        password: str | None = None,
-        use_tls: bool = False,
-        start_tls: bool | None = None,
-    ) -> None:
-        self.host = host
-        self.port = port
-        self.sender = sender
-        self.timeout_seconds = timeout_seconds
-        self.username = username
-        self.password = password
-        self.use_tls = use_tls
-        self.start_tls = start_tls
+    host: str
+    port: int
+    sender: str
+    timeout_seconds: float
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    use_tls: bool = False
+    start_tls: bool | None = None
 
     async def send(self, *, to: str, subject: str, body: str, reference: str) -> None:
         message = EmailMessage()

@@ -96,6 +96,16 @@ class StreamTicketRow(Base):
     __table_args__ = (Index("ix_stream_tickets_expires_at", "expires_at"),)
 
 
+class DeliveryProgressColumns:
+    """Where a delivery's `DeliveryProgress` is kept: webhook deliveries and e-mails alike."""
+
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class WebhookRow(Base):
     __tablename__ = "webhooks"
 
@@ -111,7 +121,7 @@ class WebhookRow(Base):
     __table_args__ = (Index("ix_webhooks_tenant_created", "tenant_id", "created_at", "id"),)
 
 
-class WebhookDeliveryRow(Base):
+class WebhookDeliveryRow(DeliveryProgressColumns, Base):
     __tablename__ = "webhook_deliveries"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -121,13 +131,8 @@ class WebhookDeliveryRow(Base):
     event_type: Mapped[str] = mapped_column(String(200))
     # The CloudEvent exactly as it is sent (and signed).
     payload: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (
         UniqueConstraint("webhook_id", "event_id", name="uq_webhook_deliveries_webhook_event"),
@@ -150,7 +155,7 @@ class TenantContactRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class EmailDeliveryRow(Base):
+class EmailDeliveryRow(DeliveryProgressColumns, Base):
     __tablename__ = "email_deliveries"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -161,12 +166,7 @@ class EmailDeliveryRow(Base):
     recipient: Mapped[str | None] = mapped_column(String(320), nullable=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (
         UniqueConstraint("kind", "event_id", name="uq_email_deliveries_kind_event"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -12,6 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pos_kit import context
 from pos_kit.dependencies import UoW, app_state
 from pos_kit.errors import BadRequest, Forbidden, Unauthorized
+from pos_kit.pagination import Keyset, PageRequest, page_request
 from pos_kit.security import require_roles
 from pos_kit.tokens import Principal, TokenVerifier
 from pos_notification.domain.errors import StreamTicketRefused
@@ -36,6 +39,11 @@ class NotificationUseCases:
 UseCases = Annotated[NotificationUseCases, Depends(app_state(NotificationUseCases))]
 StaffMember = Annotated[Principal, Depends(require_roles(*STAFF_ROLES))]
 RestaurantAdmin = Annotated[Principal, Depends(require_roles(*ADMIN_ROLES))]
+
+# Every list here runs by a moment, then the id: newest first by (created_at, id), or
+# (the kitchen's open tickets) oldest first by (placed_at, id).
+TIME_KEYED = Keyset(datetime, uuid.UUID)
+TimeKeyedPage = Annotated[PageRequest, Depends(page_request(TIME_KEYED))]
 
 
 def grant_of(staff: Principal) -> StreamGrant:

@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from pos_kit.events import Event, EventData, Handler, MalformedEvent, parse_data, tenant_of
+from pos_kit.mapping import build
 from pos_kit.uow import UnitOfWork
 from pos_notification.api.dependencies import NotificationUseCases
 from pos_notification.domain.emails import StockLow, TenantContact
@@ -84,48 +85,29 @@ class _StockLow(_Data):
 
 def placed_order(event: Event) -> PlacedOrder:
     data = parse_data(event, _OrderPlaced)
-    return PlacedOrder(
-        order_id=data.order_id,
+    return build(
+        PlacedOrder,
+        data,
         order_type=data.type,
-        table_id=data.table_id,
-        guests=data.guests,
-        lines=tuple(
-            TicketLine(
-                product_id=item.product_id,
-                name=item.name,
-                quantity=item.quantity,
-                notes=item.notes or None,
-                modifiers=tuple(m if isinstance(m, str) else m.name for m in item.modifiers),
-            )
-            for item in data.items
-        ),
+        lines=tuple(_ticket_line(item) for item in data.items),
         placed_at=data.placed_at or event.time,
-        placed_by=data.placed_by,
     )
+
+
+def _ticket_line(item: _OrderItem) -> TicketLine:
+    modifiers = tuple(m if isinstance(m, str) else m.name for m in item.modifiers)
+    return build(TicketLine, item, notes=item.notes or None, modifiers=modifiers)
 
 
 def tenant_contact(event: Event) -> TenantContact:
     data = parse_data(event, _TenantRegistered)
     if data.tenant_id != tenant_of(event):
         raise MalformedEvent("tenant.registered names another tenant than its envelope")
-    return TenantContact(
-        tenant_id=data.tenant_id,
-        restaurant_name=data.restaurant_name,
-        owner_user_id=data.owner_user_id,
-        owner_email=data.owner_email,
-        owner_full_name=data.owner_full_name,
-        registered_at=data.registered_at,
-    )
+    return build(TenantContact, data)
 
 
 def stock_low(event: Event) -> StockLow:
-    data = parse_data(event, _StockLow)
-    return StockLow(
-        product_id=data.product_id,
-        name=data.name,
-        available=data.available,
-        threshold=data.threshold,
-    )
+    return build(StockLow, parse_data(event, _StockLow))
 
 
 # What an event type does here besides being offered to webhooks: one use case each.

@@ -5,38 +5,39 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
-from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, status
+from fastapi import APIRouter, Header, Query, Request, status
 from fastapi.responses import StreamingResponse
 from fastapi.sse import format_sse_event
 
 from pos_kit.clock import utcnow
 from pos_kit.dependencies import UoW
-from pos_kit.pagination import Keyset, PageRequest, page_request
-from pos_notification.api.dependencies import StaffMember, StreamCaller, UseCases, grant_of
+from pos_notification.api.dependencies import (
+    TIME_KEYED,
+    StaffMember,
+    StreamCaller,
+    TimeKeyedPage,
+    UseCases,
+    grant_of,
+)
 from pos_notification.api.schemas import StreamTicketOut, TicketOut, TicketPage
 from pos_notification.domain.feed import FeedEntry
 
 router = APIRouter(prefix="/api/v1/kitchen", tags=["kitchen"])
 
 KEEPALIVE = b": keep-alive\n\n"
-OPEN_TICKETS = Keyset(datetime, uuid.UUID)  # oldest first by (placed_at, id)
 
 
 @router.get("/tickets", response_model=TicketPage)
 async def list_open_tickets(
-    who: StaffMember,
-    uow: UoW,
-    use_cases: UseCases,
-    page: Annotated[PageRequest, Depends(page_request(OPEN_TICKETS))],
+    who: StaffMember, uow: UoW, use_cases: UseCases, page: TimeKeyedPage
 ) -> TicketPage:
     """The restaurant's open tickets, oldest first, with how long each has waited."""
     found = await use_cases.tickets.list_open(uow, tenant_id=who.tenant, page=page)
     return TicketPage.build(
         found.tickets,
-        OPEN_TICKETS,
+        TIME_KEYED,
         lambda ticket: TicketOut.of(ticket, found.as_of),
         last_event_id=found.last_event_id,
     )
@@ -69,7 +70,7 @@ async def bump_ticket(
 async def issue_stream_ticket(who: StaffMember, uow: UoW, use_cases: UseCases) -> StreamTicketOut:
     """A one-time ticket for `GET /api/v1/kitchen/stream?ticket=...` (browsers' EventSource)."""
     issued = await use_cases.stream_tickets.issue(uow, grant=grant_of(who))
-    return StreamTicketOut(ticket=issued.ticket, expires_in=issued.expires_in)
+    return StreamTicketOut.model_validate(issued)
 
 
 @router.get(

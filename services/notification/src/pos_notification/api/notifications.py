@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from pos_kit.dependencies import UoW
-from pos_kit.pagination import Keyset, PageRequest, page_request
-from pos_notification.api.dependencies import RestaurantAdmin, UseCases
+from pos_notification.api.dependencies import TIME_KEYED, RestaurantAdmin, TimeKeyedPage, UseCases
 from pos_notification.api.schemas import EmailOut, EmailPage
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
-EMAILS = Keyset(datetime, uuid.UUID)  # newest first by (created_at, id)
-
 
 @router.get("", response_model=EmailPage)
 async def list_notifications(
-    who: RestaurantAdmin,
-    uow: UoW,
-    use_cases: UseCases,
-    page: Annotated[PageRequest, Depends(page_request(EMAILS))],
+    who: RestaurantAdmin, uow: UoW, use_cases: UseCases, page: TimeKeyedPage
 ) -> EmailPage:
     """E-mails to the restaurant, newest first."""
     found = await use_cases.emails.list_page(uow, tenant_id=who.tenant, page=page)
-    return EmailPage.build(found, EMAILS, EmailOut.of)
+    return EmailPage.build(found, TIME_KEYED, EmailOut.model_validate)

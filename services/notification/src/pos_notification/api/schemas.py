@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasPath, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pos_kit.pagination import Page
-from pos_kit.schemas import RequestModel
-from pos_notification.domain.deliveries import DeliveryProgress, DeliveryStatus, WebhookDelivery
+from pos_kit.schemas import RequestModel, ResponseModel
+from pos_notification.domain.deliveries import DeliveryStatus, WebhookDelivery
 from pos_notification.domain.emails import EmailDelivery
 from pos_notification.domain.targets import MAX_URL_LENGTH
 from pos_notification.domain.tickets import KitchenTicket, TicketStatus
-from pos_notification.domain.webhooks import Webhook, unknown_event_types
+from pos_notification.domain.webhooks import unknown_event_types
 from pos_notification.use_cases.feed import ticket_view
 
 
@@ -55,7 +56,7 @@ class TicketPage(Page[TicketOut]):
     )
 
 
-class StreamTicketOut(BaseModel):
+class StreamTicketOut(ResponseModel):
     ticket: str
     expires_in: int
 
@@ -75,20 +76,11 @@ class WebhookIn(RequestModel):
         return events
 
 
-class WebhookOut(BaseModel):
+class WebhookOut(ResponseModel):
     id: uuid.UUID
     url: str
-    events: list[str]
+    events: list[str] = Field(validation_alias="event_types")
     created_at: datetime
-
-    @classmethod
-    def of(cls, webhook: Webhook) -> WebhookOut:
-        return cls(
-            id=webhook.id,
-            url=webhook.url,
-            events=list(webhook.event_types),
-            created_at=webhook.created_at,
-        )
 
 
 class WebhookCreatedOut(WebhookOut):
@@ -96,25 +88,22 @@ class WebhookCreatedOut(WebhookOut):
         description="Signs every delivery (X-POS-Signature). Shown only now: keep it safe."
     )
 
-    @classmethod
-    def created(cls, webhook: Webhook) -> WebhookCreatedOut:
-        return cls(**WebhookOut.of(webhook).model_dump(), secret=webhook.secret)
-
 
 class WebhookPage(Page[WebhookOut]): ...
 
 
-def _progress_fields(progress: DeliveryProgress) -> dict[str, Any]:
-    return {
-        "status": progress.status,
-        "attempts": progress.attempts,
-        "last_error": progress.last_error,
-        "next_attempt_at": progress.next_attempt_at,
-        "delivered_at": progress.delivered_at,
-    }
+class _SendingOut(ResponseModel):
+    """Something sent (a webhook delivery, an e-mail) and how sending it went, side by side."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _progress_as_own_fields(cls, sent: Any) -> Any:
+        if isinstance(sent, WebhookDelivery | EmailDelivery):
+            return {**asdict(sent), **asdict(sent.progress)}
+        return sent
 
 
-class DeliveryOut(BaseModel):
+class DeliveryOut(_SendingOut):
     id: uuid.UUID
     event_id: str
     event_type: str
@@ -126,45 +115,22 @@ class DeliveryOut(BaseModel):
     created_at: datetime
     delivered_at: datetime | None
 
-    @classmethod
-    def of(cls, delivery: WebhookDelivery) -> DeliveryOut:
-        return cls(
-            id=delivery.id,
-            event_id=delivery.event_id,
-            event_type=delivery.event_type,
-            last_status_code=delivery.progress.last_status_code,
-            created_at=delivery.created_at,
-            **_progress_fields(delivery.progress),
-        )
-
 
 class DeliveryPage(Page[DeliveryOut]): ...
 
 
-class EmailOut(BaseModel):
+class EmailOut(_SendingOut):
     id: uuid.UUID
     kind: str
     event_id: str
     recipient: str | None
-    subject: str
+    subject: str = Field(validation_alias=AliasPath("content", "subject"))
     status: DeliveryStatus
     attempts: int
     last_error: str | None
     next_attempt_at: datetime | None
     created_at: datetime
     delivered_at: datetime | None
-
-    @classmethod
-    def of(cls, email: EmailDelivery) -> EmailOut:
-        return cls(
-            id=email.id,
-            kind=email.kind,
-            event_id=email.event_id,
-            recipient=email.recipient,
-            subject=email.content.subject,
-            created_at=email.created_at,
-            **_progress_fields(email.progress),
-        )
 
 
 class EmailPage(Page[EmailOut]): ...

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 
 from pos_kit.dependencies import UoW
-from pos_kit.pagination import Keyset, PageRequest, page_request
-from pos_notification.api.dependencies import RestaurantAdmin, UseCases
+from pos_notification.api.dependencies import TIME_KEYED, RestaurantAdmin, TimeKeyedPage, UseCases
 from pos_notification.api.schemas import (
     DeliveryOut,
     DeliveryPage,
@@ -22,9 +19,6 @@ from pos_notification.api.schemas import (
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
-WEBHOOKS = Keyset(datetime, uuid.UUID)  # newest first by (created_at, id)
-DELIVERIES = Keyset(datetime, uuid.UUID)  # newest first by (created_at, id)
-
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookCreatedOut)
 async def register_webhook(
@@ -34,18 +28,15 @@ async def register_webhook(
     webhook = await use_cases.webhooks.register(
         uow, tenant_id=who.tenant, created_by=who.subject, url=body.url, event_types=body.events
     )
-    return WebhookCreatedOut.created(webhook)
+    return WebhookCreatedOut.model_validate(webhook)
 
 
 @router.get("", response_model=WebhookPage)
 async def list_webhooks(
-    who: RestaurantAdmin,
-    uow: UoW,
-    use_cases: UseCases,
-    page: Annotated[PageRequest, Depends(page_request(WEBHOOKS))],
+    who: RestaurantAdmin, uow: UoW, use_cases: UseCases, page: TimeKeyedPage
 ) -> WebhookPage:
     found = await use_cases.webhooks.list_page(uow, tenant_id=who.tenant, page=page)
-    return WebhookPage.build(found, WEBHOOKS, WebhookOut.of)
+    return WebhookPage.build(found, TIME_KEYED, WebhookOut.model_validate)
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut)
@@ -53,7 +44,7 @@ async def get_webhook(
     webhook_id: uuid.UUID, who: RestaurantAdmin, uow: UoW, use_cases: UseCases
 ) -> WebhookOut:
     webhook = await use_cases.webhooks.get(uow, tenant_id=who.tenant, webhook_id=webhook_id)
-    return WebhookOut.of(webhook)
+    return WebhookOut.model_validate(webhook)
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -67,14 +58,10 @@ async def delete_webhook(
 
 @router.get("/{webhook_id}/deliveries", response_model=DeliveryPage)
 async def list_deliveries(
-    webhook_id: uuid.UUID,
-    who: RestaurantAdmin,
-    uow: UoW,
-    use_cases: UseCases,
-    page: Annotated[PageRequest, Depends(page_request(DELIVERIES))],
+    webhook_id: uuid.UUID, who: RestaurantAdmin, uow: UoW, use_cases: UseCases, page: TimeKeyedPage
 ) -> DeliveryPage:
     """The webhook's deliveries, newest first: status, attempts, the receiver's last answer."""
     found = await use_cases.webhooks.deliveries_page(
         uow, tenant_id=who.tenant, webhook_id=webhook_id, page=page
     )
-    return DeliveryPage.build(found, DELIVERIES, DeliveryOut.of)
+    return DeliveryPage.build(found, TIME_KEYED, DeliveryOut.model_validate)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 
 import structlog
 
 from pos_kit.clock import utcnow
-from pos_kit.db import Database
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.uow import UnitOfWork
 from pos_notification.adapters import metrics
 from pos_notification.adapters.mailer import MailNotSent, SmtpMailer
 from pos_notification.adapters.repositories import EmailDeliveryRepository, TenantContactRepository
-from pos_notification.domain.deliveries import AttemptOutcome, DeliveryProgress, DeliveryStatus
+from pos_notification.domain.deliveries import AttemptOutcome, DeliveryProgress
 from pos_notification.domain.emails import (
     STOCK_LOW,
     EmailDelivery,
@@ -25,7 +23,7 @@ from pos_notification.domain.emails import (
     TenantContact,
     stock_low_email,
 )
-from pos_notification.use_cases.deliveries import RetryPolicy
+from pos_notification.use_cases.deliveries import DueSends, outcome_label
 
 log = structlog.get_logger(__name__)
 
@@ -65,75 +63,35 @@ class EmailNotices:
         return await EmailDeliveryRepository(uow.session).list_page(tenant_id=tenant_id, page=page)
 
 
-class EmailSends:
-    """Sends due e-mails over SMTP, outside any event's transaction, with retries."""
+@dataclass(frozen=True)
+class _DueEmail:
+    email: EmailDelivery
+    to: str | None
 
-    def __init__(
-        self,
-        database: Database,
-        *,
-        mailer: SmtpMailer,
-        retry: RetryPolicy,
-        batch_size: int,
-        lease: timedelta,
-    ) -> None:
-        self.database = database
-        self.mailer = mailer
-        self.retry = retry
-        self.batch_size = batch_size
-        self.lease = lease
 
-    async def send_due(self) -> int:
-        now = utcnow()
-        async with self.database.unit_of_work() as uow:
-            due = await EmailDeliveryRepository(uow.session).claim_due(
-                now=now, limit=self.batch_size, lease_until=now + self.lease
-            )
-            contacts = TenantContactRepository(uow.session)
-            # tenant.registered may have arrived after the e-mail was recorded.
-            recipients = [e.recipient or await _owner_email(contacts, e.tenant_id) for e in due]
-        if not due:
-            return 0
-        results = await asyncio.gather(
-            *(self._send(e, to) for e, to in zip(due, recipients, strict=True)),
-            return_exceptions=True,
+@dataclass(kw_only=True)
+class EmailSends(DueSends[_DueEmail]):
+    """Sends due e-mails over SMTP."""
+
+    mailer: SmtpMailer
+
+    async def _claim(
+        self, uow: UnitOfWork, *, now: datetime, lease_until: datetime
+    ) -> list[_DueEmail]:
+        due = await EmailDeliveryRepository(uow.session).claim_due(
+            now=now, limit=self.batch_size, lease_until=lease_until
         )
-        async with self.database.unit_of_work() as uow:
-            emails = EmailDeliveryRepository(uow.session)
-            for email, to, result in zip(due, recipients, results, strict=True):
-                if isinstance(result, BaseException):
-                    log.error("email_send_crashed", email_id=str(email.id), exc_info=result)
-                    result = AttemptOutcome.refused("internal error while sending")
-                outcome = result
-                progress = await emails.progress(email.id)
-                if progress is None:  # pragma: no cover - e-mails are never deleted
-                    continue
-                progress.record(
-                    outcome,
-                    now=utcnow(),
-                    max_attempts=self.retry.max_attempts,
-                    retry_in=self.retry.retry_in(progress.attempts + 1),
-                )
-                await emails.save_progress(email.id, progress, recipient=to)
-                label = {DeliveryStatus.DELIVERED: "delivered", DeliveryStatus.FAILED: "failed"}
-                metrics.EMAIL_ATTEMPTS.labels(label.get(progress.status, "retry")).inc()
-                log.info(
-                    "email_attempted",
-                    tenant_id=str(email.tenant_id),
-                    email_id=str(email.id),
-                    kind=email.kind,
-                    status=progress.status.value,
-                    attempts=progress.attempts,
-                    error=outcome.error,
-                )
-        return len(due)
+        contacts = TenantContactRepository(uow.session)
+        # tenant.registered may have arrived after the e-mail was recorded.
+        return [_DueEmail(e, e.recipient or await _owner_email(contacts, e.tenant_id)) for e in due]
 
-    async def _send(self, email: EmailDelivery, to: str | None) -> AttemptOutcome:
-        if to is None:
+    async def _attempt(self, due: _DueEmail) -> AttemptOutcome:
+        if due.to is None:
             return AttemptOutcome.refused(NO_RECIPIENT)
+        email = due.email
         try:
             await self.mailer.send(
-                to=to,
+                to=due.to,
                 subject=email.content.subject,
                 body=email.content.body,
                 reference=str(email.id),
@@ -141,6 +99,28 @@ class EmailSends:
         except MailNotSent as exc:
             return AttemptOutcome.refused(str(exc))
         return AttemptOutcome.accepted()
+
+    def _crashed(self, due: _DueEmail, error: BaseException) -> None:
+        log.error("email_send_crashed", email_id=str(due.email.id), exc_info=error)
+
+    async def _count(self, uow: UnitOfWork, due: _DueEmail, outcome: AttemptOutcome) -> None:
+        email = due.email
+        emails = EmailDeliveryRepository(uow.session)
+        progress = await emails.progress(email.id)
+        if progress is None:  # pragma: no cover - e-mails are never deleted
+            return
+        self.retry.record(progress, outcome)
+        await emails.save_progress(email.id, progress, recipient=due.to)
+        metrics.EMAIL_ATTEMPTS.labels(outcome_label(progress.status)).inc()
+        log.info(
+            "email_attempted",
+            tenant_id=str(email.tenant_id),
+            email_id=str(email.id),
+            kind=email.kind,
+            status=progress.status.value,
+            attempts=progress.attempts,
+            error=outcome.error,
+        )
 
 
 async def _owner_email(contacts: TenantContactRepository, tenant_id: uuid.UUID) -> str | None:

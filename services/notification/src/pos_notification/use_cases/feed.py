@@ -14,6 +14,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncGenerator, Iterator
+from dataclasses import KW_ONLY, dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -101,6 +102,7 @@ class FeedSignal:
         return sum(len(v) for v in self._listeners.values())
 
 
+@dataclass
 class KitchenFeed:
     """A restaurant's feed: written with each ticket change, followed by its kitchen streams.
 
@@ -108,22 +110,13 @@ class KitchenFeed:
     stream, which would otherwise hold its connection open through the shutdown.
     """
 
-    def __init__(
-        self,
-        database: Database,
-        signal: FeedSignal,
-        *,
-        poll_seconds: float,
-        keepalive_seconds: float,
-        retention: timedelta,
-        batch_size: int = 100,
-    ) -> None:
-        self.database = database
-        self.signal = signal
-        self.poll_seconds = poll_seconds
-        self.keepalive_seconds = keepalive_seconds
-        self.retention = retention
-        self.batch_size = batch_size
+    database: Database
+    signal: FeedSignal
+    _: KW_ONLY
+    poll_seconds: float
+    keepalive_seconds: float
+    retention: timedelta
+    batch_size: int = 100
 
     async def record(
         self, uow: UnitOfWork, *, ticket: KitchenTicket, kind: FeedKind, now: datetime

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
 import structlog
 
-from pos_kit.clock import utcnow
-from pos_kit.db import Database
 from pos_kit.events.envelope import CLOUDEVENTS_CONTENT_TYPE
+from pos_kit.uow import UnitOfWork
 from pos_notification.adapters import metrics
 from pos_notification.adapters.repositories import DueWebhookCall, WebhookDeliveryRepository
 from pos_notification.adapters.webhook_sender import WebhookSender
@@ -28,7 +27,7 @@ from pos_notification.domain.signatures import (
     signature_header,
 )
 from pos_notification.domain.targets import TargetPolicy
-from pos_notification.use_cases.deliveries import RetryPolicy
+from pos_notification.use_cases.deliveries import DueSends, outcome_label
 from pos_notification.use_cases.targets import Resolver, vet_target
 
 log = structlog.get_logger(__name__)
@@ -37,60 +36,35 @@ USER_AGENT = "pos-notification-webhooks/1"
 DELIVERY_ID_HEADER = "X-POS-Delivery-Id"
 
 
-class WebhookCalls:
-    def __init__(
-        self,
-        database: Database,
-        *,
-        sender: WebhookSender,
-        resolver: Resolver,
-        target_policy: TargetPolicy,
-        retry: RetryPolicy,
-        batch_size: int,
-        lease: timedelta,
-        timeout_seconds: float,
-    ) -> None:
-        self.database = database
-        self.sender = sender
-        self.resolver = resolver
-        self.target_policy = target_policy
-        self.retry = retry
-        self.batch_size = batch_size
-        self.lease = lease
-        self.timeout_seconds = timeout_seconds
+@dataclass(kw_only=True)
+class WebhookCalls(DueSends[DueWebhookCall]):
+    """Sends due webhook deliveries: signed, to an address checked again right before."""
 
-    async def send_due(self) -> int:
-        """Send the deliveries that are due now; returns how many were tried."""
-        now = utcnow()
-        async with self.database.unit_of_work() as uow:
-            due = await WebhookDeliveryRepository(uow.session).claim_due(
-                now=now, limit=self.batch_size, lease_until=now + self.lease
-            )
-        if not due:
-            return 0
-        results = await asyncio.gather(*(self._call(c) for c in due), return_exceptions=True)
-        async with self.database.unit_of_work() as uow:
-            deliveries = WebhookDeliveryRepository(uow.session)
-            for call, result in zip(due, results, strict=True):
-                if isinstance(result, BaseException):
-                    log.error(
-                        "webhook_call_crashed", delivery_id=str(call.delivery.id), exc_info=result
-                    )
-                    result = AttemptOutcome.refused("internal error while sending")
-                progress = await deliveries.progress(call.delivery.id)
-                if progress is None:
-                    continue  # the webhook was deleted meanwhile
-                progress.record(
-                    result,
-                    now=utcnow(),
-                    max_attempts=self.retry.max_attempts,
-                    retry_in=self.retry.retry_in(progress.attempts + 1),
-                )
-                await deliveries.save_progress(call.delivery.id, progress)
-                self._observe(call, progress.status, progress.attempts, result)
-        return len(due)
+    sender: WebhookSender
+    resolver: Resolver
+    target_policy: TargetPolicy
+    timeout_seconds: float
 
-    async def _call(self, call: DueWebhookCall) -> AttemptOutcome:
+    async def _claim(
+        self, uow: UnitOfWork, *, now: datetime, lease_until: datetime
+    ) -> list[DueWebhookCall]:
+        return await WebhookDeliveryRepository(uow.session).claim_due(
+            now=now, limit=self.batch_size, lease_until=lease_until
+        )
+
+    def _crashed(self, call: DueWebhookCall, error: BaseException) -> None:
+        log.error("webhook_call_crashed", delivery_id=str(call.delivery.id), exc_info=error)
+
+    async def _count(self, uow: UnitOfWork, call: DueWebhookCall, outcome: AttemptOutcome) -> None:
+        deliveries = WebhookDeliveryRepository(uow.session)
+        progress = await deliveries.progress(call.delivery.id)
+        if progress is None:
+            return  # the webhook was deleted meanwhile
+        self.retry.record(progress, outcome)
+        await deliveries.save_progress(call.delivery.id, progress)
+        self._observe(call, progress.status, progress.attempts, outcome)
+
+    async def _attempt(self, call: DueWebhookCall) -> AttemptOutcome:
         try:
             # Again now, not only at registration: the name may point elsewhere today.
             vetted = await vet_target(call.url, policy=self.target_policy, resolver=self.resolver)
@@ -118,10 +92,7 @@ class WebhookCalls:
     def _observe(
         self, call: DueWebhookCall, status: DeliveryStatus, attempts: int, outcome: AttemptOutcome
     ) -> None:
-        label = {DeliveryStatus.DELIVERED: "delivered", DeliveryStatus.FAILED: "failed"}.get(
-            status, "retry"
-        )
-        metrics.WEBHOOK_ATTEMPTS.labels(label).inc()
+        metrics.WEBHOOK_ATTEMPTS.labels(outcome_label(status)).inc()
         log.info(
             "webhook_attempted",
             tenant_id=str(call.delivery.tenant_id),

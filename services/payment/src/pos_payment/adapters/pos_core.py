@@ -14,6 +14,7 @@ from pos_kit.http import (
     ResilientClient,
     RetryPolicy,
 )
+from pos_kit.mapping import build
 from pos_payment.config import PaymentSettings
 from pos_payment.domain.orders import Order, OrderStatus
 
@@ -84,15 +85,11 @@ class PosCoreClient:
             answer = _Order.model_validate_json(response.content)
         except ValidationError as exc:
             raise self._unusable("answered an order payment cannot read") from exc
-        return Order(
-            id=answer.id,
+        return build(
+            Order,
+            answer,
             tenant_id=tenant_id,
-            status=answer.status,
-            currency=answer.currency,
-            total=answer.total,
-            tax=answer.tax,
             lines={item.id: item.line_total for item in answer.items},
-            placed_by=answer.placed_by,
         )
 
     def _unusable(self, why: str) -> DownstreamUnavailable:

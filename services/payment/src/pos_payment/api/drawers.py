@@ -100,4 +100,4 @@ async def _move(
     entry = await use_cases.drawers.move_cash(
         uow, who=who, session_id=session_id, kind=kind, amount=body.amount, reason=body.reason
     )
-    return CashMovementOut.of(entry)
+    return CashMovementOut.model_validate(entry)

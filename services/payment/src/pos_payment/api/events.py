@@ -26,6 +26,7 @@ from pos_kit.events import (
     subject_for,
     tenant_of,
 )
+from pos_kit.mapping import build
 from pos_kit.uow import UnitOfWork
 from pos_payment.domain.money import MAX_ROUNDING_UNIT
 from pos_payment.domain.orders import Order, OrderStatus
@@ -110,15 +111,7 @@ async def _learn_order(use_cases: PaymentUseCases, uow: UnitOfWork, event: Event
 async def _copy_settings(use_cases: PaymentUseCases, uow: UnitOfWork, event: Event) -> None:
     changed = parse_data(event, ProfileChanged)
     await use_cases.restaurants.copy(
-        uow,
-        settings=RestaurantSettings(
-            tenant_id=tenant_of(event),
-            currency=changed.currency,
-            timezone=changed.timezone,
-            cash_rounding_minor_units=changed.cash_rounding_minor_units,
-            waiters_take_payments=changed.waiters_take_payments,
-            version=changed.version,
-        ),
+        uow, settings=build(RestaurantSettings, changed, tenant_id=tenant_of(event))
     )
 
 

@@ -112,4 +112,4 @@ async def list_refunds(
     payment_id: uuid.UUID, who: PaymentReader, uow: UoW, use_cases: UseCases
 ) -> RefundList:
     refunds = await use_cases.refunds.of_payment(uow, tenant_id=who.tenant, payment_id=payment_id)
-    return RefundList(items=[RefundOut.of(r) for r in refunds])
+    return RefundList(items=[RefundOut.model_validate(r) for r in refunds])

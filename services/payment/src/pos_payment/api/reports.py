@@ -42,7 +42,7 @@ async def daily_sales(
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Sales, tax, tips, refunds and cash variance of a day, from the ledger."""
-    report = DailySalesOut.of(
+    report = DailySalesOut.model_validate(
         await use_cases.reports.daily_sales(uow, tenant_id=who.tenant, day=day)
     )
     wanted = (

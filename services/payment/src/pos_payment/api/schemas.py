@@ -13,15 +13,14 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
 
+from pos_kit.mapping import build
 from pos_kit.pagination import Page
-from pos_kit.schemas import RequestModel
+from pos_kit.schemas import RequestModel, ResponseModel
 from pos_payment.domain.cards import find_card_number
-from pos_payment.domain.drawers import MAX_DRAWER_NAME, DrawerSession
-from pos_payment.domain.ledger import LedgerEntry
+from pos_payment.domain.drawers import MAX_DRAWER_NAME
 from pos_payment.domain.money import MAX_AMOUNT, MAX_SPLIT_PARTS, MIN_SPLIT_PARTS
 from pos_payment.domain.payments import Method, PaymentRequest
 from pos_payment.domain.refunds import RefundRequest
-from pos_payment.domain.reports import DailySales
 from pos_payment.use_cases.answers import PaymentOut, RefundOut
 from pos_payment.use_cases.drawers import DrawerCount
 from pos_payment.use_cases.orders import SplitPreview, Standing
@@ -91,16 +90,7 @@ class PaymentIn(CardFreeBody):
         return self
 
     def to_request(self) -> PaymentRequest:
-        return PaymentRequest(
-            order_id=self.order_id,
-            amount=self.amount,
-            method=self.method,
-            tip=self.tip,
-            tendered=self.tendered,
-            payment_method=self.payment_method,
-            lines=tuple(self.lines),
-            drawer=self.drawer,
-        )
+        return build(PaymentRequest, self, lines=tuple(self.lines))
 
 
 class PaymentPage(Page[PaymentOut]):
@@ -164,9 +154,7 @@ class RefundIn(CardFreeBody):
     )
 
     def to_request(self) -> RefundRequest:
-        return RefundRequest(
-            amount=self.amount, reason=self.reason, lines=tuple(self.lines), drawer=self.drawer
-        )
+        return build(RefundRequest, self, lines=tuple(self.lines))
 
 
 class RefundList(BaseModel):
@@ -206,28 +194,19 @@ class DrawerOut(BaseModel):
 
     @classmethod
     def of(cls, count: DrawerCount) -> DrawerOut:
-        session: DrawerSession = count.session
-        return cls(
-            id=session.id,
-            drawer=session.drawer,
-            status="open" if session.is_open else "closed",
-            currency=session.currency,
-            opening_float=session.opening_float,
-            expected=count.expected,
-            counted=session.counted,
-            variance=session.variance,
-            opened_by=session.opened_by,
-            opened_at=session.opened_at,
-            closed_by=session.closed_by,
-            closed_at=session.closed_at,
-        )
+        """The session's fields by name, whether it is open, and the cash it should hold."""
+        session = count.session
+        status = "open" if session.is_open else "closed"
+        return cls.model_validate({**vars(session), "status": status, "expected": count.expected})
 
 
 class DrawerPage(Page[DrawerOut]):
     pass
 
 
-class CashMovementOut(BaseModel):
+# A paid-in or paid-out ledger entry; it always names its session, reason and who moved
+# the cash, and its kind is cash_in or cash_out.
+class CashMovementOut(ResponseModel):
     id: uuid.UUID
     drawer_session_id: uuid.UUID
     kind: Literal["cash_in", "cash_out"]
@@ -237,25 +216,8 @@ class CashMovementOut(BaseModel):
     staff_id: str
     created_at: datetime
 
-    @classmethod
-    def of(cls, entry: LedgerEntry) -> CashMovementOut:
-        # A paid-in or paid-out entry always names its session, reason and who moved the cash.
-        assert entry.drawer_session_id is not None
-        assert entry.reason is not None
-        assert entry.staff_id is not None
-        return cls(
-            id=entry.id,
-            drawer_session_id=entry.drawer_session_id,
-            kind="cash_in" if entry.amount > 0 else "cash_out",
-            amount=entry.amount,
-            currency=entry.currency,
-            reason=entry.reason,
-            staff_id=entry.staff_id,
-            created_at=entry.created_at,
-        )
 
-
-class MethodTotalsOut(BaseModel):
+class MethodTotalsOut(ResponseModel):
     method: str
     sales: int
     tips: int
@@ -263,21 +225,21 @@ class MethodTotalsOut(BaseModel):
     payments: int
 
 
-class StaffTotalsOut(BaseModel):
+class StaffTotalsOut(ResponseModel):
     staff_id: str
     sales: int = Field(description="Payments this person took.")
     tips: int = Field(description="Tips for this person, as the orders' server.")
     payments: int
 
 
-class ClosedDrawerOut(BaseModel):
+class ClosedDrawerOut(ResponseModel):
     session_id: uuid.UUID
     drawer: str
     variance: int
 
 
-class DailySalesOut(BaseModel):
-    date: date
+class DailySalesOut(ResponseModel):
+    date: Annotated[date, Field(validation_alias="day")]
     timezone: str
     currency: str | None
     gross_sales: int = Field(description="Payments towards orders, tips and rounding apart.")
@@ -291,22 +253,3 @@ class DailySalesOut(BaseModel):
     by_staff: list[StaffTotalsOut]
     cash_variance: int = Field(description="Of the drawer sessions closed that day.")
     drawers: list[ClosedDrawerOut]
-
-    @classmethod
-    def of(cls, report: DailySales) -> DailySalesOut:
-        return cls(
-            date=report.day,
-            timezone=report.timezone,
-            currency=report.currency,
-            gross_sales=report.gross_sales,
-            tax=report.tax,
-            tips=report.tips,
-            rounding=report.rounding,
-            refunds=report.refunds,
-            net_sales=report.net_sales,
-            orders=report.orders,
-            by_method=[MethodTotalsOut(**vars(m)) for m in report.by_method],
-            by_staff=[StaffTotalsOut(**vars(s)) for s in report.by_staff],
-            cash_variance=report.cash_variance,
-            drawers=[ClosedDrawerOut(**vars(d)) for d in report.drawers],
-        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import ClassVar
 
 from pos_kit.errors import (
     BadRequest,
@@ -27,12 +28,20 @@ class InvalidInput(ProblemError):
         super().__init__(detail, extra={"errors": errors})
 
 
+class NotInThisRestaurant(NotFound):
+    """404 for an id the caller's restaurant has no `what` of (another's is not told apart)."""
+
+    what: ClassVar[str]
+
+    def __init__(self, missing_id: uuid.UUID) -> None:
+        super().__init__(f"There is no {self.what} {missing_id} in this restaurant.")
+
+
 # --- the order --------------------------------------------------------------------
 
 
-class OrderNotFound(NotFound):
-    def __init__(self, order_id: uuid.UUID) -> None:
-        super().__init__(f"There is no order {order_id} in this restaurant.")
+class OrderNotFound(NotInThisRestaurant):
+    what = "order"
 
 
 class OrderUnavailable(ServiceUnavailable):
@@ -165,9 +174,8 @@ class CardDeclined(ProblemError):
 # --- refunds --------------------------------------------------------------------------
 
 
-class PaymentNotFound(NotFound):
-    def __init__(self, payment_id: uuid.UUID) -> None:
-        super().__init__(f"There is no payment {payment_id} in this restaurant.")
+class PaymentNotFound(NotInThisRestaurant):
+    what = "payment"
 
 
 class PaymentNotRefundable(Conflict):
@@ -213,9 +221,8 @@ class RefundRefused(ProblemError):
 # --- cash drawers -----------------------------------------------------------------------
 
 
-class DrawerSessionNotFound(NotFound):
-    def __init__(self, session_id: uuid.UUID) -> None:
-        super().__init__(f"There is no drawer session {session_id} in this restaurant.")
+class DrawerSessionNotFound(NotInThisRestaurant):
+    what = "drawer session"
 
 
 class DrawerAlreadyOpen(Conflict):

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from pos_kit.schemas import ResponseModel
 from pos_payment.domain.idempotency import Answer
 from pos_payment.domain.payments import Method, Payment, PaymentStatus
 from pos_payment.domain.refunds import Refund, RefundStatus
@@ -56,37 +57,16 @@ class PaymentOut(BaseModel):
 
     @classmethod
     def of(cls, payment: Payment, *, refunded: int = 0) -> PaymentOut:
+        """The payment's fields by name, its card (a card payment's) and what was refunded."""
         card = None
         if payment.method is Method.CARD:
             card = CardOut(brand=payment.card_brand, last4=payment.card_last4)
-        return cls(
-            id=payment.id,
-            order_id=payment.order_id,
-            method=payment.method,
-            status=payment.status,
-            amount=payment.amount,
-            tip=payment.tip,
-            currency=payment.currency,
-            rounding=payment.rounding,
-            charged=payment.charged,
-            tendered=payment.tendered,
-            change_given=payment.change_given,
-            lines=list(payment.lines),
-            served_by=payment.served_by,
-            taken_by=payment.taken_by,
-            card=card,
-            drawer_session_id=payment.drawer_session_id,
-            processor_reference=payment.processor_reference,
-            failure_code=payment.failure_code,
-            balance_after=payment.balance_after,
-            refunded=refunded,
-            created_at=payment.created_at,
-            completed_at=payment.completed_at,
-            failed_at=payment.failed_at,
+        return cls.model_validate(
+            {**vars(payment), "charged": payment.charged, "card": card, "refunded": refunded}
         )
 
 
-class RefundOut(BaseModel):
+class RefundOut(ResponseModel):
     id: uuid.UUID
     payment_id: uuid.UUID
     order_id: uuid.UUID
@@ -102,26 +82,6 @@ class RefundOut(BaseModel):
     failure_code: str | None
     created_at: datetime
     completed_at: datetime | None
-
-    @classmethod
-    def of(cls, refund: Refund) -> RefundOut:
-        return cls(
-            id=refund.id,
-            payment_id=refund.payment_id,
-            order_id=refund.order_id,
-            method=refund.method,
-            status=refund.status,
-            amount=refund.amount,
-            currency=refund.currency,
-            reason=refund.reason,
-            lines=list(refund.lines),
-            refunded_by=refund.refunded_by,
-            drawer_session_id=refund.drawer_session_id,
-            processor_reference=refund.processor_reference,
-            failure_code=refund.failure_code,
-            created_at=refund.created_at,
-            completed_at=refund.completed_at,
-        )
 
 
 def payment_answer(payment: Payment) -> Answer:
@@ -159,4 +119,4 @@ def refund_answer(refund: Refund) -> Answer:
             },
         )
     status = 202 if refund.status is RefundStatus.PENDING else 201
-    return Answer(status, RefundOut.of(refund).model_dump(mode="json"))
+    return Answer(status, RefundOut.model_validate(refund).model_dump(mode="json"))

@@ -28,6 +28,7 @@ from pos_payment.adapters.repositories import (
     PendingCheck,
     RefundRepository,
 )
+from pos_payment.domain.orders import Order
 from pos_payment.domain.payments import Payment
 from pos_payment.domain.refunds import Refund
 from pos_payment.use_cases.settlement import Settlement
@@ -61,6 +62,13 @@ def _metadata(tenant_id: uuid.UUID, order_id: uuid.UUID, **ids: str) -> dict[str
     return {"tenant_id": str(tenant_id), "order_id": str(order_id), **ids}
 
 
+async def _lock_order(uow: UnitOfWork, tenant_id: uuid.UUID, order_id: uuid.UUID) -> Order | None:
+    """The order's copy, locked until the step ends: the settlement's sums cannot move."""
+    orders = OrderRepository(uow.session)
+    await orders.take_write_lock()
+    return await orders.lock(tenant_id=tenant_id, order_id=order_id)
+
+
 class CardDesk:
     """Puts card payments and refunds to the processor and settles what it answers."""
 
@@ -75,9 +83,7 @@ class CardDesk:
             log.warning("card_payment_pending", payment_id=str(payment.id), why=outcome.why)
             return payment
         async with uow.step():
-            orders = OrderRepository(uow.session)
-            await orders.take_write_lock()
-            order = await orders.lock(tenant_id=payment.tenant_id, order_id=payment.order_id)
+            order = await _lock_order(uow, payment.tenant_id, payment.order_id)
             assert order is not None  # the payment was recorded against this copy
             settled: Payment | None
             if isinstance(outcome, Approved):
@@ -102,9 +108,7 @@ class CardDesk:
             log.warning("card_refund_pending", refund_id=str(refund.id), why=outcome.why)
             return refund
         async with uow.step():
-            orders = OrderRepository(uow.session)
-            await orders.take_write_lock()
-            await orders.lock(tenant_id=refund.tenant_id, order_id=refund.order_id)
+            await _lock_order(uow, refund.tenant_id, refund.order_id)
             settled: Refund | None
             if isinstance(outcome, Refused):
                 settled = await self.settlement.fail_refund(uow, refund, refused=outcome)

@@ -75,11 +75,7 @@ class Drawers:
         reason: str,
     ) -> LedgerEntry:
         """Cash paid into or out of an open drawer: a ledger entry with its reason."""
-        drawers = DrawerRepository(uow.session)
-        await drawers.take_write_lock()
-        session = await drawers.lock(tenant_id=who.tenant, session_id=session_id)
-        if session is None:
-            raise DrawerSessionNotFound(session_id)
+        session = await _locked(uow, tenant_id=who.tenant, session_id=session_id)
         entry = session.movement(kind, amount=amount, reason=reason, by=who.subject, at=utcnow())
         await LedgerRepository(uow.session).append([entry])
         return entry
@@ -88,14 +84,10 @@ class Drawers:
         self, uow: UnitOfWork, *, who: Principal, session_id: uuid.UUID, counted: int
     ) -> DrawerCount:
         """Record the count; the variance is counted less expected (negative: cash missing)."""
-        drawers = DrawerRepository(uow.session)
-        await drawers.take_write_lock()
-        session = await drawers.lock(tenant_id=who.tenant, session_id=session_id)
-        if session is None:
-            raise DrawerSessionNotFound(session_id)
+        session = await _locked(uow, tenant_id=who.tenant, session_id=session_id)
         movements = await self._movements(uow, session)
         closed = session.closed(counted=counted, movements=movements, by=who.subject, at=utcnow())
-        await drawers.close(closed)
+        await DrawerRepository(uow.session).close(closed)
         return DrawerCount(closed, closed.expected(movements))
 
     async def get(
@@ -124,6 +116,16 @@ class Drawers:
             tenant_id=session.tenant_id, session_ids=[session.id]
         )
         return sums[session.id]
+
+
+async def _locked(uow: UnitOfWork, *, tenant_id: uuid.UUID, session_id: uuid.UUID) -> DrawerSession:
+    """The session, locked until the transaction ends (see `DrawerRepository.lock`)."""
+    drawers = DrawerRepository(uow.session)
+    await drawers.take_write_lock()
+    session = await drawers.lock(tenant_id=tenant_id, session_id=session_id)
+    if session is None:
+        raise DrawerSessionNotFound(session_id)
+    return session
 
 
 async def drawer_for_cash(

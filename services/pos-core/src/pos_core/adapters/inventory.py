@@ -35,6 +35,7 @@ from pos_kit.http import (
     ResilientClient,
     RetryPolicy,
 )
+from pos_kit.mapping import build
 
 log = structlog.get_logger(__name__)
 
@@ -60,6 +61,11 @@ class _GroupIn(_Lenient):
     max_select: StrictInt = Field(ge=0, alias="max_choices")
     options: list[_OptionIn] = Field(default_factory=list)
 
+    def to_domain(self) -> ModifierGroup:
+        return build(
+            ModifierGroup, self, options=tuple(build(ModifierOption, o) for o in self.options)
+        )
+
 
 class _ProductIn(_Lenient):
     id: uuid.UUID
@@ -71,23 +77,8 @@ class _ProductIn(_Lenient):
     modifier_groups: list[_GroupIn] = Field(default_factory=list)
 
     def to_domain(self) -> Product:
-        return Product(
-            id=self.id,
-            name=self.name,
-            price=self.price,
-            currency=self.currency,
-            tax_rate_bps=self.tax_rate_bps,
-            available=self.available,
-            modifier_groups=tuple(
-                ModifierGroup(
-                    id=g.id,
-                    name=g.name,
-                    min_select=g.min_select,
-                    max_select=g.max_select,
-                    options=tuple(ModifierOption(o.id, o.name, o.price_delta) for o in g.options),
-                )
-                for g in self.modifier_groups
-            ),
+        return build(
+            Product, self, modifier_groups=tuple(g.to_domain() for g in self.modifier_groups)
         )
 
 
@@ -102,15 +93,8 @@ class _ReservationIn(_Lenient):
     lines: list[_LineIn] | None = None
 
     def to_domain(self) -> Reservation:
-        return Reservation(
-            id=self.id,
-            status=self.status,
-            lines=(
-                tuple(StockLine(line.product_id, line.quantity) for line in self.lines)
-                if self.lines is not None
-                else None
-            ),
-        )
+        lines = None if self.lines is None else tuple(build(StockLine, line) for line in self.lines)
+        return build(Reservation, self, lines=lines)
 
 
 class _ShortLineIn(_Lenient):

@@ -17,6 +17,7 @@ from pos_core.domain.errors import RestaurantProfileUnavailable
 from pos_core.domain.restaurant_profile import RestaurantProfile, known_timezone
 from pos_kit.events import EventData
 from pos_kit.http import BreakerPolicy, ClientPolicy, DownstreamError, ResilientClient, RetryPolicy
+from pos_kit.mapping import build
 
 log = structlog.get_logger(__name__)
 
@@ -45,15 +46,7 @@ class ProfileIn(EventData):
     _known_timezone = field_validator("timezone")(known_timezone)
 
     def to_domain(self) -> RestaurantProfile:
-        return RestaurantProfile(
-            name=self.name,
-            address=self.address,
-            timezone=self.timezone,
-            currency=self.currency,
-            receipt_footer=self.receipt_footer,
-            version=self.version,
-            close_when_paid=self.close_when_paid,
-        )
+        return build(RestaurantProfile, self)
 
 
 class RestaurantClient:

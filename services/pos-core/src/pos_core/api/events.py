@@ -28,6 +28,7 @@ from pos_kit.events import (
     subject_for,
     tenant_of,
 )
+from pos_kit.mapping import build
 from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -52,18 +53,7 @@ class PaymentCompleted(EventData):
     completed_at: datetime
 
     def to_domain(self) -> CompletedPayment:
-        return CompletedPayment(
-            payment_id=self.payment_id,
-            order_id=self.order_id,
-            method=self.method,
-            amount=self.amount,
-            tip=self.tip,
-            currency=self.currency,
-            order_total=self.order_total,
-            paid_total=self.paid_total,
-            taken_by=self.taken_by,
-            completed_at=self.completed_at,
-        )
+        return build(CompletedPayment, self)
 
 
 async def _profile_changed(use_cases: CoreUseCases, uow: UnitOfWork, event: Event) -> None:

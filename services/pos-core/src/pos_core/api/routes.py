@@ -57,7 +57,7 @@ async def open_order(
     response.headers["Location"] = f"{router.prefix}/{order.id}"
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    return OrderOut.of(order)
+    return OrderOut.model_validate(order)
 
 
 @router.get("", response_model=OrderPage)
@@ -70,14 +70,15 @@ async def list_orders(
 ) -> OrderPage:
     """The restaurant's orders, newest first, optionally of one status."""
     found = await use_cases.taking.list_page(uow, caller=caller, status=status, page=page)
-    return OrderPage.build(found, ORDERS, OrderOut.of)
+    return OrderPage.build(found, ORDERS, OrderOut.model_validate)
 
 
 @router.get("/{order_id}", response_model=OrderOut)
 async def get_order(
     order_id: uuid.UUID, caller: OrderReader, uow: UoW, use_cases: UseCases
 ) -> OrderOut:
-    return OrderOut.of(await use_cases.taking.get(uow, caller=caller, order_id=order_id))
+    order = await use_cases.taking.get(uow, caller=caller, order_id=order_id)
+    return OrderOut.model_validate(order)
 
 
 @router.post("/{order_id}/items", status_code=status.HTTP_201_CREATED, response_model=OrderOut)
@@ -88,7 +89,7 @@ async def add_item(
     order = await use_cases.taking.add_item(
         uow, caller=caller, order_id=order_id, new=body.to_new_item()
     )
-    return OrderOut.of(order)
+    return OrderOut.model_validate(order)
 
 
 @router.delete("/{order_id}/items/{item_id}", response_model=OrderOut)
@@ -102,7 +103,7 @@ async def remove_item(
     order = await use_cases.taking.remove_item(
         uow, caller=caller, order_id=order_id, item_id=item_id
     )
-    return OrderOut.of(order)
+    return OrderOut.model_validate(order)
 
 
 @router.post("/{order_id}/place", response_model=OrderOut)
@@ -110,7 +111,8 @@ async def place_order(
     order_id: uuid.UUID, caller: OrderTaker, uow: UoW, use_cases: UseCases
 ) -> OrderOut:
     """Reserve the order's stock at inventory and send it to the kitchen (`order.placed`)."""
-    return OrderOut.of(await use_cases.lifecycle.place(uow, caller=caller, order_id=order_id))
+    order = await use_cases.lifecycle.place(uow, caller=caller, order_id=order_id)
+    return OrderOut.model_validate(order)
 
 
 @router.post(
@@ -131,7 +133,8 @@ async def close_order(
     order_id: uuid.UUID, caller: Cashier, uow: UoW, use_cases: UseCases
 ) -> OrderOut:
     """Close a placed or paid order: the table is done."""
-    return OrderOut.of(await use_cases.lifecycle.close(uow, caller=caller, order_id=order_id))
+    order = await use_cases.lifecycle.close(uow, caller=caller, order_id=order_id)
+    return OrderOut.model_validate(order)
 
 
 @router.post("/{order_id}/cancel", response_model=OrderOut)
@@ -139,7 +142,8 @@ async def cancel_order(
     order_id: uuid.UUID, caller: OrderTaker, uow: UoW, use_cases: UseCases
 ) -> OrderOut:
     """Cancel an open or placed order and give its held stock back."""
-    return OrderOut.of(await use_cases.lifecycle.cancel(uow, caller=caller, order_id=order_id))
+    order = await use_cases.lifecycle.cancel(uow, caller=caller, order_id=order_id)
+    return OrderOut.model_validate(order)
 
 
 @router.get(
@@ -163,4 +167,4 @@ async def get_receipt(
     if format == "text":
         width = request.app.state.settings.receipt_width
         return PlainTextResponse(render_text(receipt, width=width))
-    return ReceiptOut.of(receipt)
+    return ReceiptOut.model_validate(receipt)

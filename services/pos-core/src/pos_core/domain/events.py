@@ -49,7 +49,7 @@ def _item(item: OrderItem) -> dict[str, Any]:
         "tax_rate_bps": item.tax_rate_bps,
         "line_amount": item.amount,
         "line_tax": item.tax,
-        "line_total": item.amount + item.tax,
+        "line_total": item.total,
     }
 
 

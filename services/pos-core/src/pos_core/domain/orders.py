@@ -164,6 +164,10 @@ class OrderItem:
         return line_tax(self.amount, self.tax_rate_bps)
 
     @property
+    def total(self) -> int:
+        return self.amount + self.tax
+
+    @property
     def priced(self) -> PricedLine:
         return PricedLine(amount=self.amount, tax_rate_bps=self.tax_rate_bps, tax=self.tax)
 

@@ -25,6 +25,8 @@ here: the payment service's payments settle an order (`settlement.py`).
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -33,12 +35,12 @@ from sqlalchemy.exc import DBAPIError
 
 from pos_core.adapters.inventory import InventoryClient
 from pos_core.adapters.repositories import OrderRepository
-from pos_core.adapters.tables import outbox
 from pos_core.domain import events
 from pos_core.domain.errors import IllegalTransition, ItemsChangedWhilePlacing, ReservationNotHeld
 from pos_core.domain.orders import Order, OrderStatus, ReservationStatus
 from pos_core.domain.stock import Reservation
 from pos_core.use_cases.caller import Caller, load_order
+from pos_core.use_cases.order_events import record_order_event
 from pos_kit.clock import utcnow
 from pos_kit.db import database_unavailable
 from pos_kit.errors import ProblemError
@@ -132,13 +134,7 @@ class OrderLifecycle:
                 return _Placement(order, problem=changed, release_hold=True)
             order.place(reservation_id=reservation.id, now=utcnow(), by=caller.subject)
             await repo.save(order)
-            await outbox.record_event(
-                uow,
-                type=events.ORDER_PLACED,
-                data=events.order_placed(order),
-                tenant_id=order.tenant_id,
-                schema_version=events.SCHEMA_VERSION,
-            )
+            await record_order_event(uow, order, events.ORDER_PLACED, events.order_placed(order))
         return _Placement(order)
 
     async def _end_placing(self, uow: UnitOfWork, caller: Caller, order_id: uuid.UUID) -> None:
@@ -179,38 +175,32 @@ class OrderLifecycle:
         return order.reservation_id == reservation_id and order.status is not OrderStatus.OPEN
 
     async def close(self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID) -> Order:
-        async with uow.step():
-            repo = OrderRepository(uow.session)
-            order = await load_order(repo, caller, order_id, for_update=True)
-            previous = order.status.value
+        async with self._changing(uow, caller, order_id) as (order, previous):
             order.close(now=utcnow(), by=caller.subject)
-            await repo.save(order)
-            await outbox.record_event(
-                uow,
-                type=events.ORDER_CLOSED,
-                data=events.order_closed(order, previous_status=previous),
-                tenant_id=order.tenant_id,
-                schema_version=events.SCHEMA_VERSION,
-            )
+            closed = events.order_closed(order, previous_status=previous)
+            await record_order_event(uow, order, events.ORDER_CLOSED, closed)
         log.info("order_closed", order_id=str(order.id), order_number=order.number)
         return await self._settle(uow, caller, order, release=False)
 
     async def cancel(self, uow: UnitOfWork, *, caller: Caller, order_id: uuid.UUID) -> Order:
+        async with self._changing(uow, caller, order_id) as (order, previous):
+            order.cancel(now=utcnow(), by=caller.subject)
+            cancelled = events.order_cancelled(order, previous_status=previous)
+            await record_order_event(uow, order, events.ORDER_CANCELLED, cancelled)
+        log.info("order_cancelled", order_id=str(order.id), previous_status=previous)
+        return await self._settle(uow, caller, order, release=True)
+
+    @asynccontextmanager
+    async def _changing(
+        self, uow: UnitOfWork, caller: Caller, order_id: uuid.UUID
+    ) -> AsyncIterator[tuple[Order, str]]:
+        """The order under its row lock and the status it had, in a step of its own; what the
+        block changes is saved as it ends, and commits with the events it recorded."""
         async with uow.step():
             repo = OrderRepository(uow.session)
             order = await load_order(repo, caller, order_id, for_update=True)
-            previous = order.status.value
-            order.cancel(now=utcnow(), by=caller.subject)
+            yield order, order.status.value
             await repo.save(order)
-            await outbox.record_event(
-                uow,
-                type=events.ORDER_CANCELLED,
-                data=events.order_cancelled(order, previous_status=previous),
-                tenant_id=order.tenant_id,
-                schema_version=events.SCHEMA_VERSION,
-            )
-        log.info("order_cancelled", order_id=str(order.id), previous_status=previous)
-        return await self._settle(uow, caller, order, release=True)
 
     async def _settle(
         self, uow: UnitOfWork, caller: Caller, order: Order, *, release: bool

@@ -30,10 +30,10 @@ from pos_core.adapters.repositories import (
     OrderRepository,
     RestaurantProfileRepository,
 )
-from pos_core.adapters.tables import outbox
 from pos_core.domain import events
 from pos_core.domain.orders import Order, OrderStatus
 from pos_core.domain.payments import CompletedPayment, covers
+from pos_core.use_cases.order_events import record_order_event
 from pos_kit.clock import utcnow
 from pos_kit.uow import UnitOfWork
 
@@ -100,13 +100,7 @@ class Settlement:
         # Whoever took the payment that settled the bill is who the order was paid to.
         order.pay(now=utcnow(), by=payment.taken_by)
         await orders.save(order)
-        await outbox.record_event(
-            uow,
-            type=events.ORDER_PAID,
-            data=events.order_paid(order),
-            tenant_id=order.tenant_id,
-            schema_version=events.SCHEMA_VERSION,
-        )
+        await record_order_event(uow, order, events.ORDER_PAID, events.order_paid(order))
         log.info("order_paid", order_id=str(order.id), order_number=order.number)
         # Without a copy of the profile (its event still on its way) staff close the order.
         profile = await RestaurantProfileRepository(uow.session).get(order.tenant_id)
@@ -114,12 +108,7 @@ class Settlement:
             return Settled.PAID
         order.close(now=utcnow(), by=payment.taken_by)
         await orders.save(order)
-        await outbox.record_event(
-            uow,
-            type=events.ORDER_CLOSED,
-            data=events.order_closed(order, previous_status=OrderStatus.PAID.value),
-            tenant_id=order.tenant_id,
-            schema_version=events.SCHEMA_VERSION,
-        )
+        closed = events.order_closed(order, previous_status=OrderStatus.PAID.value)
+        await record_order_event(uow, order, events.ORDER_CLOSED, closed)
         log.info("order_closed", order_id=str(order.id), order_number=order.number, why="paid")
         return Settled.PAID_AND_CLOSED

@@ -24,6 +24,7 @@ from pos_kit.http import (
     ServiceTokenRefused,
     ServiceTokens,
 )
+from pos_restaurant.adapters.auth_failures import reworded
 from pos_restaurant.domain.errors import (
     AuthAnsweredUnexpectedly,
     AuthRefusedService,
@@ -54,14 +55,14 @@ class AuthLogins:
             response = await self._authorised("POST", USERS_PATH, tenant_id, json=body)
         except DownstreamTimeout as exc:
             log.warning("auth_login_creation_outcome_unknown", email=email)
-            raise _reworded(
+            raise reworded(
                 exc,
                 "auth did not answer in time; the login may or may not have been made, and "
                 "nobody was added here. Try again: if auth then says the e-mail exists, "
                 "the login was made and an owner must deactivate it in auth.",
             ) from exc
         except DownstreamError as exc:
-            raise _reworded(
+            raise reworded(
                 exc,
                 "auth is unavailable, so a member of staff with a login cannot be added now. "
                 "Nothing was saved; try again shortly.",
@@ -90,7 +91,7 @@ class AuthLogins:
                 idempotency_key=f"deactivate-login-{user_id}",
             )
         except DownstreamError as exc:
-            raise _reworded(
+            raise reworded(
                 exc,
                 "auth is unavailable, so this person's login cannot be stopped now. "
                 "Nothing was changed; try again shortly.",
@@ -144,14 +145,7 @@ class AuthLogins:
                 raise AuthAnsweredUnexpectedly(
                     "auth answered the token request unreadably."
                 ) from exc
-            raise DownstreamUnavailable(
-                exc.downstream,
-                exc.detail,
-                reason=exc.reason,
-                retry_after_seconds=exc.retry_after_seconds,
-                attempts=exc.attempts,
-                status_code=exc.status_code,
-            ) from exc
+            raise reworded(exc, exc.detail, as_type=DownstreamUnavailable) from exc
 
     def _unexpected(self, action: str, response: httpx.Response) -> ProblemError:
         log.error(
@@ -183,15 +177,3 @@ def _detail(response: httpx.Response) -> str:
     if isinstance(payload, dict) and isinstance(payload.get("detail"), str):
         return str(payload["detail"])
     return str(payload)[:200]
-
-
-def _reworded(exc: DownstreamError, detail: str) -> DownstreamError:
-    """The same failure (status, Retry-After, reason) told in the restaurant's words."""
-    return type(exc)(
-        exc.downstream,
-        detail,
-        reason=exc.reason,
-        retry_after_seconds=exc.retry_after_seconds,
-        attempts=exc.attempts,
-        status_code=exc.status_code,
-    )

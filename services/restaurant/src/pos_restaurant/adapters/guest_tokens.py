@@ -16,6 +16,7 @@ import structlog
 from pydantic import BaseModel, ValidationError
 
 from pos_kit.http import DownstreamError, ResilientClient, ServiceTokenRefused, ServiceTokens
+from pos_restaurant.adapters.auth_failures import reworded
 from pos_restaurant.domain.errors import AuthAnsweredUnexpectedly, GuestLinksRefused
 
 log = structlog.get_logger(__name__)
@@ -54,13 +55,8 @@ class AuthGuestTokens:
         except ServiceTokenRefused as exc:
             raise GuestLinksRefused() from exc
         except DownstreamError as exc:
-            raise type(exc)(
-                exc.downstream,
-                "auth is unavailable, so no guest link can be made now; try again shortly.",
-                reason=exc.reason,
-                retry_after_seconds=exc.retry_after_seconds,
-                attempts=exc.attempts,
-                status_code=exc.status_code,
+            raise reworded(
+                exc, "auth is unavailable, so no guest link can be made now; try again shortly."
             ) from exc
         if response.status_code in (401, 403):
             log.error("auth_refused_guest_token", status_code=response.status_code)

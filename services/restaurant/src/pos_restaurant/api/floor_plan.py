@@ -35,7 +35,7 @@ async def add_floor(body: FloorIn, actor: StaffAdmin, uow: UoW, use_cases: UseCa
     floor = await use_cases.floor_plan.add_floor(
         uow, actor=actor, name=body.name, sort_order=body.sort_order
     )
-    return FloorOut.of(floor)
+    return FloorOut.model_validate(floor)
 
 
 @router.get("/floors", response_model=FloorPage)
@@ -47,7 +47,7 @@ async def list_floors(
 ) -> FloorPage:
     """In the order the floor plan shows them (`sort_order`)."""
     found = await use_cases.floor_plan.floors(uow, tenant_id=actor.tenant_id, page=page)
-    return FloorPage.build(found, FLOORS, FloorOut.of)
+    return FloorPage.build(found, FLOORS, FloorOut.model_validate)
 
 
 @router.get("/floors/{floor_id}", response_model=FloorOut)
@@ -55,7 +55,7 @@ async def get_floor(
     floor_id: uuid.UUID, actor: AnyStaff, uow: UoW, use_cases: UseCases
 ) -> FloorOut:
     floor = await use_cases.floor_plan.floor(uow, tenant_id=actor.tenant_id, floor_id=floor_id)
-    return FloorOut.of(floor)
+    return FloorOut.model_validate(floor)
 
 
 @router.patch("/floors/{floor_id}", response_model=FloorOut)
@@ -65,7 +65,7 @@ async def edit_floor(
     floor = await use_cases.floor_plan.edit_floor(
         uow, actor=actor, floor_id=floor_id, changes=body.changes()
     )
-    return FloorOut.of(floor)
+    return FloorOut.model_validate(floor)
 
 
 @router.delete("/floors/{floor_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -88,7 +88,7 @@ async def add_table(body: TableIn, actor: StaffAdmin, uow: UoW, use_cases: UseCa
         shape=body.shape,
         placement=body.placement(),
     )
-    return TableOut.of(table)
+    return TableOut.model_validate(table)
 
 
 @router.get("/tables", response_model=TablePage)
@@ -104,7 +104,7 @@ async def list_tables(
     found = await use_cases.floor_plan.tables(
         uow, tenant_id=actor.tenant_id, floor_id=floor_id, status=status, page=page
     )
-    return TablePage.build(found, TABLES, TableOut.of)
+    return TablePage.build(found, TABLES, TableOut.model_validate)
 
 
 @router.get("/tables/{table_id}", response_model=TableOut)
@@ -112,7 +112,7 @@ async def get_table(
     table_id: uuid.UUID, actor: AnyStaff, uow: UoW, use_cases: UseCases
 ) -> TableOut:
     table = await use_cases.floor_plan.table(uow, tenant_id=actor.tenant_id, table_id=table_id)
-    return TableOut.of(table)
+    return TableOut.model_validate(table)
 
 
 @router.patch("/tables/{table_id}", response_model=TableOut)
@@ -131,7 +131,7 @@ async def edit_table(
         table = await use_cases.seating.mark(
             uow, actor=actor, table_id=table_id, status=body.status, order_id=body.current_order_id
         )
-    return TableOut.of(table)
+    return TableOut.model_validate(table)
 
 
 @router.delete("/tables/{table_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -156,4 +156,6 @@ async def move_order(
         to_table_id=body.to_table_id,
         order_id=body.order_id,
     )
-    return MoveOrderOut(from_table=TableOut.of(source), to_table=TableOut.of(target))
+    return MoveOrderOut(
+        from_table=TableOut.model_validate(source), to_table=TableOut.model_validate(target)
+    )

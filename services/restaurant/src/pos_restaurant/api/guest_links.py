@@ -6,27 +6,20 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel
 
 from pos_kit.dependencies import UoW
+from pos_kit.schemas import ResponseModel
 from pos_restaurant.api.dependencies import FrontOfHouse, UseCases
-from pos_restaurant.domain.guest_links import GuestLink
 
 router = APIRouter(prefix="/api/v1", tags=["guest links"])
 
 
-class GuestLinkOut(BaseModel):
+class GuestLinkOut(ResponseModel):
     table_id: uuid.UUID
     # The guest's token (role guest, this table, a few hours), also inside `url`.
     token: str
     expires_at: datetime
     url: str
-
-    @classmethod
-    def of(cls, link: GuestLink) -> GuestLinkOut:
-        return cls(
-            table_id=link.table_id, token=link.token, expires_at=link.expires_at, url=link.url
-        )
 
 
 @router.post(
@@ -41,4 +34,4 @@ async def issue_guest_link(
     guest each time. 404 for a table that is not this restaurant's; 503 if auth is away."""
     link = await use_cases.guest_links.issue(uow, actor=actor, table_id=table_id)
     response.headers["Cache-Control"] = "no-store"
-    return GuestLinkOut.of(link)
+    return GuestLinkOut.model_validate(link)

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1/restaurant", tags=["restaurant"])
 async def get_profile(actor: AnyStaff, uow: UoW, use_cases: UseCases) -> ProfileOut:
     """404 until the restaurant's `tenant.registered` event has been handled (seconds).
     Other services fill their copy from here when they have none yet."""
-    return ProfileOut.of(await use_cases.profiles.get(uow, tenant_id=actor.tenant_id))
+    return ProfileOut.model_validate(await use_cases.profiles.get(uow, tenant_id=actor.tenant_id))
 
 
 @router.patch("", response_model=ProfileOut)
@@ -25,4 +25,4 @@ async def edit_profile(
 ) -> ProfileOut:
     """Every change raises `version` by one and is announced as `restaurant.profile_changed`."""
     profile = await use_cases.profiles.edit(uow, tenant_id=actor.tenant_id, changes=body.changes())
-    return ProfileOut.of(profile)
+    return ProfileOut.model_validate(profile)

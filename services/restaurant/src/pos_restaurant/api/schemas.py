@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasPath,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    model_validator,
+)
 
 from pos_kit.pagination import Page
-from pos_kit.schemas import RequestModel
+from pos_kit.schemas import RequestModel, ResponseModel
 from pos_restaurant.domain import floor_plan as plan
 from pos_restaurant.domain import profile as rules
-from pos_restaurant.domain.floor_plan import Floor, Placement, Table, TableShape, TableStatus
-from pos_restaurant.domain.profile import RestaurantProfile
+from pos_restaurant.domain.floor_plan import Placement, TableShape, TableStatus
 from pos_restaurant.domain.staff import MAX_FULL_NAME, Role, StaffMember, check_phone
 
 # What auth accepts for a password; checked here too so a bad one costs no call to auth.
@@ -64,7 +72,7 @@ class Patch(Strict):
 # --- profile ---------------------------------------------------------------------------
 
 
-class ProfileOut(BaseModel):
+class ProfileOut(ResponseModel):
     tenant_id: uuid.UUID
     name: str
     address: str | None
@@ -83,24 +91,6 @@ class ProfileOut(BaseModel):
     version: int = Field(description="1 at sign-up, one more with every change.")
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def of(cls, p: RestaurantProfile) -> ProfileOut:
-        return cls(
-            tenant_id=p.tenant_id,
-            name=p.name,
-            address=p.address,
-            currency=p.currency,
-            timezone=p.timezone,
-            default_tax_rate_bps=p.default_tax_rate_bps,
-            receipt_footer=p.receipt_footer,
-            cash_rounding_minor_units=p.cash_rounding_minor_units,
-            waiters_take_payments=p.waiters_take_payments,
-            close_when_paid=p.close_when_paid,
-            version=p.version,
-            created_at=p.created_at,
-            updated_at=p.updated_at,
-        )
 
 
 class ProfilePatch(Patch):
@@ -140,22 +130,12 @@ class FloorPatch(Patch):
     sort_order: SortOrder | None = None
 
 
-class FloorOut(BaseModel):
+class FloorOut(ResponseModel):
     id: uuid.UUID
     name: str
     sort_order: int
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def of(cls, f: Floor) -> FloorOut:
-        return cls(
-            id=f.id,
-            name=f.name,
-            sort_order=f.sort_order,
-            created_at=f.created_at,
-            updated_at=f.updated_at,
-        )
 
 
 class FloorPage(Page[FloorOut]):
@@ -208,40 +188,21 @@ class TablePatch(Patch):
         return {f: getattr(self, f) for f in _LAYOUT_FIELDS if f in self.model_fields_set}
 
 
-class TableOut(BaseModel):
+class TableOut(ResponseModel):
     id: uuid.UUID
     floor_id: uuid.UUID
     name: str
     seats: int
     shape: TableShape
-    x: int
-    y: int
-    width: int
-    height: int
+    x: int = Field(validation_alias=AliasPath("placement", "x"))
+    y: int = Field(validation_alias=AliasPath("placement", "y"))
+    width: int = Field(validation_alias=AliasPath("placement", "width"))
+    height: int = Field(validation_alias=AliasPath("placement", "height"))
     status: TableStatus
     current_order_id: uuid.UUID | None
     order_ids: list[uuid.UUID] = Field(description="Every open order seated here, oldest first.")
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def of(cls, t: Table) -> TableOut:
-        return cls(
-            id=t.id,
-            floor_id=t.floor_id,
-            name=t.name,
-            seats=t.seats,
-            shape=t.shape,
-            x=t.placement.x,
-            y=t.placement.y,
-            width=t.placement.width,
-            height=t.placement.height,
-            status=t.status,
-            current_order_id=t.current_order_id,
-            order_ids=list(t.order_ids),
-            created_at=t.created_at,
-            updated_at=t.updated_at,
-        )
 
 
 class TablePage(Page[TableOut]):
@@ -293,7 +254,7 @@ class StaffPatch(Patch):
         return sent
 
 
-class StaffOut(BaseModel):
+class StaffOut(ResponseModel):
     id: uuid.UUID
     full_name: str
     role: Role
@@ -306,21 +267,18 @@ class StaffOut(BaseModel):
     updated_at: datetime
     deactivated_at: datetime | None
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, m: StaffMember) -> StaffOut:
-        return cls(
-            id=m.id,
-            full_name=m.full_name,
-            role=m.role,
-            phone=m.phone,
-            email=m.email,
-            is_active=m.is_active,
-            auth_user_id=m.login.user_id if m.login else None,
-            login_email=m.login.email if m.login else None,
-            created_at=m.created_at,
-            updated_at=m.updated_at,
-            deactivated_at=m.deactivated_at,
-        )
+    def _login_as_two_fields(cls, data: Any) -> Any:
+        """A member's login, if any, is answered as `auth_user_id` and `login_email`."""
+        if not isinstance(data, StaffMember):
+            return data
+        login = data.login
+        return {
+            **dataclasses.asdict(data),
+            "auth_user_id": login.user_id if login else None,
+            "login_email": login.email if login else None,
+        }
 
 
 class StaffPage(Page[StaffOut]):

@@ -37,7 +37,7 @@ async def hire(body: StaffIn, actor: StaffAdmin, uow: UoW, use_cases: UseCases) 
         email=str(body.email) if body.email is not None else None,
         login=login,
     )
-    return StaffOut.of(member)
+    return StaffOut.model_validate(member)
 
 
 @router.get("", response_model=StaffPage)
@@ -48,7 +48,7 @@ async def list_staff(
     page: Annotated[PageRequest, Depends(page_request(STAFF))],
 ) -> StaffPage:
     found = await use_cases.staff.list_page(uow, tenant_id=actor.tenant_id, page=page)
-    return StaffPage.build(found, STAFF, StaffOut.of)
+    return StaffPage.build(found, STAFF, StaffOut.model_validate)
 
 
 @router.get("/{staff_id}", response_model=StaffOut)
@@ -56,7 +56,7 @@ async def get_staff_member(
     staff_id: uuid.UUID, actor: StaffAdmin, uow: UoW, use_cases: UseCases
 ) -> StaffOut:
     member = await use_cases.staff.get(uow, tenant_id=actor.tenant_id, staff_id=staff_id)
-    return StaffOut.of(member)
+    return StaffOut.model_validate(member)
 
 
 @router.patch("/{staff_id}", response_model=StaffOut)
@@ -64,7 +64,7 @@ async def edit_staff_member(
     staff_id: uuid.UUID, body: StaffPatch, actor: StaffAdmin, uow: UoW, use_cases: UseCases
 ) -> StaffOut:
     member = await use_cases.staff.edit(uow, actor=actor, staff_id=staff_id, changes=body.changes())
-    return StaffOut.of(member)
+    return StaffOut.model_validate(member)
 
 
 @router.post("/{staff_id}/deactivate", response_model=StaffOut)
@@ -73,4 +73,4 @@ async def deactivate_staff_member(
 ) -> StaffOut:
     """Stops the person's login in auth too (503 and no change while auth is down)."""
     member = await use_cases.staff.deactivate(uow, actor=actor, staff_id=staff_id)
-    return StaffOut.of(member)
+    return StaffOut.model_validate(member)

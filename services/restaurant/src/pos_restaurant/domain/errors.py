@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pos_kit.errors import Conflict, NotFound, ProblemError, ServiceUnavailable
 
 
@@ -66,29 +68,27 @@ class AuthRefusedService(ServiceUnavailable):
 
     type_slug = "downstream-refused-service"
     title = "Dependency refused this service"
+    # What cannot be done until an operator mends the configuration.
+    consequence: ClassVar[str] = (
+        "staff logins cannot be managed until an operator fixes the restaurant service's "
+        "configuration. Nothing was saved."
+    )
 
     def __init__(self) -> None:
         super().__init__(
-            "auth refused this service's credentials, so staff logins cannot be managed "
-            "until an operator fixes the restaurant service's configuration. Nothing was saved.",
+            f"auth refused this service's credentials, so {self.consequence}",
             retry_after_seconds=60,
             extra={"downstream": "auth"},
         )
 
 
-class GuestLinksRefused(ServiceUnavailable):
+class GuestLinksRefused(AuthRefusedService):
     """auth will not issue guest tokens to this service: its credentials or scope are wrong."""
 
-    type_slug = "downstream-refused-service"
-    title = "Dependency refused this service"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "auth refused this service's credentials, so no guest link can be made until "
-            "an operator gives the restaurant service the scope guests:issue.",
-            retry_after_seconds=60,
-            extra={"downstream": "auth"},
-        )
+    consequence = (
+        "no guest link can be made until an operator gives the restaurant service "
+        "the scope guests:issue."
+    )
 
 
 class AuthAnsweredUnexpectedly(ProblemError):

@@ -77,8 +77,18 @@ class FloorPlan:
         await TableRepository(uow.session).add(table)
         return table
 
-    async def table(self, uow: UnitOfWork, *, tenant_id: uuid.UUID, table_id: uuid.UUID) -> Table:
-        table = await TableRepository(uow.session).get(tenant_id=tenant_id, table_id=table_id)
+    async def table(
+        self,
+        uow: UnitOfWork,
+        *,
+        tenant_id: uuid.UUID,
+        table_id: uuid.UUID,
+        for_update: bool = False,
+    ) -> Table:
+        """`for_update` locks the table until the transaction ends."""
+        table = await TableRepository(uow.session).get(
+            tenant_id=tenant_id, table_id=table_id, for_update=for_update
+        )
         if table is None:
             raise TableNotFound()
         return table
@@ -101,20 +111,14 @@ class FloorPlan:
     ) -> Table:
         """`changes`: floor_id, name, seats, shape, x, y, width, height; only those sent."""
         ensure_may_lay_out_floors(actor.role)
-        tables = TableRepository(uow.session)
-        table = await tables.get(tenant_id=actor.tenant_id, table_id=table_id, for_update=True)
-        if table is None:
-            raise TableNotFound()
+        table = await self.table(uow, tenant_id=actor.tenant_id, table_id=table_id, for_update=True)
         if "floor_id" in changes:
             await self.floor(uow, tenant_id=actor.tenant_id, floor_id=changes["floor_id"])
         table.rearrange(now=utcnow(), **changes)
-        await tables.save_layout(table)
+        await TableRepository(uow.session).save_layout(table)
         return table
 
     async def remove_table(self, uow: UnitOfWork, *, actor: Actor, table_id: uuid.UUID) -> None:
-        tables = TableRepository(uow.session)
-        table = await tables.get(tenant_id=actor.tenant_id, table_id=table_id, for_update=True)
-        if table is None:
-            raise TableNotFound()
+        table = await self.table(uow, tenant_id=actor.tenant_id, table_id=table_id, for_update=True)
         table.ensure_removable()
-        await tables.remove(table)
+        await TableRepository(uow.session).remove(table)

@@ -89,8 +89,11 @@ class Profiles:
                 )
             )
 
-    async def get(self, uow: UnitOfWork, *, tenant_id: uuid.UUID) -> RestaurantProfile:
-        profile = await ProfileRepository(uow.session).get(tenant_id)
+    async def get(
+        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, for_update: bool = False
+    ) -> RestaurantProfile:
+        """`for_update` locks the profile until the transaction ends."""
+        profile = await ProfileRepository(uow.session).get(tenant_id, for_update=for_update)
         if profile is None:
             raise ProfileNotReady()
         return profile
@@ -103,12 +106,9 @@ class Profiles:
         The row stays locked until the commit, so two edits at once take turns and
         each announces its own version.
         """
-        profiles = ProfileRepository(uow.session)
-        profile = await profiles.get(tenant_id, for_update=True)
-        if profile is None:
-            raise ProfileNotReady()
+        profile = await self.get(uow, tenant_id=tenant_id, for_update=True)
         profile.edit(now=utcnow(), **changes)
-        await profiles.save(profile)
+        await ProfileRepository(uow.session).save(profile)
         await outbox.record_event(
             uow, type=PROFILE_CHANGED, data=profile_changed(profile), tenant_id=tenant_id
         )

@@ -108,9 +108,17 @@ class StaffRoster:
             )
 
     async def get(
-        self, uow: UnitOfWork, *, tenant_id: uuid.UUID, staff_id: uuid.UUID
+        self,
+        uow: UnitOfWork,
+        *,
+        tenant_id: uuid.UUID,
+        staff_id: uuid.UUID,
+        for_update: bool = False,
     ) -> StaffMember:
-        member = await StaffRepository(uow.session).get(tenant_id=tenant_id, staff_id=staff_id)
+        """`for_update` locks the member until the transaction ends."""
+        member = await StaffRepository(uow.session).get(
+            tenant_id=tenant_id, staff_id=staff_id, for_update=for_update
+        )
         if member is None:
             raise StaffNotFound()
         return member
@@ -123,10 +131,9 @@ class StaffRoster:
     async def edit(
         self, uow: UnitOfWork, *, actor: Actor, staff_id: uuid.UUID, changes: dict[str, Any]
     ) -> StaffMember:
-        staff = StaffRepository(uow.session)
-        member = await _locked(staff, actor, staff_id)
+        member = await self.get(uow, tenant_id=actor.tenant_id, staff_id=staff_id, for_update=True)
         member.edit(by=actor.role, now=utcnow(), **changes)
-        await staff.save(member)
+        await StaffRepository(uow.session).save(member)
         return member
 
     async def deactivate(
@@ -140,7 +147,6 @@ class StaffRoster:
         commit then fails, the person is still listed as active and cannot sign in;
         deactivating again finishes it (auth then answers "already deactivated").
         """
-        staff = StaffRepository(uow.session)
         async with uow.step():
             member = await self.get(uow, tenant_id=actor.tenant_id, staff_id=staff_id)
             member.ensure_may_deactivate(by=actor.role, by_user_id=actor.user_id)
@@ -149,15 +155,9 @@ class StaffRoster:
                 tenant_id=actor.tenant_id, user_id=member.login.user_id
             )
         async with uow.step():
-            member = await _locked(staff, actor, staff_id)
+            member = await self.get(
+                uow, tenant_id=actor.tenant_id, staff_id=staff_id, for_update=True
+            )
             member.deactivate(by=actor.role, by_user_id=actor.user_id, now=utcnow())
-            await staff.save(member)
+            await StaffRepository(uow.session).save(member)
         return member
-
-
-async def _locked(staff: StaffRepository, actor: Actor, staff_id: uuid.UUID) -> StaffMember:
-    """The member of the actor's restaurant, locked until the transaction ends."""
-    member = await staff.get(tenant_id=actor.tenant_id, staff_id=staff_id, for_update=True)
-    if member is None:
-        raise StaffNotFound()
-    return member

@@ -9,24 +9,21 @@ writes a tombstone (`deleted`, version `TOMBSTONE_VERSION`) that nothing overwri
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import datetime
 from typing import Any
 
+from pos_chatbot.adapters.plain import from_plain, to_plain
 from pos_chatbot.adapters.store.documents import Collection, Document, DuplicateDocument, Index
-from pos_chatbot.domain.menu import (
-    TOMBSTONE_VERSION,
-    MenuItem,
-    ModifierGroup,
-    ModifierOption,
-)
+from pos_chatbot.domain.menu import TOMBSTONE_VERSION, MenuItem
 
 COLLECTION = "menu_items"
 INDEXES = (Index("tenant_product", (("tenant_id", 1), ("product_id", 1)), unique=True),)
-_ITEM_FIELDS = (
-    "name", "description", "price", "currency", "tags", "allergens", "available",
-    "modifier_groups", "category_id",
-)  # fmt: skip
+# What a tombstone no longer holds: the item's description, all but its id and version.
+_DESCRIPTION = tuple(
+    field.name for field in dataclasses.fields(MenuItem) if field.name not in ("id", "version")
+)
 
 
 def _key(tenant_id: uuid.UUID, product_id: uuid.UUID) -> str:
@@ -34,60 +31,14 @@ def _key(tenant_id: uuid.UUID, product_id: uuid.UUID) -> str:
 
 
 def _document(item: MenuItem, copied_at: datetime) -> dict[str, Any]:
-    return {
-        "version": item.version,
-        "deleted": False,
-        "name": item.name,
-        "description": item.description,
-        "price": item.price,
-        "currency": item.currency,
-        "tags": list(item.tags),
-        "allergens": list(item.allergens),
-        "available": item.available,
-        "category_id": str(item.category_id) if item.category_id else None,
-        "modifier_groups": [
-            {
-                "id": str(group.id),
-                "name": group.name,
-                "min_choices": group.min_choices,
-                "max_choices": group.max_choices,
-                "options": [
-                    {"id": str(option.id), "name": option.name, "price_delta": option.price_delta}
-                    for option in group.options
-                ],
-            }
-            for group in item.modifier_groups
-        ],
-        "copied_at": copied_at,
-    }
+    """What a write sets: the item's fields but its id (the `product_id`, set on insert)."""
+    fields = to_plain(item)
+    del fields["id"]
+    return {**fields, "deleted": False, "copied_at": copied_at}
 
 
 def _item(document: Document) -> MenuItem:
-    return MenuItem(
-        id=uuid.UUID(document["product_id"]),
-        name=document["name"],
-        description=document["description"],
-        price=document["price"],
-        currency=document["currency"],
-        tags=tuple(document["tags"]),
-        allergens=tuple(document["allergens"]),
-        available=document["available"],
-        category_id=uuid.UUID(document["category_id"]) if document["category_id"] else None,
-        version=document["version"],
-        modifier_groups=tuple(
-            ModifierGroup(
-                id=uuid.UUID(group["id"]),
-                name=group["name"],
-                min_choices=group["min_choices"],
-                max_choices=group["max_choices"],
-                options=tuple(
-                    ModifierOption(uuid.UUID(o["id"]), o["name"], o["price_delta"])
-                    for o in group["options"]
-                ),
-            )
-            for group in document["modifier_groups"]
-        ),
-    )
+    return from_plain(MenuItem, {**document, "id": document["product_id"]})
 
 
 class MenuItemRepository:
@@ -115,7 +66,7 @@ class MenuItemRepository:
             {"_id": _key(tenant_id, product_id)},
             {
                 "$set": {"version": TOMBSTONE_VERSION, "deleted": True, "copied_at": now},
-                "$unset": dict.fromkeys(_ITEM_FIELDS, ""),
+                "$unset": dict.fromkeys(_DESCRIPTION, ""),
                 "$setOnInsert": {"tenant_id": str(tenant_id), "product_id": str(product_id)},
             },
             upsert=True,

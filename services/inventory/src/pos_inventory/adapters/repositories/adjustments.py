@@ -7,42 +7,15 @@ import uuid
 from sqlalchemy import select
 
 from pos_inventory.adapters.tables import StockAdjustmentRow
-from pos_inventory.domain.stock import Adjustment, AdjustmentReason
+from pos_inventory.domain.stock import Adjustment
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository
-
-
-def _adjustment(row: StockAdjustmentRow) -> Adjustment:
-    return Adjustment(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        product_id=row.product_id,
-        delta=row.delta,
-        reason=AdjustmentReason(row.reason),
-        note=row.note,
-        on_hand_after=row.on_hand_after,
-        created_at=row.created_at,
-        created_by=row.created_by,
-        reservation_id=row.reservation_id,
-    )
+from pos_kit.repository import Repository, column_values
 
 
 class AdjustmentRepository(Repository):
     async def add(self, adjustment: Adjustment) -> None:
-        self.session.add(
-            StockAdjustmentRow(
-                id=adjustment.id,
-                tenant_id=adjustment.tenant_id,
-                product_id=adjustment.product_id,
-                delta=adjustment.delta,
-                reason=adjustment.reason.value,
-                note=adjustment.note,
-                on_hand_after=adjustment.on_hand_after,
-                reservation_id=adjustment.reservation_id,
-                created_by=adjustment.created_by,
-                created_at=adjustment.created_at,
-            )
-        )
+        self.session.add(StockAdjustmentRow(**column_values(adjustment, StockAdjustmentRow)))
         await self.session.flush()
 
     async def list_page(
@@ -56,4 +29,4 @@ class AdjustmentRepository(Repository):
             page=page,
             descending=True,
         )
-        return found.map(_adjustment)
+        return found.map(lambda row: build(Adjustment, row))

@@ -9,37 +9,19 @@ from sqlalchemy import func, select, update
 from pos_inventory.adapters.tables import CategoryRow
 from pos_inventory.domain.errors import CategoryNameTaken
 from pos_inventory.domain.menu import Category
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository
+from pos_kit.repository import Repository, column_values
 
-
-def _category(row: CategoryRow) -> Category:
-    return Category(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        name=row.name,
-        description=row.description,
-        position=row.position,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+# What a save leaves as it was created.
+_FIXED = ("id", "tenant_id", "created_at")
 
 
 class CategoryRepository(Repository):
     async def add(self, category: Category) -> None:
         """CategoryNameTaken if a concurrent create took the name first."""
         async with self.unique(lambda: CategoryNameTaken(category.name), marker="name"):
-            self.session.add(
-                CategoryRow(
-                    id=category.id,
-                    tenant_id=category.tenant_id,
-                    name=category.name,
-                    description=category.description,
-                    position=category.position,
-                    created_at=category.created_at,
-                    updated_at=category.updated_at,
-                )
-            )
+            self.session.add(CategoryRow(**column_values(category, CategoryRow)))
 
     async def get(self, *, tenant_id: uuid.UUID, category_id: uuid.UUID) -> Category | None:
         row = await self.session.scalar(
@@ -47,7 +29,7 @@ class CategoryRepository(Repository):
                 CategoryRow.tenant_id == tenant_id, CategoryRow.id == category_id
             )
         )
-        return _category(row) if row else None
+        return build(Category, row) if row else None
 
     async def name_taken(
         self, *, tenant_id: uuid.UUID, name: str, other_than: uuid.UUID | None = None
@@ -66,19 +48,14 @@ class CategoryRepository(Repository):
             key=[CategoryRow.position, CategoryRow.name, CategoryRow.id],
             page=page,
         )
-        return found.map(_category)
+        return found.map(lambda row: build(Category, row))
 
     async def save(self, category: Category) -> None:
         async with self.unique(lambda: CategoryNameTaken(category.name), marker="name"):
             await self.session.execute(
                 update(CategoryRow)
                 .where(CategoryRow.tenant_id == category.tenant_id, CategoryRow.id == category.id)
-                .values(
-                    name=category.name,
-                    description=category.description,
-                    position=category.position,
-                    updated_at=category.updated_at,
-                )
+                .values(**column_values(category, CategoryRow, exclude=_FIXED))
                 .execution_options(synchronize_session=False)
             )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -11,81 +11,30 @@ from sqlalchemy import Select, func, select, update
 
 from pos_inventory.adapters.tables import ProductRow
 from pos_inventory.domain.errors import SkuTaken
-from pos_inventory.domain.menu import ModifierGroup, ModifierOption, Product
+from pos_inventory.domain.menu import Product, modifier_groups_document, modifier_groups_from
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository
-
-
-def _groups_document(groups: Sequence[ModifierGroup]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": str(g.id),
-            "name": g.name,
-            "min_choices": g.min_choices,
-            "max_choices": g.max_choices,
-            "options": [
-                {"id": str(o.id), "name": o.name, "price_delta": o.price_delta} for o in g.options
-            ],
-        }
-        for g in groups
-    ]
-
-
-def _groups(document: Iterable[dict[str, Any]]) -> tuple[ModifierGroup, ...]:
-    return tuple(
-        ModifierGroup(
-            id=uuid.UUID(g["id"]),
-            name=g["name"],
-            min_choices=g["min_choices"],
-            max_choices=g["max_choices"],
-            options=tuple(
-                ModifierOption(id=uuid.UUID(o["id"]), name=o["name"], price_delta=o["price_delta"])
-                for o in g["options"]
-            ),
-        )
-        for g in document
-    )
+from pos_kit.repository import Repository, column_values
 
 
 def _product(row: ProductRow) -> Product:
-    return Product(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        name=row.name,
-        description=row.description,
-        price=row.price,
-        currency=row.currency,
-        category_id=row.category_id,
-        sku=row.sku,
-        tax_rate_bps=row.tax_rate_bps,
-        tags=tuple(row.tags),
-        allergens=tuple(row.allergens),
-        available=row.available,
-        track_stock=row.track_stock,
-        modifier_groups=_groups(row.modifier_groups),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
+    return build(Product, row, modifier_groups=modifier_groups_from(row.modifier_groups))
+
+
+def _columns(product: Product, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The item's row; its labels and modifier groups as JSON documents."""
+    return column_values(
+        product,
+        ProductRow,
+        exclude=exclude,
+        tags=list(product.tags),
+        allergens=list(product.allergens),
+        modifier_groups=modifier_groups_document(product.modifier_groups),
     )
 
 
-def _product_values(product: Product) -> dict[str, Any]:
-    return {
-        "name": product.name,
-        "description": product.description,
-        "price": product.price,
-        "currency": product.currency,
-        "category_id": product.category_id,
-        "sku": product.sku,
-        "tax_rate_bps": product.tax_rate_bps,
-        "tags": list(product.tags),
-        "allergens": list(product.allergens),
-        "available": product.available,
-        "track_stock": product.track_stock,
-        "modifier_groups": _groups_document(product.modifier_groups),
-        "version": product.version,
-        "updated_at": product.updated_at,
-    }
+# What a save leaves as it was created.
+_FIXED = ("id", "tenant_id", "created_at")
 
 
 class ProductRepository(Repository):
@@ -97,14 +46,7 @@ class ProductRepository(Repository):
     async def add(self, product: Product) -> None:
         """SkuTaken if a concurrent write took the SKU first."""
         async with self.unique(lambda: SkuTaken(product.sku or ""), marker="sku"):
-            self.session.add(
-                ProductRow(
-                    id=product.id,
-                    tenant_id=product.tenant_id,
-                    created_at=product.created_at,
-                    **_product_values(product),
-                )
-            )
+            self.session.add(ProductRow(**_columns(product)))
 
     async def get(self, *, tenant_id: uuid.UUID, product_id: uuid.UUID) -> Product | None:
         row = await self.session.scalar(self._live(tenant_id).where(ProductRow.id == product_id))
@@ -166,7 +108,7 @@ class ProductRepository(Repository):
                     ProductRow.id == product.id,
                     ProductRow.deleted_at.is_(None),
                 )
-                .values(**_product_values(product))
+                .values(**_columns(product, exclude=_FIXED))
                 .execution_options(synchronize_session=False)
             )
 

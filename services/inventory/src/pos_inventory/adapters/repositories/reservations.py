@@ -10,6 +10,8 @@ from sqlalchemy import delete, select, update
 from pos_inventory.adapters.repositories.base import InventoryRepository
 from pos_inventory.adapters.tables import ReservationLineRow, ReservationRow
 from pos_inventory.domain.reservations import Reservation, ReservationLine, ReservationStatus
+from pos_kit.mapping import build
+from pos_kit.repository import column_values
 
 
 class ReservationRepository(InventoryRepository):
@@ -21,26 +23,19 @@ class ReservationRepository(InventoryRepository):
         """
         await self.take_write_lock()
         return await self.insert_once(
-            ReservationRow(
-                id=reservation.id,
-                tenant_id=reservation.tenant_id,
-                order_id=reservation.order_id,
-                status=reservation.status.value,
-                created_by=created_by,
-                created_at=reservation.created_at,
-                expires_at=reservation.expires_at,
-            )
+            ReservationRow(**column_values(reservation, ReservationRow, created_by=created_by))
         )
 
     async def add_lines(self, reservation: Reservation) -> None:
         self.session.add_all(
             ReservationLineRow(
-                reservation_id=reservation.id,
-                product_id=line.product_id,
-                tenant_id=reservation.tenant_id,
-                quantity=line.quantity,
-                tracked=line.tracked,
-                position=i,
+                **column_values(
+                    line,
+                    ReservationLineRow,
+                    reservation_id=reservation.id,
+                    tenant_id=reservation.tenant_id,
+                    position=i,
+                )
             )
             for i, line in enumerate(reservation.lines)
         )
@@ -52,21 +47,14 @@ class ReservationRepository(InventoryRepository):
         The row stays (one per order), with the new status, times and creator; its lines
         are replaced by the new ones.
         """
-        await self.session.execute(
-            update(ReservationRow)
-            .where(
-                ReservationRow.tenant_id == reservation.tenant_id,
-                ReservationRow.id == reservation.id,
-            )
-            .values(
-                status=reservation.status.value,
+        await self._update(
+            reservation,
+            **column_values(
+                reservation,
+                ReservationRow,
+                exclude=("id", "tenant_id", "order_id"),
                 created_by=created_by,
-                created_at=reservation.created_at,
-                expires_at=reservation.expires_at,
-                committed_at=reservation.committed_at,
-                released_at=reservation.released_at,
-            )
-            .execution_options(synchronize_session=False)
+            ),
         )
         await self.session.execute(
             delete(ReservationLineRow)
@@ -88,17 +76,7 @@ class ReservationRepository(InventoryRepository):
             )
             .order_by(ReservationLineRow.position)
         )
-        return Reservation(
-            id=row.id,
-            tenant_id=row.tenant_id,
-            order_id=row.order_id,
-            status=ReservationStatus(row.status),
-            lines=tuple(ReservationLine(ln.product_id, ln.quantity, ln.tracked) for ln in lines),
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            committed_at=row.committed_at,
-            released_at=row.released_at,
-        )
+        return build(Reservation, row, lines=tuple(build(ReservationLine, ln) for ln in lines))
 
     async def get(
         self, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID, for_update: bool = False
@@ -141,16 +119,20 @@ class ReservationRepository(InventoryRepository):
         return await self._load(row) if row else None
 
     async def save_status(self, reservation: Reservation) -> None:
+        await self._update(
+            reservation,
+            status=reservation.status.value,
+            committed_at=reservation.committed_at,
+            released_at=reservation.released_at,
+        )
+
+    async def _update(self, reservation: Reservation, **values: object) -> None:
         await self.session.execute(
             update(ReservationRow)
             .where(
                 ReservationRow.tenant_id == reservation.tenant_id,
                 ReservationRow.id == reservation.id,
             )
-            .values(
-                status=reservation.status.value,
-                committed_at=reservation.committed_at,
-                released_at=reservation.released_at,
-            )
+            .values(**values)
             .execution_options(synchronize_session=False)
         )

@@ -10,31 +10,13 @@ from sqlalchemy import select, update
 from pos_inventory.adapters.repositories.base import InventoryRepository
 from pos_inventory.adapters.tables import StockLevelRow
 from pos_inventory.domain.stock import StockLevel
-
-
-def _level(row: StockLevelRow) -> StockLevel:
-    return StockLevel(
-        tenant_id=row.tenant_id,
-        product_id=row.product_id,
-        on_hand=row.on_hand,
-        reserved=row.reserved,
-        low_stock_threshold=row.low_stock_threshold,
-        updated_at=row.updated_at,
-    )
+from pos_kit.mapping import build
+from pos_kit.repository import column_values
 
 
 class StockRepository(InventoryRepository):
     async def add(self, level: StockLevel) -> None:
-        self.session.add(
-            StockLevelRow(
-                tenant_id=level.tenant_id,
-                product_id=level.product_id,
-                on_hand=level.on_hand,
-                reserved=level.reserved,
-                low_stock_threshold=level.low_stock_threshold,
-                updated_at=level.updated_at,
-            )
-        )
+        self.session.add(StockLevelRow(**column_values(level, StockLevelRow)))
         await self.session.flush()
 
     async def get(self, *, tenant_id: uuid.UUID, product_id: uuid.UUID) -> StockLevel | None:
@@ -43,7 +25,7 @@ class StockRepository(InventoryRepository):
                 StockLevelRow.tenant_id == tenant_id, StockLevelRow.product_id == product_id
             )
         )
-        return _level(row) if row else None
+        return build(StockLevel, row) if row else None
 
     async def lock(
         self, *, tenant_id: uuid.UUID, product_ids: Iterable[uuid.UUID]
@@ -64,7 +46,7 @@ class StockRepository(InventoryRepository):
             .with_for_update()
             .execution_options(populate_existing=True)
         )
-        return {r.product_id: _level(r) for r in rows}
+        return {r.product_id: build(StockLevel, r) for r in rows}
 
     async def save(self, level: StockLevel) -> None:
         await self.session.execute(
@@ -73,11 +55,6 @@ class StockRepository(InventoryRepository):
                 StockLevelRow.tenant_id == level.tenant_id,
                 StockLevelRow.product_id == level.product_id,
             )
-            .values(
-                on_hand=level.on_hand,
-                reserved=level.reserved,
-                low_stock_threshold=level.low_stock_threshold,
-                updated_at=level.updated_at,
-            )
+            .values(**column_values(level, StockLevelRow, exclude=("tenant_id", "product_id")))
             .execution_options(synchronize_session=False)
         )

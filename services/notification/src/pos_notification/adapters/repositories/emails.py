@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository
+from pos_kit.repository import Repository, column_values
 from pos_notification.adapters.repositories.progress import (
-    due,
-    lease,
+    claim,
     progress_of,
     progress_values,
 )
@@ -23,19 +23,11 @@ from pos_notification.domain.emails import EmailContent, EmailDelivery
 class EmailDeliveryRepository(Repository):
     async def add(self, email: EmailDelivery) -> bool:
         """False if this event already made this e-mail (the transaction stays usable)."""
-        p = email.progress
         row = EmailDeliveryRow(
-            id=email.id,
-            tenant_id=email.tenant_id,
-            kind=email.kind,
-            event_id=email.event_id,
-            recipient=email.recipient,
-            subject=email.content.subject,
-            body=email.content.body,
-            status=p.status.value,
-            attempts=p.attempts,
-            next_attempt_at=p.next_attempt_at,
-            created_at=email.created_at,
+            **column_values(
+                email, EmailDeliveryRow, subject=email.content.subject, body=email.content.body
+            ),
+            **progress_values(email.progress, EmailDeliveryRow),
         )
         return await self.insert_once(row)
 
@@ -45,12 +37,10 @@ class EmailDeliveryRepository(Repository):
         """Take up to `limit` due e-mails, across tenants, for this process, until
         `lease_until`."""
         e = EmailDeliveryRow
-        rows = list(await self.session.scalars(due(select(e), e, now=now, limit=limit)))
-        if not rows:
-            return []
-        emails = [_email(r) for r in rows]
-        await lease(self.session, e, [r.id for r in rows], until=lease_until)
-        return emails
+        rows = await claim(
+            self.session, select(e), e, now=now, limit=limit, lease_until=lease_until
+        )
+        return [_email(row) for (row,) in rows]
 
     async def progress(self, email_id: uuid.UUID) -> DeliveryProgress | None:
         row = await self.session.get(EmailDeliveryRow, email_id, with_for_update=True)
@@ -62,7 +52,7 @@ class EmailDeliveryRepository(Repository):
         await self.session.execute(
             update(EmailDeliveryRow)
             .where(EmailDeliveryRow.id == email_id)
-            .values(**progress_values(progress), recipient=recipient)
+            .values(**progress_values(progress, EmailDeliveryRow), recipient=recipient)
         )
 
     async def list_page(self, *, tenant_id: uuid.UUID, page: PageRequest) -> Slice[EmailDelivery]:
@@ -74,13 +64,5 @@ class EmailDeliveryRepository(Repository):
 
 
 def _email(row: EmailDeliveryRow) -> EmailDelivery:
-    return EmailDelivery(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        kind=row.kind,
-        event_id=row.event_id,
-        recipient=row.recipient,
-        content=EmailContent(subject=row.subject, body=row.body),
-        progress=progress_of(row),
-        created_at=row.created_at,
-    )
+    content = EmailContent(subject=row.subject, body=row.body)
+    return build(EmailDelivery, row, content=content, progress=progress_of(row))

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select
 
+from pos_kit.mapping import build
 from pos_kit.repository import Repository, rowcount
 from pos_notification.adapters.tables import KitchenFeedPositionRow, KitchenFeedRow
 from pos_notification.domain.feed import FeedEntry, FeedKind
@@ -53,10 +54,7 @@ class FeedRepository(Repository):
         rows = await self.session.scalars(
             select(f).where(f.tenant_id == tenant_id, f.seq > after).order_by(f.seq).limit(limit)
         )
-        return [
-            FeedEntry(seq=r.seq, kind=FeedKind(r.kind), payload=r.payload, created_at=r.created_at)
-            for r in rows
-        ]
+        return [build(FeedEntry, r) for r in rows]
 
     async def purge(self, *, before: datetime) -> int:
         """Across tenants (housekeeping): forget entries older than `before`."""

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from pos_kit.repository import Repository, rowcount
+from pos_kit.mapping import build
+from pos_kit.repository import Repository, column_values, rowcount
 from pos_notification.adapters.tables import StreamTicketRow
 from pos_notification.domain.feed import StreamGrant
 
@@ -27,9 +28,7 @@ class StreamTicketRepository(Repository):
         self.session.add(
             StreamTicketRow(
                 id=uuid.uuid4(),
-                tenant_id=grant.tenant_id,
-                user_id=grant.user_id,
-                role=grant.role,
+                **column_values(grant, StreamTicketRow),
                 ticket_hash=ticket_hash,
                 created_at=now,
                 expires_at=expires_at,
@@ -44,11 +43,7 @@ class StreamTicketRepository(Repository):
         )
         if row is None:
             return None
-        return StreamTicketState(
-            grant=StreamGrant(tenant_id=row.tenant_id, user_id=row.user_id, role=row.role),
-            expires_at=row.expires_at,
-            used_at=row.used_at,
-        )
+        return build(StreamTicketState, row, grant=build(StreamGrant, row))
 
     async def use(self, ticket_hash: str, now: datetime) -> bool:
         """Spend the ticket; False if it was spent or expired meanwhile."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository, rowcount
+from pos_kit.repository import Repository, column_values, rowcount
 from pos_notification.adapters.tables import KitchenTicketRow
 from pos_notification.domain.tickets import KitchenTicket, TicketLine, TicketStatus
 
@@ -16,37 +17,22 @@ from pos_notification.domain.tickets import KitchenTicket, TicketLine, TicketSta
 class TicketRepository(Repository):
     async def add(self, ticket: KitchenTicket) -> bool:
         """False when the order already has a ticket (the transaction stays usable)."""
-        row = KitchenTicketRow(
-            id=ticket.id,
-            tenant_id=ticket.tenant_id,
-            order_id=ticket.order_id,
-            order_type=ticket.order_type,
-            table_id=ticket.table_id,
-            guests=ticket.guests,
-            lines=[_line_document(line) for line in ticket.lines],
-            status=ticket.status.value,
-            placed_at=ticket.placed_at,
-            placed_by=ticket.placed_by,
-            created_at=ticket.created_at,
-            cancelled_at=ticket.cancelled_at,
-        )
+        lines = [_line_document(line) for line in ticket.lines]
+        row = KitchenTicketRow(**column_values(ticket, KitchenTicketRow, lines=lines))
         # Two processes may handle two events of one order at once.
         return await self.insert_once(row)
 
     async def get(self, *, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> KitchenTicket | None:
-        row = await self.session.scalar(
-            select(KitchenTicketRow).where(
-                KitchenTicketRow.tenant_id == tenant_id, KitchenTicketRow.id == ticket_id
-            )
-        )
-        return _ticket(row) if row else None
+        return await self._one(tenant_id, KitchenTicketRow.id == ticket_id)
 
     async def for_order(self, *, tenant_id: uuid.UUID, order_id: uuid.UUID) -> KitchenTicket | None:
-        row = await self.session.scalar(
-            select(KitchenTicketRow).where(
-                KitchenTicketRow.tenant_id == tenant_id, KitchenTicketRow.order_id == order_id
-            )
-        )
+        return await self._one(tenant_id, KitchenTicketRow.order_id == order_id)
+
+    async def _one(
+        self, tenant_id: uuid.UUID, condition: ColumnElement[bool]
+    ) -> KitchenTicket | None:
+        t = KitchenTicketRow
+        row = await self.session.scalar(select(t).where(t.tenant_id == tenant_id, condition))
         return _ticket(row) if row else None
 
     async def list_open(self, *, tenant_id: uuid.UUID, page: PageRequest) -> Slice[KitchenTicket]:
@@ -100,19 +86,4 @@ def _line(doc: dict[str, Any]) -> TicketLine:
 
 
 def _ticket(row: KitchenTicketRow) -> KitchenTicket:
-    return KitchenTicket(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        order_id=row.order_id,
-        order_type=row.order_type,
-        table_id=row.table_id,
-        guests=row.guests,
-        lines=tuple(_line(doc) for doc in row.lines),
-        status=TicketStatus(row.status),
-        placed_at=row.placed_at,
-        placed_by=row.placed_by,
-        created_at=row.created_at,
-        bumped_at=row.bumped_at,
-        bumped_by=row.bumped_by,
-        cancelled_at=row.cancelled_at,
-    )
+    return build(KitchenTicket, row, lines=tuple(_line(doc) for doc in row.lines))

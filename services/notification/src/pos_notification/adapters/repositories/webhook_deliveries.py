@@ -8,11 +8,11 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository
+from pos_kit.repository import Repository, column_values
 from pos_notification.adapters.repositories.progress import (
-    due,
-    lease,
+    claim,
     progress_of,
     progress_values,
 )
@@ -32,18 +32,9 @@ class DueWebhookCall:
 class WebhookDeliveryRepository(Repository):
     async def add(self, delivery: WebhookDelivery) -> bool:
         """False if this webhook already has this event (the transaction stays usable)."""
-        p = delivery.progress
         row = WebhookDeliveryRow(
-            id=delivery.id,
-            tenant_id=delivery.tenant_id,
-            webhook_id=delivery.webhook_id,
-            event_id=delivery.event_id,
-            event_type=delivery.event_type,
-            payload=delivery.payload,
-            status=p.status.value,
-            attempts=p.attempts,
-            next_attempt_at=p.next_attempt_at,
-            created_at=delivery.created_at,
+            **column_values(delivery, WebhookDeliveryRow),
+            **progress_values(delivery.progress, WebhookDeliveryRow),
         )
         return await self.insert_once(row)
 
@@ -56,10 +47,7 @@ class WebhookDeliveryRepository(Repository):
         query = select(d, WebhookRow.url, WebhookRow.secret).join(
             WebhookRow, WebhookRow.id == d.webhook_id
         )
-        rows = (await self.session.execute(due(query, d, now=now, limit=limit))).all()
-        if not rows:
-            return []
-        await lease(self.session, d, [r[0].id for r in rows], until=lease_until)
+        rows = await claim(self.session, query, d, now=now, limit=limit, lease_until=lease_until)
         return [DueWebhookCall(_delivery(row), url, secret) for row, url, secret in rows]
 
     async def progress(self, delivery_id: uuid.UUID) -> DeliveryProgress | None:
@@ -70,7 +58,7 @@ class WebhookDeliveryRepository(Repository):
         await self.session.execute(
             update(WebhookDeliveryRow)
             .where(WebhookDeliveryRow.id == delivery_id)
-            .values(**progress_values(progress), last_status_code=progress.last_status_code)
+            .values(**progress_values(progress, WebhookDeliveryRow))
         )
 
     async def list_page(
@@ -84,13 +72,4 @@ class WebhookDeliveryRepository(Repository):
 
 
 def _delivery(row: WebhookDeliveryRow) -> WebhookDelivery:
-    return WebhookDelivery(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        webhook_id=row.webhook_id,
-        event_id=row.event_id,
-        event_type=row.event_type,
-        payload=row.payload,
-        progress=progress_of(row),
-        created_at=row.created_at,
-    )
+    return build(WebhookDelivery, row, progress=progress_of(row))

@@ -6,8 +6,9 @@ import uuid
 
 from sqlalchemy import delete, func, select
 
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository, rowcount
+from pos_kit.repository import Repository, column_values, rowcount
 from pos_notification.adapters.tables import WebhookDeliveryRow, WebhookRow
 from pos_notification.domain.webhooks import Webhook
 
@@ -15,15 +16,7 @@ from pos_notification.domain.webhooks import Webhook
 class WebhookRepository(Repository):
     async def add(self, webhook: Webhook) -> None:
         self.session.add(
-            WebhookRow(
-                id=webhook.id,
-                tenant_id=webhook.tenant_id,
-                url=webhook.url,
-                event_types=list(webhook.event_types),
-                secret=webhook.secret,
-                created_at=webhook.created_at,
-                created_by=webhook.created_by,
-            )
+            WebhookRow(**column_values(webhook, WebhookRow, event_types=list(webhook.event_types)))
         )
         await self.session.flush()
 
@@ -70,12 +63,4 @@ class WebhookRepository(Repository):
 
 
 def _webhook(row: WebhookRow) -> Webhook:
-    return Webhook(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        url=row.url,
-        event_types=tuple(row.event_types),
-        secret=row.secret,
-        created_at=row.created_at,
-        created_by=row.created_by,
-    )
+    return build(Webhook, row, event_types=tuple(row.event_types))

@@ -1,13 +1,28 @@
-"""The base of payment's repositories: pos-kit's, plus taking SQLite's write lock up front."""
+"""The base of payment's repositories: pos-kit's, plus taking SQLite's write lock up front
+and inserting a row unless its key is taken."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import text
 
-from pos_kit.repository import Repository
+from pos_kit.repository import Repository, rowcount
 
 
 class BaseRepository(Repository):
+    async def insert_unless_taken(self, table: type[Any], values: Mapping[str, Any]) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING; False if a unique key or index had the row already.
+
+        One statement, never check-then-insert: of two requests inserting the same key at
+        once, exactly one inserts, and the other waits for it and then inserts nothing.
+        """
+        result = await self.session.execute(
+            self.insert(table).values(**values).on_conflict_do_nothing()
+        )
+        return rowcount(result) == 1
+
     async def take_write_lock(self) -> None:
         """SQLite: take the database's one write lock before this transaction reads.
 

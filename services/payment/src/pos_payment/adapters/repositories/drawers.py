@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import rowcount
+from pos_kit.repository import column_values, rowcount
 from pos_payment.adapters.repositories.base import BaseRepository
 from pos_payment.adapters.tables import DrawerSessionRow
 from pos_payment.domain.drawers import DrawerSession
@@ -17,20 +18,9 @@ from pos_payment.domain.drawers import DrawerSession
 class DrawerRepository(BaseRepository):
     async def open(self, session: DrawerSession) -> bool:
         """Insert an open session; False if the drawer has one open already (the unique index)."""
-        result = await self.session.execute(
-            self.insert(DrawerSessionRow)
-            .values(
-                id=session.id,
-                tenant_id=session.tenant_id,
-                drawer=session.drawer,
-                currency=session.currency,
-                opening_float=session.opening_float,
-                opened_by=session.opened_by,
-                opened_at=session.opened_at,
-            )
-            .on_conflict_do_nothing()
+        return await self.insert_unless_taken(
+            DrawerSessionRow, column_values(session, DrawerSessionRow)
         )
-        return rowcount(result) == 1
 
     async def get(self, *, tenant_id: uuid.UUID, session_id: uuid.UUID) -> DrawerSession | None:
         row = await self.session.scalar(
@@ -105,16 +95,4 @@ class DrawerRepository(BaseRepository):
 
 
 def _session(row: DrawerSessionRow) -> DrawerSession:
-    return DrawerSession(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        drawer=row.drawer,
-        currency=row.currency,
-        opening_float=row.opening_float,
-        opened_by=row.opened_by,
-        opened_at=row.opened_at,
-        closed_by=row.closed_by,
-        closed_at=row.closed_at,
-        counted=row.counted,
-        variance=row.variance,
-    )
+    return build(DrawerSession, row)

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, delete, select, update
 
-from pos_kit.repository import rowcount
+from pos_kit.mapping import build
+from pos_kit.repository import column_values, rowcount
 from pos_payment.adapters.repositories.base import BaseRepository
 from pos_payment.adapters.tables import IdempotencyKeyRow
 from pos_payment.domain.idempotency import Answer, IdempotencyKey, KeyState
@@ -17,20 +18,9 @@ from pos_payment.domain.idempotency import Answer, IdempotencyKey, KeyState
 class IdempotencyKeyRepository(BaseRepository):
     async def claim(self, claim: IdempotencyKey) -> bool:
         """Insert the key in flight; False if the tenant used it before (the primary key)."""
-        result = await self.session.execute(
-            self.insert(IdempotencyKeyRow)
-            .values(
-                tenant_id=claim.tenant_id,
-                key=claim.key,
-                fingerprint=claim.fingerprint,
-                state=claim.state.value,
-                lease_token=claim.lease_token,
-                lease_expires_at=claim.lease_expires_at,
-                created_at=claim.created_at,
-            )
-            .on_conflict_do_nothing()
+        return await self.insert_unless_taken(
+            IdempotencyKeyRow, column_values(claim, IdempotencyKeyRow)
         )
-        return rowcount(result) == 1
 
     async def get(self, *, tenant_id: uuid.UUID, key: str) -> IdempotencyKey | None:
         row = await self.session.scalar(select(IdempotencyKeyRow).where(_this(tenant_id, key)))
@@ -120,14 +110,4 @@ def _key(row: IdempotencyKeyRow) -> IdempotencyKey:
     answer = None
     if row.response_status is not None:
         answer = Answer(row.response_status, row.response_body or {}, row.response_headers or {})
-    return IdempotencyKey(
-        tenant_id=row.tenant_id,
-        key=row.key,
-        fingerprint=row.fingerprint,
-        state=KeyState(row.state),
-        lease_token=row.lease_token,
-        lease_expires_at=row.lease_expires_at,
-        created_at=row.created_at,
-        recorded_id=row.recorded_id,
-        answer=answer,
-    )
+    return build(IdempotencyKey, row, answer=answer)

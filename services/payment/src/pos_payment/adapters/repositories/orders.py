@@ -8,9 +8,11 @@ from collections.abc import Collection
 from sqlalchemy import Select, delete, insert, select, update
 
 from pos_kit.clock import utcnow
+from pos_kit.mapping import build
+from pos_kit.repository import column_values
 from pos_payment.adapters.repositories.base import BaseRepository
 from pos_payment.adapters.tables import OrderRow, PaidLineRow
-from pos_payment.domain.orders import Order, OrderStatus
+from pos_payment.domain.orders import Order
 
 
 class OrderRepository(BaseRepository):
@@ -37,8 +39,7 @@ class OrderRepository(BaseRepository):
 
     async def learn(self, news: Order) -> Order:
         """Merge `news` into the copy (creating it) and lock it; the copy as it now stands."""
-        values = _values(news)
-        await self.session.execute(self.insert(OrderRow).values(**values).on_conflict_do_nothing())
+        await self.insert_unless_taken(OrderRow, _values(news))
         known = await self.lock(tenant_id=news.tenant_id, order_id=news.id)
         assert known is not None  # inserted above, or there already
         merged = known.merged_with(news)
@@ -97,27 +98,19 @@ def _one(tenant_id: uuid.UUID, order_id: uuid.UUID) -> Select[OrderRow]:
 
 
 def _values(order: Order) -> dict[str, object]:
-    return {
-        "tenant_id": order.tenant_id,
-        "order_id": order.id,
-        "status": order.status.value,
-        "currency": order.currency,
-        "total": order.total,
-        "tax": order.tax,
-        "lines": {str(item): total for item, total in order.lines.items()},
-        "placed_by": order.placed_by,
-        "updated_at": utcnow(),
-    }
+    return column_values(
+        order,
+        OrderRow,
+        order_id=order.id,
+        lines={str(item): total for item, total in order.lines.items()},
+        updated_at=utcnow(),
+    )
 
 
 def _order(row: OrderRow) -> Order:
-    return Order(
+    return build(
+        Order,
+        row,
         id=row.order_id,
-        tenant_id=row.tenant_id,
-        status=OrderStatus(row.status),
-        currency=row.currency,
-        total=row.total,
-        tax=row.tax,
         lines={uuid.UUID(item): total for item, total in row.lines.items()},
-        placed_by=row.placed_by,
     )

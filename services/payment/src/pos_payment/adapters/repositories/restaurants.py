@@ -6,7 +6,8 @@ import uuid
 
 from sqlalchemy import select
 
-from pos_kit.repository import rowcount
+from pos_kit.mapping import build
+from pos_kit.repository import column_values, rowcount
 from pos_payment.adapters.repositories.base import BaseRepository
 from pos_payment.adapters.tables import RestaurantSettingsRow
 from pos_payment.domain.restaurants import RestaurantSettings
@@ -19,27 +20,14 @@ class RestaurantSettingsRepository(BaseRepository):
         )
         if row is None:
             return RestaurantSettings(tenant_id)
-        return RestaurantSettings(
-            tenant_id=row.tenant_id,
-            currency=row.currency,
-            timezone=row.timezone,
-            cash_rounding_minor_units=row.cash_rounding_minor_units,
-            waiters_take_payments=row.waiters_take_payments,
-            version=row.version,
-        )
+        return build(RestaurantSettings, row)
 
     async def keep_newer(self, settings: RestaurantSettings) -> bool:
         """Store `settings` unless the copy has its version or a higher one; True if stored.
 
         One statement, so that two deliveries storing at once cannot both win.
         """
-        values = {
-            "currency": settings.currency,
-            "timezone": settings.timezone,
-            "cash_rounding_minor_units": settings.cash_rounding_minor_units,
-            "waiters_take_payments": settings.waiters_take_payments,
-            "version": settings.version,
-        }
+        values = column_values(settings, RestaurantSettingsRow, exclude=("tenant_id",))
         insert = self.insert(RestaurantSettingsRow).values(tenant_id=settings.tenant_id, **values)
         upsert = insert.on_conflict_do_update(
             index_elements=[RestaurantSettingsRow.tenant_id],

@@ -5,131 +5,54 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import Table, delete, insert, select, update
 
 from pos_core.adapters.tables import OrderCounterRow, OrderItemRow, OrderRow
 from pos_core.domain.errors import DuplicateIdempotencyKey
 from pos_core.domain.menu import ChosenModifier
-from pos_core.domain.orders import (
-    Order,
-    OrderItem,
-    OrderStatus,
-    OrderType,
-    ReservationStatus,
-)
+from pos_core.domain.orders import Order, OrderItem, OrderStatus, ReservationStatus
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository
+from pos_kit.repository import Repository, column_values
 
-
-def _modifiers_in(modifiers: tuple[ChosenModifier, ...]) -> list[dict[str, Any]]:
-    return [
-        {
-            "group_id": str(m.group_id),
-            "group_name": m.group_name,
-            "option_id": str(m.option_id),
-            "name": m.name,
-            "price_delta": m.price_delta,
-        }
-        for m in modifiers
-    ]
-
-
-def _modifiers_out(stored: list[dict[str, Any]]) -> tuple[ChosenModifier, ...]:
-    return tuple(
-        ChosenModifier(
-            group_id=uuid.UUID(m["group_id"]),
-            group_name=m["group_name"],
-            option_id=uuid.UUID(m["option_id"]),
-            name=m["name"],
-            price_delta=int(m["price_delta"]),
-        )
-        for m in stored
-    )
+# Chosen modifiers are stored as JSON: [{group_id, group_name, option_id, name, price_delta}].
+_MODIFIERS = TypeAdapter(tuple[ChosenModifier, ...])
+# What an order is opened with; every other column changes over its life.
+_SET_AT_OPENING = (
+    "id",
+    "tenant_id",
+    "number",
+    "type",
+    "table_id",
+    "guests",
+    "created_at",
+    "created_by",
+)
 
 
 def _item(row: OrderItemRow) -> OrderItem:
-    return OrderItem(
-        id=row.id,
-        product_id=row.product_id,
-        name=row.name,
-        base_price=row.base_price,
-        currency=row.currency,
-        tax_rate_bps=row.tax_rate_bps,
-        quantity=row.quantity,
-        notes=row.notes,
-        modifiers=_modifiers_out(row.modifiers),
-        added_at=row.added_at,
-        added_by=row.added_by,
-    )
+    return build(OrderItem, row, modifiers=_MODIFIERS.validate_python(row.modifiers))
 
 
 def _item_row(order: Order, item: OrderItem, position: int) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "tenant_id": order.tenant_id,
-        "order_id": order.id,
-        "position": position,
-        "product_id": item.product_id,
-        "name": item.name,
-        "base_price": item.base_price,
-        "currency": item.currency,
-        "tax_rate_bps": item.tax_rate_bps,
-        "quantity": item.quantity,
-        "notes": item.notes,
-        "modifiers": _modifiers_in(item.modifiers),
-        "added_at": item.added_at,
-        "added_by": item.added_by,
-    }
+    return column_values(
+        item,
+        OrderItemRow,
+        tenant_id=order.tenant_id,
+        order_id=order.id,
+        position=position,
+        modifiers=_MODIFIERS.dump_python(item.modifiers, mode="json"),
+    )
 
 
 def _order(row: OrderRow, items: list[OrderItem]) -> Order:
-    return Order(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        number=row.number,
-        type=OrderType(row.type),
-        status=OrderStatus(row.status),
-        table_id=row.table_id,
-        guests=row.guests,
-        currency=row.currency,
-        created_at=row.created_at,
-        created_by=row.created_by,
-        items=items,
-        placed_at=row.placed_at,
-        placed_by=row.placed_by,
-        paid_at=row.paid_at,
-        paid_by=row.paid_by,
-        closed_at=row.closed_at,
-        closed_by=row.closed_by,
-        cancelled_at=row.cancelled_at,
-        cancelled_by=row.cancelled_by,
-        reservation_id=row.reservation_id,
-        reservation_status=(
-            ReservationStatus(row.reservation_status) if row.reservation_status else None
-        ),
-        placing_until=row.placing_until,
-    )
+    return build(Order, row, items=items)
 
 
 def _state(order: Order) -> dict[str, Any]:
     """The columns that change over an order's life."""
-    return {
-        "status": order.status.value,
-        "currency": order.currency,
-        "reservation_id": order.reservation_id,
-        "reservation_status": (
-            order.reservation_status.value if order.reservation_status else None
-        ),
-        "placing_until": order.placing_until,
-        "placed_at": order.placed_at,
-        "placed_by": order.placed_by,
-        "paid_at": order.paid_at,
-        "paid_by": order.paid_by,
-        "closed_at": order.closed_at,
-        "closed_by": order.closed_by,
-        "cancelled_at": order.cancelled_at,
-        "cancelled_by": order.cancelled_by,
-    }
+    return column_values(order, OrderRow, exclude=_SET_AT_OPENING)
 
 
 class OrderRepository(Repository):
@@ -155,19 +78,12 @@ class OrderRepository(Repository):
         idempotency_key: str | None = None,
         request_fingerprint: str | None = None,
     ) -> None:
-        row = {
-            "id": order.id,
-            "tenant_id": order.tenant_id,
-            "number": order.number,
-            "type": order.type.value,
-            "table_id": order.table_id,
-            "guests": order.guests,
-            "created_at": order.created_at,
-            "created_by": order.created_by,
-            "idempotency_key": idempotency_key,
-            "request_fingerprint": request_fingerprint,
-            **_state(order),
-        }
+        row = column_values(
+            order,
+            OrderRow,
+            idempotency_key=idempotency_key,
+            request_fingerprint=request_fingerprint,
+        )
         # A lost race on the Idempotency-Key leaves the transaction usable (a savepoint).
         async with self.unique(
             lambda: DuplicateIdempotencyKey(idempotency_key), marker="idempotency_key"

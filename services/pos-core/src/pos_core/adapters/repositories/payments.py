@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from pos_core.adapters.tables import OrderPaymentRow
 from pos_core.domain.payments import CompletedPayment
 from pos_kit.clock import utcnow
-from pos_kit.repository import Repository
+from pos_kit.repository import Repository, column_values
 
 
 class OrderPaymentRepository(Repository):
@@ -17,16 +17,7 @@ class OrderPaymentRepository(Repository):
         """Keep `payment`; False if it was kept before (the same payment announced again)."""
         return await self.insert_once(
             OrderPaymentRow(
-                tenant_id=tenant_id,
-                payment_id=payment.payment_id,
-                order_id=payment.order_id,
-                method=payment.method,
-                amount=payment.amount,
-                tip=payment.tip,
-                currency=payment.currency,
-                taken_by=payment.taken_by,
-                completed_at=payment.completed_at,
-                recorded_at=utcnow(),
+                **column_values(payment, OrderPaymentRow, tenant_id=tenant_id, recorded_at=utcnow())
             )
         )
 

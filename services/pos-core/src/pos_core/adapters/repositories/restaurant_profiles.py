@@ -9,7 +9,8 @@ from sqlalchemy import Table, select
 from pos_core.adapters.tables import RestaurantProfileRow
 from pos_core.domain.restaurant_profile import RestaurantProfile
 from pos_kit.clock import utcnow
-from pos_kit.repository import Repository, rowcount
+from pos_kit.mapping import build
+from pos_kit.repository import Repository, column_values, rowcount
 
 
 class RestaurantProfileRepository(Repository):
@@ -19,15 +20,7 @@ class RestaurantProfileRepository(Repository):
         )
         if row is None:
             return None
-        return RestaurantProfile(
-            name=row.name,
-            address=row.address,
-            timezone=row.timezone,
-            currency=row.currency,
-            receipt_footer=row.receipt_footer,
-            version=row.version,
-            close_when_paid=row.close_when_paid,
-        )
+        return build(RestaurantProfile, row)
 
     async def keep_if_newer(self, tenant_id: uuid.UUID, profile: RestaurantProfile) -> bool:
         """Store `profile` unless the copy holds the same or a higher version; True if stored.
@@ -37,16 +30,7 @@ class RestaurantProfileRepository(Repository):
         """
         table = RestaurantProfileRow.__table__
         assert isinstance(table, Table)
-        values = {
-            "name": profile.name,
-            "address": profile.address,
-            "timezone": profile.timezone,
-            "currency": profile.currency,
-            "receipt_footer": profile.receipt_footer,
-            "version": profile.version,
-            "close_when_paid": profile.close_when_paid,
-            "updated_at": utcnow(),
-        }
+        values = column_values(profile, RestaurantProfileRow, updated_at=utcnow())
         statement = self.insert(table).values(tenant_id=tenant_id, **values)
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.tenant_id],

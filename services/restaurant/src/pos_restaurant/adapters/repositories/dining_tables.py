@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository
+from pos_kit.repository import Repository, column_values
 from pos_restaurant.adapters.tables import DiningTableRow, SeatingRow
 from pos_restaurant.domain.errors import TableNameTaken
-from pos_restaurant.domain.floor_plan import Placement, Seating, Table, TableShape, TableStatus
+from pos_restaurant.domain.floor_plan import Placement, Seating, Table, TableStatus
+
+# The columns rearranging a table leaves alone: its seating is saved on its own.
+_NOT_LAYOUT = ("id", "tenant_id", "status", "created_at")
 
 
 class TableRepository(Repository):
     async def add(self, table: Table) -> None:
         """Raises TableNameTaken if the floor has a table of that name."""
         async with self.unique(lambda: TableNameTaken(table.name)):
-            self.session.add(
-                DiningTableRow(
-                    id=table.id,
-                    tenant_id=table.tenant_id,
-                    status=table.status.value,
-                    created_at=table.created_at,
-                    **_layout(table),
-                )
-            )
+            self.session.add(DiningTableRow(**_columns(table)))
 
     async def get(
         self, *, tenant_id: uuid.UUID, table_id: uuid.UUID, for_update: bool = False
@@ -75,7 +72,7 @@ class TableRepository(Repository):
             await self.session.execute(
                 update(DiningTableRow)
                 .where(DiningTableRow.tenant_id == table.tenant_id, DiningTableRow.id == table.id)
-                .values(**_layout(table))
+                .values(**_columns(table, exclude=_NOT_LAYOUT))
             )
 
     async def save_seating(self, table: Table) -> None:
@@ -140,32 +137,11 @@ class TableRepository(Repository):
         return [_table(row, seated[row.id]) for row in rows]
 
 
-def _layout(table: Table) -> dict[str, Any]:
-    """The columns rearranging a table may change."""
-    return {
-        "floor_id": table.floor_id,
-        "name": table.name,
-        "seats": table.seats,
-        "shape": table.shape.value,
-        "x": table.placement.x,
-        "y": table.placement.y,
-        "width": table.placement.width,
-        "height": table.placement.height,
-        "updated_at": table.updated_at,
-    }
+def _columns(table: Table, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The table's row, its placement spread over the columns of the same names."""
+    placement = dataclasses.asdict(table.placement)
+    return column_values(table, DiningTableRow, exclude=exclude, **placement)
 
 
 def _table(row: DiningTableRow, seatings: list[Seating]) -> Table:
-    return Table(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        floor_id=row.floor_id,
-        name=row.name,
-        seats=row.seats,
-        shape=TableShape(row.shape),
-        placement=Placement(x=row.x, y=row.y, width=row.width, height=row.height),
-        status=TableStatus(row.status),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        seatings=seatings,
-    )
+    return build(Table, row, placement=build(Placement, row), seatings=seatings)

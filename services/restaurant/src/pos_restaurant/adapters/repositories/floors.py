@@ -6,8 +6,9 @@ import uuid
 
 from sqlalchemy import delete, func, select, update
 
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository
+from pos_kit.repository import Repository, column_values
 from pos_restaurant.adapters.tables import DiningTableRow, FloorRow
 from pos_restaurant.domain.errors import FloorNameTaken
 from pos_restaurant.domain.floor_plan import Floor
@@ -17,22 +18,13 @@ class FloorRepository(Repository):
     async def add(self, floor: Floor) -> None:
         """Raises FloorNameTaken if the restaurant has a floor of that name."""
         async with self.unique(lambda: FloorNameTaken(floor.name)):
-            self.session.add(
-                FloorRow(
-                    id=floor.id,
-                    tenant_id=floor.tenant_id,
-                    name=floor.name,
-                    sort_order=floor.sort_order,
-                    created_at=floor.created_at,
-                    updated_at=floor.updated_at,
-                )
-            )
+            self.session.add(FloorRow(**column_values(floor, FloorRow)))
 
     async def get(self, *, tenant_id: uuid.UUID, floor_id: uuid.UUID) -> Floor | None:
         row = await self.session.scalar(
             select(FloorRow).where(FloorRow.tenant_id == tenant_id, FloorRow.id == floor_id)
         )
-        return _floor(row) if row else None
+        return build(Floor, row) if row else None
 
     async def list_page(self, *, tenant_id: uuid.UUID, page: PageRequest) -> Slice[Floor]:
         """In the order the floor plan shows them: by `sort_order`, then id."""
@@ -41,7 +33,7 @@ class FloorRepository(Repository):
             key=[FloorRow.sort_order, FloorRow.id],
             page=page,
         )
-        return rows.map(_floor)
+        return rows.map(lambda row: build(Floor, row))
 
     async def save(self, floor: Floor) -> None:
         """Raises FloorNameTaken if another floor has the new name."""
@@ -64,14 +56,3 @@ class FloorRepository(Repository):
         await self.session.execute(
             delete(FloorRow).where(FloorRow.tenant_id == tenant_id, FloorRow.id == floor_id)
         )
-
-
-def _floor(row: FloorRow) -> Floor:
-    return Floor(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        name=row.name,
-        sort_order=row.sort_order,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )

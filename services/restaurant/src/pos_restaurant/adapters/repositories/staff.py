@@ -6,10 +6,15 @@ import uuid
 
 from sqlalchemy import select, update
 
+from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository
+from pos_kit.repository import Repository, column_values
 from pos_restaurant.adapters.tables import StaffRow
-from pos_restaurant.domain.staff import Login, Role, StaffMember
+from pos_restaurant.domain.staff import Login, StaffMember
+
+# What an edit or a deactivation never changes. The login columns are written once, by
+# `add`: a member has no attributes of their names, so `save` leaves them alone.
+_SET_AT_HIRING = ("id", "tenant_id", "created_at")
 
 
 class StaffRepository(Repository):
@@ -43,32 +48,19 @@ class StaffRepository(Repository):
         await self.session.execute(
             update(StaffRow)
             .where(StaffRow.tenant_id == member.tenant_id, StaffRow.id == member.id)
-            .values(
-                full_name=member.full_name,
-                role=member.role.value,
-                phone=member.phone,
-                email=member.email,
-                is_active=member.is_active,
-                updated_at=member.updated_at,
-                deactivated_at=member.deactivated_at,
-            )
+            .values(**column_values(member, StaffRow, exclude=_SET_AT_HIRING))
         )
 
 
 def _row(member: StaffMember) -> StaffRow:
+    login = member.login
     return StaffRow(
-        id=member.id,
-        tenant_id=member.tenant_id,
-        full_name=member.full_name,
-        role=member.role.value,
-        phone=member.phone,
-        email=member.email,
-        is_active=member.is_active,
-        auth_user_id=member.login.user_id if member.login else None,
-        login_email=member.login.email if member.login else None,
-        created_at=member.created_at,
-        updated_at=member.updated_at,
-        deactivated_at=member.deactivated_at,
+        **column_values(
+            member,
+            StaffRow,
+            auth_user_id=login.user_id if login else None,
+            login_email=login.email if login else None,
+        )
     )
 
 
@@ -78,16 +70,4 @@ def _staff(row: StaffRow) -> StaffMember:
         if row.auth_user_id is not None
         else None
     )
-    return StaffMember(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        full_name=row.full_name,
-        role=Role(row.role),
-        phone=row.phone,
-        email=row.email,
-        is_active=row.is_active,
-        login=login,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        deactivated_at=row.deactivated_at,
-    )
+    return build(StaffMember, row, login=login)
