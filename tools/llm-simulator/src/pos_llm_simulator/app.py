@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from pos_llm_simulator.config import SimulatorSettings
 from pos_llm_simulator.script import Fail, Scenario, Simulator, turn_from
@@ -24,8 +24,11 @@ class SettingsIn(BaseModel):
 
 
 class SettingsOut(BaseModel):
+    # Read from the `Simulator` itself.
+    model_config = ConfigDict(from_attributes=True)
+
     latency_seconds: float
-    hang: bool
+    hang: bool = Field(validation_alias="hanging")
     scenario: str
     held: int = Field(description="Requests waiting for the hang to be lifted.")
     received: int = Field(description="Completion requests received so far.")
@@ -64,7 +67,7 @@ def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
 
     @app.get("/_simulator/settings")
     async def read_settings() -> SettingsOut:
-        return _settings_of(simulator)
+        return SettingsOut.model_validate(simulator)
 
     @app.put("/_simulator/settings")
     async def change_settings(body: SettingsIn) -> SettingsOut:
@@ -75,7 +78,7 @@ def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
             simulator.scenario = body.scenario
         if body.hang is not None:
             simulator.hang(body.hang)
-        return _settings_of(simulator)
+        return SettingsOut.model_validate(simulator)
 
     @app.post("/_simulator/script", status_code=204)
     async def add_turns(body: ScriptIn) -> Response:
@@ -101,13 +104,3 @@ def create_app(settings: SimulatorSettings | None = None) -> FastAPI:
         return Response(status_code=204)
 
     return app
-
-
-def _settings_of(simulator: Simulator) -> SettingsOut:
-    return SettingsOut(
-        latency_seconds=simulator.latency_seconds,
-        hang=simulator.hanging,
-        scenario=simulator.scenario,
-        held=simulator.held,
-        received=len(simulator.requests),
-    )

@@ -85,6 +85,10 @@ class Simulator:
     def hanging(self) -> bool:
         return not self._released.is_set()
 
+    @property
+    def received(self) -> int:
+        return len(self.requests)
+
     def hang(self, on: bool) -> None:
         """Hold every request from now on (True), or let the held ones and all others go."""
         if on:
