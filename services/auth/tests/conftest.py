@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from pos_auth.config import AuthSettings
 from pos_auth.main import create_app
+from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceUnderTest
 from pos_kit.testing.tokens import bearer
 
@@ -56,10 +57,7 @@ class Staff:
         }
         body.update(overrides)
         response = await self.client.post("/api/v1/auth/signup", json=body)
-        assert response.status_code == 201, response.text
-        result: dict[str, Any] = response.json()
-        result["password"] = body["password"]
-        return result
+        return {**expect(response, 201), "password": body["password"]}
 
     def login_body(self, role: str, **overrides: Any) -> dict[str, Any]:
         """What asks for a new login with `role`; `overrides` replace its fields."""
@@ -78,21 +76,17 @@ class Staff:
         body = self.login_body(role, **overrides)
         return await self.client.post("/api/v1/auth/users", json=body, headers=headers)
 
-    async def add_login(
-        self, manager: dict[str, Any], role: str, **overrides: Any
-    ) -> dict[str, Any]:
+    async def add_login(self, manager: dict[str, Any], role: str, **overrides: Any) -> Any:
         """A new login, made by `manager` and signed in."""
         body = self.login_body(role, **overrides)
-        response = await self.client.post(
+        made = await self.client.post(
             "/api/v1/auth/users", json=body, headers=self.headers(manager)
         )
-        assert response.status_code == 201, response.text
+        expect(made, 201)
         login = await self.client.post(
             "/api/v1/auth/login", json={"email": body["email"], "password": body["password"]}
         )
-        assert login.status_code == 200, login.text
-        result: dict[str, Any] = login.json()
-        return result
+        return expect(login)
 
 
 class ServiceClients:
@@ -124,8 +118,7 @@ class ServiceClients:
         """Registers the client with `scopes`; the access token it then asks for (`extra`)."""
         await self.register(client_id, secret, scopes)
         response = await self.ask_token(client_id, secret, **extra)
-        assert response.status_code == 200, response.text
-        token: str = response.json()["access_token"]
+        token: str = expect(response)["access_token"]
         return token
 
 

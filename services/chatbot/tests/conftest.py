@@ -4,8 +4,8 @@ and guests."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Self
@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from pos_chatbot.config import ChatbotSettings
 from pos_chatbot.main import create_app
 from pos_kit.testing.app import app_client
+from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceKit, ServiceUnderTest
 from pos_kit.testing.servers import ThreadedServer
 from pos_kit.testing.tenants import TestTenant
@@ -89,9 +90,8 @@ class Standin:
         return self.server.url
 
     def serving(self) -> Iterator[Self]:
-        self.server.start()
-        yield self
-        self.server.stop()
+        with self.server:
+            yield self
 
 
 class StandinAuth(Standin):
@@ -264,9 +264,8 @@ class Restaurant(TestTenant):
         session's app unless `client` is another."""
         client = client or self.client
         headers = headers or self.guest()
-        response = await client.post(CONVERSATIONS, headers=headers)
-        assert response.status_code == 201, response.text
-        return Chat(client, headers, response.json()["id"])
+        opened = expect(await client.post(CONVERSATIONS, headers=headers), 201)
+        return Chat(client, headers, opened["id"])
 
 
 @dataclass(frozen=True)
@@ -288,9 +287,7 @@ class Chat:
 
     async def answer(self, text: str) -> dict[str, Any]:
         """The reply (JSON) to `text`, which must be answered."""
-        response = await self.ask(text)
-        assert response.status_code == 200, response.text
-        reply: dict[str, Any] = response.json()
+        reply: dict[str, Any] = expect(await self.ask(text))
         return reply
 
     async def read(self) -> httpx.Response:
@@ -312,19 +309,16 @@ def another_restaurant(
 
 
 @pytest.fixture
-def new_inventory() -> Iterator[Any]:
+def new_inventory() -> Iterator[Callable[[], StandinInventory]]:
     """Starts stand-ins for inventory of a test's own (one it may stop)."""
-    started: list[StandinInventory] = []
+    with ExitStack() as servers:
 
-    def start() -> StandinInventory:
-        standin = StandinInventory()
-        standin.server.start()
-        started.append(standin)
-        return standin
+        def start() -> StandinInventory:
+            standin = StandinInventory()
+            servers.enter_context(standin.server)
+            return standin
 
-    yield start
-    for standin in started:
-        standin.server.stop()
+        yield start
 
 
 @pytest.fixture
@@ -335,10 +329,8 @@ def store_path(tmp_path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def llm_simulator() -> Iterator[ThreadedServer]:
-    server = ThreadedServer(create_simulator(SimulatorSettings()))
-    server.start()
-    yield server
-    server.stop()
+    with ThreadedServer(create_simulator(SimulatorSettings())) as server:
+        yield server
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -18,6 +18,7 @@ from pos_inventory.config import InventorySettings
 from pos_inventory.main import create_app
 from pos_kit.events import Event
 from pos_kit.testing.bus import new_event
+from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceKit, ServiceUnderTest
 from pos_kit.testing.servers import ThreadedServer
 from pos_kit.testing.tenants import TestTenant
@@ -96,9 +97,8 @@ def _profile_fields(currency: str, version: int) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def standin_restaurant() -> Iterator[StandinRestaurant]:
     standin = StandinRestaurant()
-    standin.server.start()
-    yield standin
-    standin.server.stop()
+    with standin.server:
+        yield standin
 
 
 @pytest.fixture(scope="session")
@@ -134,8 +134,7 @@ class Restaurant(TestTenant):
     async def _ok(self, method: str, path: str, status: int, **kwargs: Any) -> dict[str, Any]:
         """An owner's request that must answer `status`; its JSON body."""
         response = await self.client.request(method, path, headers=self.headers(), **kwargs)
-        assert response.status_code == status, response.text
-        result: dict[str, Any] = response.json()
+        result: dict[str, Any] = expect(response, status)
         return result
 
     async def category(self, **overrides: Any) -> dict[str, Any]:

@@ -29,7 +29,9 @@ from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 
 from pos_kit.events import Event
+from pos_kit.events.testing import wait_until
 from pos_kit.testing.bus import EventBus, new_event
+from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceKit, ServiceKits, ServiceUnderTest
 from pos_kit.testing.net import free_port
 from pos_kit.testing.servers import ThreadedServer
@@ -118,26 +120,20 @@ class LiveNotification(ThreadedServer):
 
 @pytest.fixture(scope="session")
 def live(service: ServiceUnderTest, service_kits: ServiceKits) -> Iterator[LiveNotification]:
-    server = LiveNotification(service_kits.kit_for(service).create_app()).start()
-    try:
+    with LiveNotification(service_kits.kit_for(service).create_app()) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
 def start_live_server(kit: ServiceKit) -> Iterator[Callable[..., LiveNotification]]:
     """Start more notification processes (own app, same database and NATS) in a test."""
-    started: list[LiveNotification] = []
+    with contextlib.ExitStack() as started:
 
-    def start(*, grace_seconds: int = 2, **overrides: Any) -> LiveNotification:
-        server = LiveNotification(kit.create_app(**overrides), grace_seconds=grace_seconds)
-        started.append(server.start())
-        return server
+        def start(*, grace_seconds: int = 2, **overrides: Any) -> LiveNotification:
+            server = LiveNotification(kit.create_app(**overrides), grace_seconds=grace_seconds)
+            return started.enter_context(server)
 
-    yield start
-    for server in started:
-        server.stop()
+        yield start
 
 
 @pytest.fixture(scope="session")
@@ -242,22 +238,21 @@ class KitchenScreen:
 
     async def open_tickets(self, restaurant: Restaurant) -> list[dict[str, Any]]:
         response = await self.client.get("/api/v1/kitchen/tickets", headers=restaurant.headers())
-        assert response.status_code == 200, response.text
-        items: list[dict[str, Any]] = response.json()["items"]
+        items: list[dict[str, Any]] = expect(response)["items"]
         return items
 
     async def ticket_for(
         self, restaurant: Restaurant, order_id: str, within: float = 10.0
     ) -> dict[str, Any]:
         """Wait for the order's ticket to be on the open list."""
-        deadline = time.monotonic() + within
-        while True:
-            for ticket in await self.open_tickets(restaurant):
-                if ticket["order_id"] == order_id:
-                    return ticket
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no open ticket for order {order_id} after {within}s")
-            await asyncio.sleep(0.1)
+
+        async def found() -> dict[str, Any] | None:
+            tickets = await self.open_tickets(restaurant)
+            return next((t for t in tickets if t["order_id"] == order_id), None)
+
+        return await wait_until(
+            found, within=within, interval=0.1, what=f"an open ticket for order {order_id}"
+        )
 
     async def new_ticket(self, restaurant: Restaurant) -> dict[str, Any]:
         """Place an order for the restaurant and wait for its ticket to be open."""

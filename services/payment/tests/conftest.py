@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import httpx
 import jwt
 import pytest
-import pytest_asyncio
 from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -22,7 +21,8 @@ from pos_card_simulator.config import SimulatorSettings
 from pos_kit.db import Database
 from pos_kit.events.testing import wait_until
 from pos_kit.testing.bus import EventBus, new_event
-from pos_kit.testing.kit import ServiceUnderTest
+from pos_kit.testing.http import expect
+from pos_kit.testing.kit import ServiceKit, ServiceUnderTest
 from pos_kit.testing.servers import ThreadedServer
 from pos_kit.testing.tenants import TestTenant
 from pos_kit.testing.tokens import TestTokens
@@ -122,24 +122,18 @@ class CardSimulator:
         return (await self.charges()).get(f"pos-payment-{payment_id}", 0)
 
 
-Served = TypeVar("Served", StandinPosCore, CardSimulator)
-
-
-def _serving(standin: Served) -> Iterator[Served]:
-    """A stand-in with its server listening, for as long as the fixture lasts."""
-    standin.server.start()
-    yield standin
-    standin.server.stop()
-
-
 @pytest.fixture(scope="session")
 def pos_core() -> Iterator[StandinPosCore]:
-    yield from _serving(StandinPosCore())
+    standin = StandinPosCore()
+    with standin.server:
+        yield standin
 
 
 @pytest.fixture(scope="session")
 def simulator() -> Iterator[CardSimulator]:
-    yield from _serving(CardSimulator())
+    standin = CardSimulator()
+    with standin.server:
+        yield standin
 
 
 @pytest.fixture(scope="session")
@@ -157,12 +151,10 @@ def service(pos_core: StandinPosCore, simulator: CardSimulator) -> ServiceUnderT
     )
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def database(database_url: str) -> AsyncIterator[Database]:
+@pytest.fixture
+def database(kit: ServiceKit) -> Database:
     """The service's database, for what the API does not show (the stored rows themselves)."""
-    db = Database(database_url)
-    yield db
-    await db.dispose()
+    return kit.database()
 
 
 class Restaurant(TestTenant):
@@ -219,9 +211,7 @@ class Restaurant(TestTenant):
         )
 
     async def paid(self, order: dict[str, Any], amount: int, method: str = "card", **fields: Any):
-        response = await self.pay(order, amount, method, **fields)
-        assert response.status_code == 201, response.text
-        payment: dict[str, Any] = response.json()
+        payment: dict[str, Any] = expect(await self.pay(order, amount, method, **fields), 201)
         return payment
 
     async def payment_now(self, payment: dict[str, Any]) -> dict[str, Any]:
@@ -229,8 +219,7 @@ class Restaurant(TestTenant):
         response = await self.client.get(
             f"/api/v1/payments/{payment['id']}", headers=self.cashier()
         )
-        assert response.status_code == 200, response.text
-        found: dict[str, Any] = response.json()
+        found: dict[str, Any] = expect(response)
         return found
 
     async def bill(self, order: dict[str, Any]) -> dict[str, Any]:
@@ -238,8 +227,7 @@ class Restaurant(TestTenant):
         response = await self.client.get(
             "/api/v1/payments", params={"order_id": order["id"]}, headers=self.cashier()
         )
-        assert response.status_code == 200, response.text
-        bill: dict[str, Any] = response.json()
+        bill: dict[str, Any] = expect(response)
         return bill
 
     async def refund(
@@ -260,8 +248,7 @@ class Restaurant(TestTenant):
             json={"drawer": drawer, "opening_float": opening_float, "currency": "EUR"},
             headers=self.headers("manager"),
         )
-        assert response.status_code == 201, response.text
-        session: dict[str, Any] = response.json()
+        session: dict[str, Any] = expect(response, 201)
         return session
 
     async def publish_profile(self, bus: EventBus, version: int, **settings: Any) -> str:
@@ -297,23 +284,6 @@ class Restaurant(TestTenant):
             return seen == version
 
         await wait_until(copied, within=10, what="the restaurant's settings to be copied")
-
-
-@pytest.fixture
-def handled(database: Database) -> Callable[[str], Awaitable[None]]:
-    """Wait until payment's consumer has handled an event (its inbox has the event's id)."""
-
-    async def wait(event_id: str) -> None:
-        async def in_inbox() -> bool:
-            async with database.unit_of_work() as uow:
-                found = await uow.session.scalar(
-                    text("SELECT count(*) FROM inbox WHERE event_id = :e"), {"e": event_id}
-                )
-            return bool(found)
-
-        await wait_until(in_inbox, within=10, what=f"event {event_id} to be handled")
-
-    return wait
 
 
 @pytest.fixture

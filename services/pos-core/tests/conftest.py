@@ -23,15 +23,14 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from pos_core.config import CoreSettings
 from pos_core.main import create_app
-from pos_kit.db import async_url
 from pos_kit.events import Event
 from pos_kit.events.testing import wait_until
 from pos_kit.testing.bus import EventBus, new_event
-from pos_kit.testing.kit import ServiceKits, ServiceUnderTest
+from pos_kit.testing.http import expect
+from pos_kit.testing.kit import ServiceKit, ServiceKits, ServiceUnderTest
 from pos_kit.testing.net import free_port
 from pos_kit.testing.servers import ThreadedServer
 from pos_kit.testing.tenants import TestTenant
@@ -69,23 +68,8 @@ class StandinRestaurantService:
     """The restaurant service as pos-core calls it: `GET /api/v1/restaurant`, per tenant."""
 
     verifier: TokenVerifier
-    port: int = field(default_factory=free_port)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)  # the tenants whose profile was asked for
-    _server: ThreadedServer | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> StandinRestaurantService:
-        self._server = ThreadedServer(self.app(), port=self.port).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-        self._server = None
 
     def app(self) -> FastAPI:
         app = FastAPI()
@@ -150,10 +134,9 @@ def inventory(session_tokens: TestTokens, inventory_port: int) -> Iterator[Stand
 def restaurant_service(
     session_tokens: TestTokens, restaurant_service_port: int
 ) -> Iterator[StandinRestaurantService]:
-    verifier = session_tokens.verifier()
-    standin = StandinRestaurantService(verifier, port=restaurant_service_port).start()
-    yield standin
-    standin.stop()
+    standin = StandinRestaurantService(session_tokens.verifier())
+    with ThreadedServer(standin.app(), port=restaurant_service_port):
+        yield standin
 
 
 # --- test data, made through the public API and the stand-ins -----------------------------
@@ -196,27 +179,27 @@ class Restaurant(TestTenant):
 
     # Orders, taken by a waiter unless said otherwise.
 
-    async def open_order(self, expect: int = 201, **body: Any) -> dict[str, Any]:
+    @staticmethod
+    def line(product: dict[str, Any], *options: str, quantity: int = 1, **item: Any) -> Any:
+        """An item of a request: `quantity` of `product` with the options of these names."""
+        modifiers = [option(product, name) for name in options]
+        return {"product_id": product["id"], "quantity": quantity, "modifiers": modifiers, **item}
+
+    async def open_order(self, **body: Any) -> Any:
         body.setdefault("type", "takeout")
         response = await self.client.post(
             "/api/v1/orders", json=body, headers=self.headers("waiter")
         )
-        assert response.status_code == expect, response.text
-        result: dict[str, Any] = response.json()
-        return result
+        return expect(response, 201)
 
-    async def add(
-        self, order_id: str, product: dict[str, Any], expect: int = 201, **item: Any
-    ) -> dict[str, Any]:
+    async def add(self, order_id: str, product: dict[str, Any], **item: Any) -> Any:
         item.setdefault("quantity", 1)
         response = await self.client.post(
             f"/api/v1/orders/{order_id}/items",
             json={"product_id": product["id"], **item},
             headers=self.headers("waiter"),
         )
-        assert response.status_code == expect, response.text
-        result: dict[str, Any] = response.json()
-        return result
+        return expect(response, 201)
 
     async def act(
         self, order_id: str, action: str, *, role: str = "waiter", **kwargs: Any
@@ -225,22 +208,15 @@ class Restaurant(TestTenant):
             f"/api/v1/orders/{order_id}/{action}", headers=self.headers(role), **kwargs
         )
 
-    async def get(self, order_id: str) -> dict[str, Any]:
+    async def get(self, order_id: str) -> Any:
         response = await self.client.get(
             f"/api/v1/orders/{order_id}", headers=self.headers("waiter")
         )
-        assert response.status_code == 200, response.text
-        result: dict[str, Any] = response.json()
-        return result
+        return expect(response)
 
-    async def placed_order(self, *products: dict[str, Any]) -> dict[str, Any]:
-        order = await self.open_order(
-            items=[{"product_id": p["id"], "quantity": 1} for p in products]
-        )
-        response = await self.act(order["id"], "place")
-        assert response.status_code == 200, response.text
-        result: dict[str, Any] = response.json()
-        return result
+    async def placed_order(self, *products: dict[str, Any]) -> Any:
+        order = await self.open_order(items=[self.line(p) for p in products])
+        return expect(await self.act(order["id"], "place"))
 
     async def receipt(self, order_id: str, **params: str) -> httpx.Response:
         return await self.client.get(
@@ -381,32 +357,14 @@ def standin_factory(tokens: TestTokens) -> Any:
 
 
 @pytest.fixture
-def db_count(database_url: str) -> Any:
+def db_count(kit: ServiceKit) -> Any:
     async def count(table: str, **where: str) -> int:
-        engine = create_async_engine(async_url(database_url))
         clauses = " AND ".join(f"{column} = :{column}" for column in where)
         sql = f"SELECT count(*) FROM {table}" + (f" WHERE {clauses}" if clauses else "")
-        try:
-            async with engine.connect() as conn:
-                return int((await conn.execute(sa.text(sql), where)).scalar_one())
-        finally:
-            await engine.dispose()
+        async with kit.database().unit_of_work() as uow:
+            return int(await uow.session.scalar(sa.text(sql), where) or 0)
 
     return count
-
-
-@pytest.fixture
-def handled(db_count: Any) -> Any:
-    """`await handled(event, ...)`: once pos-core's consumer has taken each event (its inbox)."""
-
-    async def wait(*events: Event, within: float = 10.0) -> None:
-        async def taken() -> bool:
-            counts = [await db_count("inbox", event_id=e.id) for e in events]
-            return all(c == 1 for c in counts)
-
-        await wait_until(taken, within=within, what="pos-core to handle the events")
-
-    return wait
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from pos_kit.events import Event
 from pos_kit.testing.bus import new_event
+from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceUnderTest
 from pos_kit.testing.servers import ThreadedServer
 from pos_kit.testing.tenants import TestTenant
@@ -49,8 +50,9 @@ class StandInLogin:
 
 
 @dataclass
-class StandInAuth:
-    """auth's staff-login API on a real port; `start()`, `stop()` and what it was asked."""
+class StandInAuth(ThreadedServer):
+    """auth's staff-login API on a real port (`with StandInAuth() as auth:`), and what it
+    was asked."""
 
     logins: dict[str, StandInLogin] = field(default_factory=dict)
     token_requests: list[dict[str, Any]] = field(default_factory=list)
@@ -61,22 +63,9 @@ class StandInAuth:
     # Scripting: the id the next login gets (to provoke a clash on our side).
     next_user_id: str | None = None
     _tokens: dict[str, tuple[str, str]] = field(default_factory=dict)  # token -> tenant, scope
-    _server: ThreadedServer = field(init=False)
 
     def __post_init__(self) -> None:
-        self._server = ThreadedServer(
-            Starlette(routes=[Route("/{path:path}", self._answer, methods=["POST"])])
-        )
-
-    @property
-    def url(self) -> str:
-        return self._server.url
-
-    def start(self) -> None:
-        self._server.start()
-
-    def stop(self) -> None:
-        self._server.stop()
+        super().__init__(Starlette(routes=[Route("/{path:path}", self._answer, methods=["POST"])]))
 
     def logins_of(self, tenant_id: str) -> list[StandInLogin]:
         return [u for u in self.logins.values() if u.tenant_id == tenant_id]
@@ -182,10 +171,8 @@ def _problem(status: int, detail: str) -> tuple[int, dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def standin_auth() -> Iterator[StandInAuth]:
-    auth = StandInAuth()
-    auth.start()
-    yield auth
-    auth.stop()
+    with StandInAuth() as auth:
+        yield auth
 
 
 @pytest.fixture(scope="session")
@@ -207,31 +194,25 @@ class Restaurant(TestTenant):
         super().__init__(tokens)
         self.client = client
 
-    async def floor(self, name: str | None = None, sort_order: int = 0) -> dict[str, Any]:
+    async def floor(self, name: str | None = None, sort_order: int = 0) -> Any:
         response = await self.client.post(
             "/api/v1/floors",
             json={"name": name or f"Floor {uuid.uuid4().hex[:6]}", "sort_order": sort_order},
             headers=self.headers(),
         )
-        assert response.status_code == 201, response.text
-        result: dict[str, Any] = response.json()
-        return result
+        return expect(response, 201)
 
-    async def table(self, floor_id: str | None = None, **overrides: Any) -> dict[str, Any]:
+    async def table(self, floor_id: str | None = None, **overrides: Any) -> Any:
         if floor_id is None:
             floor_id = (await self.floor())["id"]
         body = {"floor_id": floor_id, "name": f"T{uuid.uuid4().hex[:4]}", "seats": 4}
         body.update(overrides)
         response = await self.client.post("/api/v1/tables", json=body, headers=self.headers())
-        assert response.status_code == 201, response.text
-        result: dict[str, Any] = response.json()
-        return result
+        return expect(response, 201)
 
-    async def get_table(self, table_id: str) -> dict[str, Any]:
+    async def get_table(self, table_id: str) -> Any:
         response = await self.client.get(f"/api/v1/tables/{table_id}", headers=self.headers())
-        assert response.status_code == 200, response.text
-        result: dict[str, Any] = response.json()
-        return result
+        return expect(response)
 
     async def mark(
         self, table_id: str, status: str, role: str = "owner", **fields: Any

@@ -18,9 +18,8 @@ from pos_kit.testing.servers import ThreadedServer
 
 @pytest.fixture(scope="module")
 def simulator() -> Iterator[ThreadedServer]:
-    server = ThreadedServer(create_app(SimulatorSettings())).start()
-    yield server
-    server.stop()
+    with ThreadedServer(create_app(SimulatorSettings())) as server:
+        yield server
 
 
 @pytest_asyncio.fixture(loop_scope="session")

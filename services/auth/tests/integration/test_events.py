@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from pos_kit.events.testing import wait_until
 from pos_kit.testing.kit import ServiceUnderTest
 from pos_kit.testing.nats import NatsServer, read_stream, running_nats_server
 from pos_kit.testing.postgres import fresh_database
@@ -33,19 +34,10 @@ async def _events_for(nats_url: str, event_type: str, tenant_id: str) -> list[di
     return [e for e in map(json.loads, raw) if e["tenantid"] == tenant_id]
 
 
-async def _eventually(check, within: float = 15.0):
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result or time.monotonic() > deadline:
-            return result
-        await asyncio.sleep(0.3)
-
-
 async def test_sign_up_with_nats_down_then_back(kit, staff_factory, own_database, own_nats) -> None:
     async with kit.other_client(nats_url=own_nats.url, database_url=own_database) as client:
         # Let the relay provision the stream once, then take NATS away.
-        await _eventually(lambda: _ready(client))
+        await wait_until(lambda: _ready(client), within=15, what="auth ready with NATS")
         own_nats.stop()
 
         started = time.monotonic()
@@ -58,7 +50,7 @@ async def test_sign_up_with_nats_down_then_back(kit, staff_factory, own_database
         async def once() -> bool:
             return len(await _events_for(own_nats.url, "tenant.registered", tenant)) >= 1
 
-        assert await _eventually(once), "tenant.registered never reached the stream"
+        await wait_until(once, within=15, interval=0.3, what="tenant.registered on the stream")
         await asyncio.sleep(1.5)  # give a duplicate the chance to show up
         registered = await _events_for(own_nats.url, "tenant.registered", tenant)
         assert len(registered) == 1
@@ -74,7 +66,7 @@ async def test_sign_up_with_nats_frozen_answers_at_once(
     kit, staff_factory, own_database, own_nats
 ) -> None:
     async with kit.other_client(nats_url=own_nats.url, database_url=own_database) as client:
-        await _eventually(lambda: _ready(client))
+        await wait_until(lambda: _ready(client), within=15, what="auth ready with NATS")
         own_nats.pause()
         try:
             started = time.monotonic()
@@ -87,7 +79,7 @@ async def test_sign_up_with_nats_frozen_answers_at_once(
             found = await _events_for(own_nats.url, "tenant.registered", owner["tenant_id"])
             return len(found) >= 1
 
-        assert await _eventually(once)
+        await wait_until(once, within=15, interval=0.3, what="tenant.registered on the stream")
         await asyncio.sleep(1.5)
         assert len(await _events_for(own_nats.url, "tenant.registered", owner["tenant_id"])) == 1
 

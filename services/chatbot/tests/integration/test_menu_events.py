@@ -21,11 +21,13 @@ async def wait_for_copy(kit: Any, restaurant: Any, settled: Any) -> dict[str, An
     """The copy once `settled(copy)` holds, read until then."""
     use_cases = kit.app().state.use_cases
 
-    async def has_settled() -> bool:
-        return bool(settled(await menu_copy_of(use_cases, restaurant)))
+    async def settled_copy() -> dict[str, Any] | None:
+        copy = await menu_copy_of(use_cases, restaurant)
+        return copy if settled(copy) else None
 
-    await wait_until(has_settled, within=PATIENCE_SECONDS, what="the event to reach the copy")
-    return await menu_copy_of(use_cases, restaurant)
+    return await wait_until(
+        settled_copy, within=PATIENCE_SECONDS, what="the event to reach the copy"
+    )
 
 
 async def publish(bus: Any, restaurant: Any, type_: str, data: dict[str, Any]) -> None:

@@ -123,11 +123,8 @@ class Upstream:
 @contextlib.contextmanager
 def running_upstream() -> Iterator[Upstream]:
     state = UpstreamState()
-    server = ThreadedServer(upstream_app(state)).start()
-    try:
+    with ThreadedServer(upstream_app(state)) as server:
         yield Upstream(state=state, server=server)
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -163,11 +160,8 @@ def gateway_settings(
 @contextlib.contextmanager
 def running_gateway(settings: GatewaySettings) -> Iterator[str]:
     """The gateway served by uvicorn on a free port, as in production; yields its URL."""
-    server = ThreadedServer(create_app(settings), lifespan="on").start()
-    try:
+    with ThreadedServer(create_app(settings), lifespan="on") as server:
         yield server.url
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from pos_kit.db import async_url
+from pos_kit.testing.kit import ServiceKit
 
 PROBLEM = "application/problem+json"
 TABLES = (
@@ -23,16 +22,12 @@ TABLES = (
 )
 
 
-async def _counts(database_url: str) -> dict[str, int]:
-    engine = create_async_engine(async_url(database_url))
-    try:
-        async with engine.connect() as conn:
-            return {
-                t: int((await conn.execute(sa.text(f"SELECT count(*) FROM {t}"))).scalar_one())
-                for t in TABLES
-            }
-    finally:
-        await engine.dispose()
+async def _counts(kit: ServiceKit) -> dict[str, int]:
+    async with kit.database().engine.connect() as conn:
+        return {
+            t: int((await conn.execute(sa.text(f"SELECT count(*) FROM {t}"))).scalar_one())
+            for t in TABLES
+        }
 
 
 def _fields(response: Any) -> set[str]:
@@ -91,16 +86,16 @@ def _fields(response: Any) -> set[str]:
     ],
 )
 async def test_a_bad_menu_item_is_422_naming_the_field_and_writes_nothing(
-    client, restaurant, database_url, overrides: dict[str, Any], field: str
+    client, restaurant, kit, overrides: dict[str, Any], field: str
 ) -> None:
-    before = await _counts(database_url)
+    before = await _counts(kit)
     body = {"name": "Risotto", "price": 1400} | overrides
     response = await client.post("/api/v1/products", json=body, headers=restaurant.headers())
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
     assert field in _fields(response)
     assert response.json()["correlation_id"]
-    assert await _counts(database_url) == before
+    assert await _counts(kit) == before
 
 
 async def test_a_patch_may_not_null_a_required_field(client, restaurant) -> None:
@@ -141,11 +136,11 @@ async def test_malformed_json_is_400_and_a_bad_id_in_the_path_is_422(client, res
     ],
 )
 async def test_bad_reservation_lines_are_refused_and_hold_nothing(
-    client, restaurant, database_url, lines: list[tuple[str, Any]], field: str
+    client, restaurant, kit, lines: list[tuple[str, Any]], field: str
 ) -> None:
     product = await restaurant.stocked(10)
     ids = {"p": product["id"], "unknown": str(uuid.uuid4()), "not-a-uuid": "not-a-uuid"}
-    before = await _counts(database_url)
+    before = await _counts(kit)
     response = await client.post(
         "/api/v1/reservations",
         json={
@@ -157,7 +152,7 @@ async def test_bad_reservation_lines_are_refused_and_hold_nothing(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
     assert field in _fields(response)
-    assert await _counts(database_url) == before
+    assert await _counts(kit) == before
     assert (await restaurant.stock(product))["reserved"] == 0
 
 

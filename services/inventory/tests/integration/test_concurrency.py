@@ -19,9 +19,8 @@ from pos_kit.testing.servers import ThreadedServer
 @pytest.fixture(scope="module")
 def base_url(service, service_kits) -> Iterator[str]:
     app = service_kits.kit_for(service).create_app()
-    server = ThreadedServer(app, lifespan="on").start()
-    yield server.url
-    server.stop()
+    with ThreadedServer(app, lifespan="on") as server:
+        yield server.url
 
 
 @pytest.fixture

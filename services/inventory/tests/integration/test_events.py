@@ -49,8 +49,7 @@ async def test_deleting_an_item_is_published(client, restaurant, bus) -> None:
     async def deleted() -> list[dict[str, Any]]:
         return await bus.events("product.deleted", tenant_id=restaurant.tenant_id)
 
-    await wait_until(deleted, within=15, what="product.deleted on the stream")
-    found = await deleted()
+    found = await wait_until(deleted, within=15, what="product.deleted on the stream")
     assert [e["data"] for e in found] == [{"id": product["id"]}]
 
 

@@ -16,6 +16,7 @@ import pytest
 from pos_kit.events import Event
 from pos_kit.events.testing import wait_until
 from pos_kit.testing.bus import new_event
+from pos_kit.testing.http import expect
 
 
 def order_event(
@@ -44,15 +45,12 @@ async def reservation(restaurant, reservation_id: str) -> dict[str, Any]:
     response = await restaurant.client.get(
         f"/api/v1/reservations/{reservation_id}", headers=restaurant.headers()
     )
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
+    result: dict[str, Any] = expect(response)
     return result
 
 
 async def held(restaurant, product: dict[str, Any], quantity: int) -> dict[str, Any]:
-    response = await restaurant.reserve((product, quantity))
-    assert response.status_code == 201, response.text
-    result: dict[str, Any] = response.json()
+    result: dict[str, Any] = expect(await restaurant.reserve((product, quantity)), 201)
     return result
 
 
@@ -67,8 +65,7 @@ async def sales(restaurant, product: dict[str, Any]) -> list[dict[str, Any]]:
     response = await restaurant.client.get(
         f"/api/v1/products/{product['id']}/stock/adjustments", headers=restaurant.headers()
     )
-    assert response.status_code == 200, response.text
-    return [a for a in response.json()["items"] if a["reason"] == "sale"]
+    return [a for a in expect(response)["items"] if a["reason"] == "sale"]
 
 
 async def dead_letter_ids(bus) -> set[str]:

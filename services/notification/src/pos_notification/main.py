@@ -66,7 +66,6 @@ def create_app(
         _dispatcher(
             settings,
             kernel.database,
-            use_cases,
             sender=sender,
             resolver=resolver,
             target_policy=target_policy,
@@ -74,6 +73,9 @@ def create_app(
         )
     )
     kernel.on_shutdown(sender.aclose)
+    kernel.run_in_background(
+        Housekeeping(kernel.database, feed=feed, stream_tickets=use_cases.stream_tickets)
+    )
     # Registered last, so stopped first: the kitchen streams end before anything else
     # stops, as they would otherwise hold their connections open.
     kernel.run_in_background(feed)
@@ -87,7 +89,6 @@ def create_app(
 def _dispatcher(
     settings: NotificationSettings,
     database: Database,
-    use_cases: NotificationUseCases,
     *,
     sender: WebhookSender,
     resolver: SystemResolver,
@@ -120,9 +121,6 @@ def _dispatcher(
             ),
             batch_size=settings.dispatch_batch_size,
             lease=lease,
-        ),
-        housekeeping=Housekeeping(
-            database, feed=use_cases.feed, stream_tickets=use_cases.stream_tickets
         ),
         poll_seconds=settings.dispatch_poll_seconds,
         wake=wake,

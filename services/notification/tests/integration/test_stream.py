@@ -7,9 +7,8 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from pos_kit.db import async_url
+from pos_kit.events.testing import wait_until
 
 
 async def test_a_screen_that_reconnects_gets_only_what_it_missed(
@@ -100,18 +99,16 @@ async def test_a_browser_opens_the_stream_with_a_one_time_ticket(
     assert "already used" in replay.json()["detail"]
 
 
-async def test_an_expired_ticket_is_refused(restaurant, live_client, database_url) -> None:
+async def test_an_expired_ticket_is_refused(restaurant, live_client, kit) -> None:
     issued = await live_client.post("/api/v1/kitchen/stream-tickets", headers=restaurant.headers())
-    engine = create_async_engine(async_url(database_url))
-    async with engine.begin() as conn:
-        await conn.execute(
+    async with kit.database().unit_of_work() as uow:
+        await uow.session.execute(
             sa.text(
                 "UPDATE stream_tickets SET expires_at = now() - interval '1 second' "
                 "WHERE tenant_id = :tenant"
             ),
             {"tenant": restaurant.tenant_id},
         )
-    await engine.dispose()
     expired = await live_client.get(
         "/api/v1/kitchen/stream", params={"ticket": issued.json()["ticket"]}
     )
@@ -152,8 +149,8 @@ async def test_tokens_never_go_in_the_url(restaurant, live_client) -> None:
 async def test_a_stream_ends_when_the_client_goes_away(restaurant, live, open_stream) -> None:
     before = live.open_streams
     async with open_stream(headers=restaurant.headers()):
-        await _eventually(lambda: live.open_streams == before + 1)
-    await _eventually(lambda: live.open_streams == before)
+        await wait_until(lambda: _streams_open(live, before + 1), within=5, what="the stream")
+    await wait_until(lambda: _streams_open(live, before), within=5, what="the stream to end")
 
 
 async def test_open_streams_end_cleanly_when_the_service_shuts_down(
@@ -171,9 +168,5 @@ async def test_open_streams_end_cleanly_when_the_service_shuts_down(
     assert not server.server.started or server.server.should_exit
 
 
-async def _eventually(check, within: float = 5.0) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition never held")
-        await asyncio.sleep(0.05)
+async def _streams_open(live, count: int) -> bool:
+    return live.open_streams == count

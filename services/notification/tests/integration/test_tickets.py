@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import create_async_engine
-
-from pos_kit.db import async_url
 from pos_kit.events.testing import wait_until
 
 
@@ -127,21 +123,19 @@ async def test_a_cancelled_order_leaves_the_screen(restaurant, screen, open_stre
 
 
 async def test_an_order_cancelled_before_it_was_placed_never_reaches_the_screen(
-    restaurant, screen, bus, database_url
+    restaurant, screen, handled
 ) -> None:
     order_id = str(uuid.uuid4())
     cancelled = await restaurant.cancel_order(order_id)
     # The cancellation is handled first: its inbox row has committed.
-    await wait_until(
-        lambda: _handled(database_url, cancelled.id), within=10, what="the cancellation"
-    )
+    await handled(cancelled.id)
     late = await restaurant.place_order(order_id=order_id)
     marker = await restaurant.place_order()  # handled after the late one
     await screen.ticket_for(restaurant, marker["order_id"])
     assert late["order_id"] not in [t["order_id"] for t in await screen.open_tickets(restaurant)]
 
 
-async def test_a_duplicated_event_makes_one_ticket(restaurant, screen, bus, database_url) -> None:
+async def test_a_duplicated_event_makes_one_ticket(restaurant, screen, bus, handled) -> None:
     placed = await bus.publish(restaurant.order_placed())
     # The same event again after the stream's duplicate window (another Nats-Msg-Id),
     # and the same order announced by a second event: still one ticket.
@@ -149,26 +143,12 @@ async def test_a_duplicated_event_makes_one_ticket(restaurant, screen, bus, data
     announced_again = await bus.publish(restaurant.event("order.placed", dict(placed.data)))
 
     # The second announcement is handled (not dead-lettered): its inbox row commits.
-    await wait_until(
-        lambda: _handled(database_url, announced_again.id), within=10, what="the second event"
-    )
+    await handled(announced_again.id)
     await screen.ticket_for(restaurant, placed.data["order_id"])
     same = [
         t for t in await screen.open_tickets(restaurant) if t["order_id"] == placed.data["order_id"]
     ]
     assert len(same) == 1
-
-
-async def _handled(database_url: str, event_id: str) -> bool:
-    engine = create_async_engine(async_url(database_url))
-    try:
-        async with engine.connect() as conn:
-            found = await conn.scalar(
-                sa.text("SELECT count(*) FROM inbox WHERE event_id = :id"), {"id": event_id}
-            )
-    finally:
-        await engine.dispose()
-    return bool(found)
 
 
 async def test_another_restaurants_ticket_is_not_found(

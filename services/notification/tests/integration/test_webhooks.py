@@ -40,11 +40,8 @@ class Receiver:
 def receiver() -> Iterator[Receiver]:
     receiver = Receiver(port=free_port())
     app = Starlette(routes=[Route("/hooks/pos", receiver.receive, methods=["POST"])])
-    server = ThreadedServer(app, port=receiver.port).start()
-    try:
+    with ThreadedServer(app, port=receiver.port):
         yield receiver
-    finally:
-        server.stop()
 
 
 async def _register(client, restaurant, url: str, events: list[str], role: str = "owner"):

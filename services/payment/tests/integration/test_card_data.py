@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from pos_kit.cards import card_numbers_in
 from pos_kit.testing.app import captured_logs
 from pos_payment.adapters.tables import Base
-from pos_payment.domain.cards import card_numbers_in
 
 # Stripe's test card numbers (a Visa, a Mastercard, an Amex), as people type them.
 CARDS = ["4242424242424242", "5555 5555 5555 4444", "3782-822463-10005"]

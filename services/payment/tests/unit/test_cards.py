@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from pos_payment.domain.cards import card_numbers_in, find_card_number, luhn_valid
+from pos_kit.cards import card_numbers_in, find_card_number, luhn_valid
 
 
 @pytest.mark.parametrize(

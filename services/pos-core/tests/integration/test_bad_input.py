@@ -67,9 +67,7 @@ def _item_bodies(product_id: str, option: str, other_option: str) -> list[dict]:
 
 async def test_a_bad_item_is_refused_and_the_order_is_unchanged(restaurant, option_of) -> None:
     pizza = restaurant.pizza()
-    order = await restaurant.open_order(
-        items=[{"product_id": pizza["id"], "quantity": 1, "modifiers": [option_of(pizza, "Large")]}]
-    )
+    order = await restaurant.open_order(items=[restaurant.line(pizza, "Large")])
     bodies = _item_bodies(pizza["id"], option_of(pizza, "Large"), option_of(pizza, "Regular"))
     for body in bodies:
         response = await restaurant.client.post(

@@ -23,20 +23,13 @@ async def _order_events(nats_url: str, tenant_id: str, *, at_least: int) -> list
 
 
 async def test_order_placed_reaches_the_stream_once_carrying_the_correlation_id(
-    restaurant, inventory, nats_server, option_of
+    restaurant, inventory, nats_server
 ) -> None:
     pizza = restaurant.pizza()
     order = await restaurant.open_order(
         type="dine_in",
         guests=2,
-        items=[
-            {
-                "product_id": pizza["id"],
-                "quantity": 2,
-                "notes": "no basil",
-                "modifiers": [option_of(pizza, "Large"), option_of(pizza, "Olives")],
-            }
-        ],
+        items=[restaurant.line(pizza, "Large", "Olives", quantity=2, notes="no basil")],
     )
     waiter = restaurant.token("waiter")
     with captured_logs() as logs:

@@ -9,7 +9,7 @@ PROBLEM = "application/problem+json"
 
 
 async def test_an_order_goes_from_open_to_closed(
-    restaurant, inventory, option_of, pay_in_full, no_floats
+    restaurant, inventory, pay_in_full, no_floats
 ) -> None:
     pizza = restaurant.pizza()
     cola = restaurant.product(name="Cola", price=350, tax_rate_bps=2000)
@@ -19,14 +19,7 @@ async def test_an_order_goes_from_open_to_closed(
         type="dine_in",
         table_id=table_id,
         guests=2,
-        items=[
-            {
-                "product_id": pizza["id"],
-                "quantity": 2,
-                "notes": "well done",
-                "modifiers": [option_of(pizza, "Large"), option_of(pizza, "Extra cheese")],
-            }
-        ],
+        items=[restaurant.line(pizza, "Large", "Extra cheese", quantity=2, notes="well done")],
     )
     assert order["status"] == "open"
     assert order["number"] == 1
@@ -99,7 +92,7 @@ async def test_prices_are_copied_when_the_item_is_added(restaurant, inventory) -
 
 async def test_placing_twice_reserves_once(restaurant, inventory) -> None:
     soup = restaurant.product(price=500)
-    order = await restaurant.open_order(items=[{"product_id": soup["id"], "quantity": 2}])
+    order = await restaurant.open_order(items=[restaurant.line(soup, quantity=2)])
     first = await restaurant.act(order["id"], "place")
     assert first.status_code == 200
 
@@ -117,7 +110,7 @@ async def test_short_stock_is_a_409_naming_the_items_and_the_order_stays_open(
     restaurant, inventory
 ) -> None:
     tiramisu = restaurant.product(name="Tiramisu", price=700, stock=1)
-    order = await restaurant.open_order(items=[{"product_id": tiramisu["id"], "quantity": 3}])
+    order = await restaurant.open_order(items=[restaurant.line(tiramisu, quantity=3)])
 
     response = await restaurant.act(order["id"], "place")
     assert response.status_code == 409

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from pos_kit.testing.http import expect
+
 
 @pytest.fixture
-async def dinner(restaurant, option_of):
+async def dinner(restaurant):
     pizza = restaurant.pizza()
     wine = restaurant.product(name="House red", price=1995, tax_rate_bps=2000)
     water = restaurant.product(name="Water", price=0, tax_rate_bps=550)
@@ -15,19 +17,14 @@ async def dinner(restaurant, option_of):
         table_id="0f6f2c4e-5a8b-4a36-9d0e-5d9c3f3a7b21",
         guests=3,
         items=[
-            {
-                "product_id": pizza["id"],
-                "quantity": 3,
-                "modifiers": [option_of(pizza, "Large"), option_of(pizza, "Anchovies")],
-                "notes": "one without anchovies on half",
-            },
-            {"product_id": wine["id"], "quantity": 2},
-            {"product_id": water["id"], "quantity": 1},
+            restaurant.line(
+                pizza, "Large", "Anchovies", quantity=3, notes="one without anchovies on half"
+            ),
+            restaurant.line(wine, quantity=2),
+            restaurant.line(water),
         ],
     )
-    response = await restaurant.act(order["id"], "place")
-    assert response.status_code == 200, response.text
-    return response.json()
+    return expect(await restaurant.act(order["id"], "place"))
 
 
 async def test_the_json_receipt_adds_up_to_the_minor_unit(restaurant, dinner) -> None:

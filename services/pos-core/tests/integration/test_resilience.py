@@ -39,7 +39,7 @@ class Rig:
 
     async def open_order_of(self, product: dict[str, Any], quantity: int = 1) -> dict[str, Any]:
         return await self.restaurant.open_order(
-            items=[{"product_id": product["id"], "quantity": quantity}]
+            items=[self.restaurant.line(product, quantity=quantity)]
         )
 
     async def soup_order(self) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -91,7 +91,8 @@ async def test_a_newer_profile_replaces_an_older_one_and_never_the_other_way(
     # Retries let an older event arrive late; the same version again changes nothing.
     late = await bus.publish(mario.profile_changed(2, name="Mario's old name"))
     repeated = await bus.publish(mario.profile_changed(3, name="Da Mario, again"))
-    await handled(late, repeated)
+    await handled(late.id)
+    await handled(repeated.id)
     assert (await mario.receipt(order["id"])).json()["restaurant_name"] == "Da Mario"
 
     await bus.publish(mario.profile_changed(4, name="Da Mario e Figli"))
@@ -172,7 +173,7 @@ async def test_a_receipt_prints_under_a_neutral_heading_while_the_restaurant_ser
     async with kit.other_client(restaurant_url=nobody_listens) as client:
         restaurant = restaurant_factory(client=client)
         soup = restaurant.product(name="Soup", price=600, currency="GBP")
-        order = await restaurant.open_order(items=[{"product_id": soup["id"], "quantity": 1}])
+        order = await restaurant.open_order(items=[restaurant.line(soup)])
         empty = await restaurant.open_order()
         with captured_logs() as logs, timer() as elapsed:
             response = await restaurant.receipt(order["id"])

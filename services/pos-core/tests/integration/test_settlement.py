@@ -9,6 +9,7 @@ from typing import Any
 
 from pos_kit.testing.app import captured_logs
 from pos_kit.testing.bus import new_event
+from pos_kit.testing.http import expect
 
 TABLE = "5b0c0a6e-8f7e-4a38-9d5c-0d6d3f1f2a11"
 
@@ -27,10 +28,8 @@ async def placed(restaurant: Any, total: int, **order: Any) -> dict[str, Any]:
     """A placed order of `total` (tax included: the dish's price carries 10 % tax)."""
     assert total % 11 == 0
     dish = restaurant.product(name="Dish", price=total // 11 * 10, tax_rate_bps=1000)
-    opened = await restaurant.open_order(items=[{"product_id": dish["id"], "quantity": 1}], **order)
-    response = await restaurant.act(opened["id"], "place")
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
+    opened = await restaurant.open_order(items=[restaurant.line(dish)], **order)
+    result: dict[str, Any] = expect(await restaurant.act(opened["id"], "place"))
     assert result["total"] == total
     return result
 
@@ -41,7 +40,8 @@ async def test_an_order_paid_in_three_parts_is_paid_only_after_the_third(
     order = await placed(restaurant, 6138)
     first = await bus.publish(restaurant.payment_completed(order, 2000, paid_total=2000))
     second = await bus.publish(restaurant.payment_completed(order, 2000, paid_total=4000))
-    await handled(first, second)
+    await handled(first.id)
+    await handled(second.id)
     assert (await restaurant.get(order["id"]))["status"] == "placed"
 
     third = await bus.publish(
@@ -74,7 +74,8 @@ async def test_a_payment_announced_twice_counts_once(restaurant, bus, handled, d
         "payment.completed", half.data, tenant_id=restaurant.tenant_id, source="payment"
     )
     await bus.publish(again)
-    await handled(half, again)
+    await handled(half.id)
+    await handled(again.id)
 
     assert await db_count("order_payments", order_id=order["id"]) == 1
     # Two halves would have paid it; one half three times does not.
@@ -89,7 +90,8 @@ async def test_a_later_payment_overtaking_an_earlier_one_still_settles_the_order
     last = await bus.publish(restaurant.payment_completed(order, 1200, paid_total=2200))
     await restaurant.status_becomes(order["id"], "paid")
     earlier = await bus.publish(restaurant.payment_completed(order, 1000, paid_total=1000))
-    await handled(last, earlier)
+    await handled(last.id)
+    await handled(earlier.id)
     assert (await restaurant.get(order["id"]))["status"] == "paid"
     assert len(await bus.events("order.paid", tenant_id=restaurant.tenant_id)) == 1
 
@@ -139,7 +141,7 @@ async def test_a_cancelled_order_is_never_paid_by_an_event(restaurant, bus, hand
     assert (await restaurant.act(order["id"], "cancel")).status_code == 200
     with captured_logs() as logs:
         late = await bus.publish(restaurant.payment_completed(order, 1100))
-        await handled(late)
+        await handled(late.id)
     assert (await restaurant.get(order["id"]))["status"] == "cancelled"
     assert await bus.events("order.paid", tenant_id=restaurant.tenant_id) == []
     [warning] = [
@@ -163,7 +165,7 @@ async def test_payments_of_orders_pos_core_cannot_settle_are_dead_lettered(
     for event in (foreign, nowhere, dollars, floats):
         await bus.publish(event)
     sentinel = await bus.publish(restaurant.payment_completed(order, 100))
-    await handled(sentinel)
+    await handled(sentinel.id)
 
     dead = [json.loads(m)["id"] for m in await bus.dead_letters("pos-core")]
     assert {foreign.id, nowhere.id, dollars.id, floats.id} <= set(dead)

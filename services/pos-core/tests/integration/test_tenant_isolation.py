@@ -9,7 +9,7 @@ async def test_another_restaurants_order_is_not_found(
     restaurant, restaurant_factory, client, inventory
 ) -> None:
     soup = restaurant.product(price=500)
-    order = await restaurant.open_order(items=[{"product_id": soup["id"], "quantity": 1}])
+    order = await restaurant.open_order(items=[restaurant.line(soup)])
     item_id = order["items"][0]["id"]
     intruder = restaurant_factory()
     missing = str(uuid.uuid4())

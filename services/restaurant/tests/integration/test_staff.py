@@ -231,9 +231,7 @@ async def test_edits_respect_roles_and_a_linked_login_keeps_its_role(client, res
 async def test_with_auth_down_hiring_and_deactivating_answer_503_and_change_nothing(
     kit, restaurant_factory, standin_auth_factory
 ) -> None:
-    own_auth = standin_auth_factory()
-    own_auth.start()
-    try:
+    with standin_auth_factory() as own_auth:
         async with kit.other_client(auth_url=own_auth.url) as client:
             restaurant = restaurant_factory(on=client)
             hired = await client.post(
@@ -265,8 +263,6 @@ async def test_with_auth_down_hiring_and_deactivating_answer_503_and_change_noth
                 ("waiter", True),
                 ("waiter", True),
             ]
-    finally:
-        own_auth.stop()
 
 
 @dataclass

@@ -188,15 +188,8 @@ class Processor:
                 **common,
             )
             self.intents[intent["id"]] = intent
-            body = objects.error(
-                "card_error",
-                decline.message,
-                code=decline.code,
-                decline_code=decline.decline_code,
-                charge=charge_id,
-                payment_intent=intent,
-                payment_method=method,
-            )
+            # The 402 is the same error, with the intent and the method it refused.
+            body = {"error": {**failure, "payment_intent": intent, "payment_method": method}}
             return Answer(402, body)
         intent = objects.payment_intent(status="succeeded", **common)
         self.intents[intent["id"]] = intent

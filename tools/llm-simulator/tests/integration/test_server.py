@@ -21,9 +21,8 @@ TOOL = {"type": "function", "function": {"name": "search_menu", "parameters": {}
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ThreadedServer]:
-    running = ThreadedServer(create_app(SimulatorSettings())).start()
-    yield running
-    running.stop()
+    with ThreadedServer(create_app(SimulatorSettings())) as running:
+        yield running
 
 
 @pytest.fixture

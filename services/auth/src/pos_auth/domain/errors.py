@@ -9,9 +9,7 @@ class InvalidCredentials(Unauthorized):
     """Unknown e-mail, wrong password and deactivated login all answer exactly alike."""
 
     commit_changes = True  # the failed attempt must be counted
-
-    def __init__(self) -> None:
-        super().__init__("The e-mail or password is not correct.")
+    default_detail = "The e-mail or password is not correct."
 
 
 class LoginThrottled(TooManyRequests):
@@ -27,20 +25,16 @@ class LoginThrottled(TooManyRequests):
 class RefreshTokenRejected(Unauthorized):
     # A replay revokes the whole family; that revocation must survive the 401.
     commit_changes = True
-
-    def __init__(self, detail: str = "The refresh token is not valid. Sign in again.") -> None:
-        super().__init__(detail)
+    default_detail = "The refresh token is not valid. Sign in again."
 
 
 class EmailTaken(Conflict):
     """A login is found by its e-mail before its restaurant is known: one e-mail, one login."""
 
-    def __init__(self, detail: str = "A login with this e-mail already exists.") -> None:
-        super().__init__(detail)
+    default_detail = "A login with this e-mail already exists."
 
 
 class AccountExists(EmailTaken):
     """Signing up with the e-mail of an existing login."""
 
-    def __init__(self) -> None:
-        super().__init__("An account with this e-mail already exists.")
+    default_detail = "An account with this e-mail already exists."

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pos_chatbot.domain.drafts import Draft
 from pos_chatbot.domain.errors import OrderRefused
-from pos_kit.http import DownstreamUnavailable, ResilientClient
+from pos_kit.http import DownstreamUnavailable, ResilientClient, answer_detail
 
 DOWNSTREAM = "pos-core"
 ORDERS_PATH = "/api/v1/orders"
@@ -71,18 +71,5 @@ class PosCoreClient:
                     reason="unreadable_order",
                     retry_after_seconds=self.http.policy.retry_after_seconds,
                 ) from exc
-        raise OrderRefused(f"pos-core refused the order: {_detail(response.content)}")
-
-
-class _Problem(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    detail: str = "no reason given"
-
-
-def _detail(content: bytes) -> str:
-    """pos-core's own explanation (its problem detail), for the member of staff."""
-    try:
-        return _Problem.model_validate_json(content).detail[:500]
-    except ValidationError:
-        return "no reason given"
+        # pos-core's own explanation (its problem detail), for the member of staff.
+        raise OrderRefused(f"pos-core refused the order: {answer_detail(response)}")

@@ -13,25 +13,26 @@ import uuid
 
 from pos_chatbot.adapters.inventory import ProductDocument
 from pos_chatbot.use_cases.menu_copy import MenuCopy
-from pos_kit.events import Event, EventData, MalformedEvent, parse_data, subject_for, tenant_of
+from pos_kit.events import Event, EventData, by_type, parse_data, subjects_of, tenant_of
 
 PRODUCT_CREATED = "product.created"
 PRODUCT_UPDATED = "product.updated"
 PRODUCT_DELETED = "product.deleted"
-SUBJECTS = [subject_for(t) for t in (PRODUCT_CREATED, PRODUCT_UPDATED, PRODUCT_DELETED)]
 
 
 class ProductDeleted(EventData):
     id: uuid.UUID
 
 
-async def keep_menu_copy(menu: MenuCopy, event: Event) -> None:
-    """The consumer's handler: runs once per event, through the chatbot's inbox."""
-    tenant_id = tenant_of(event)
-    if event.type in (PRODUCT_CREATED, PRODUCT_UPDATED):
-        await menu.apply(tenant_id, parse_data(event, ProductDocument).to_menu_item())
-    elif event.type == PRODUCT_DELETED:
-        await menu.remove(tenant_id, parse_data(event, ProductDeleted).id)
-    else:
-        # Not subscribed; a filter change on the server would be a bug to notice.
-        raise MalformedEvent(f"the chatbot does not handle {event.type} events")
+async def _apply(menu: MenuCopy, event: Event) -> None:
+    await menu.apply(tenant_of(event), parse_data(event, ProductDocument).to_menu_item())
+
+
+async def _remove(menu: MenuCopy, event: Event) -> None:
+    await menu.remove(tenant_of(event), parse_data(event, ProductDeleted).id)
+
+
+_HANDLERS = {PRODUCT_CREATED: _apply, PRODUCT_UPDATED: _apply, PRODUCT_DELETED: _remove}
+SUBJECTS = subjects_of(_HANDLERS)
+# The consumer's handler: runs once per event, through the chatbot's inbox.
+keep_menu_copy = by_type(_HANDLERS)

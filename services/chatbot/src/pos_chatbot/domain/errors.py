@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pos_kit.errors import Conflict, NotFound, ProblemError, ServiceUnavailable
-
-
-class AlwaysSays(ProblemError):
-    """An error that always says the same: its class's `says`, no argument needed.
-
-    Put it first among the bases: the other one gives the status and title."""
-
-    says: ClassVar[str]
-
-    def __init__(self) -> None:
-        super().__init__(self.says)
 
 
 class Unprocessable(ProblemError):
@@ -24,13 +11,13 @@ class Unprocessable(ProblemError):
     title = "Unprocessable request"
 
 
-class ConversationNotFound(AlwaysSays, NotFound):
+class ConversationNotFound(NotFound):
     # The same answer for another table's, another restaurant's and a missing one.
-    says = "No such conversation."
+    default_detail = "No such conversation."
 
 
-class DraftNotFound(AlwaysSays, NotFound):
-    says = "No such draft order."
+class DraftNotFound(NotFound):
+    default_detail = "No such draft order."
 
 
 class QuestionTooLong(Unprocessable):
@@ -45,9 +32,9 @@ class ConversationFull(Conflict):
         super().__init__(f"This conversation has reached {limit} messages; start a new one.")
 
 
-class NotOnMenu(AlwaysSays, Unprocessable):
+class NotOnMenu(Unprocessable):
     title = "Not on the menu"
-    says = "That item is not on the menu."
+    default_detail = "That item is not on the menu."
 
 
 class SoldOut(Conflict):
@@ -65,18 +52,18 @@ class DraftLocked(Conflict):
     title = "Draft locked"
 
 
-class DraftNotSubmitted(AlwaysSays, Conflict):
+class DraftNotSubmitted(Conflict):
     title = "Draft not submitted"
-    says = "The guest is still building this draft; it can be accepted once sent."
+    default_detail = "The guest is still building this draft; it can be accepted once sent."
 
 
-class NoTable(AlwaysSays, Conflict):
+class NoTable(Conflict):
     title = "No table"
-    says = "Draft orders are for guests at a table; staff take orders at the till."
+    default_detail = "Draft orders are for guests at a table; staff take orders at the till."
 
 
-class DraftChangedMeanwhile(AlwaysSays, Conflict):
-    says = "The draft changed while this request was made; try again."
+class DraftChangedMeanwhile(Conflict):
+    default_detail = "The draft changed while this request was made; try again."
 
 
 class OrderRefused(Conflict):

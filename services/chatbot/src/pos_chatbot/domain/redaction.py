@@ -4,11 +4,18 @@ Applied to a guest's words before anything is stored or leaves the service. A ca
 number is 13 to 19 digits (spaces or dashes between groups allowed) that pass the Luhn
 check; any other run of eight or more digits reads as a phone number. Prices, table
 numbers and quantities are shorter and stay as written.
+
+The Luhn check is `pos_kit.cards`', but the net is wider than its `card_numbers_in`:
+digits glued to letters (`card4111...`) are redacted too. Refusing a request, the kernel
+must never mistake an id for a card; redacting a guest's words, hiding an id by mistake
+costs nothing, and letting a card through would.
 """
 
 from __future__ import annotations
 
 import re
+
+from pos_kit.cards import MAX_DIGITS, MIN_DIGITS, luhn_valid
 
 EMAIL = "[email]"
 PHONE = "[phone]"
@@ -20,19 +27,10 @@ _PHONE_RE = re.compile(r"(?<![\w])\+?\(?\d(?:[\d ().-]*\d)?(?![\w])")
 _MIN_PHONE_DIGITS = 8
 
 
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
-
-
 def _card(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group(0))
-    return CARD if 13 <= len(digits) <= 19 and luhn_valid(digits) else match.group(0)
+    is_card = MIN_DIGITS <= len(digits) <= MAX_DIGITS and luhn_valid(digits)
+    return CARD if is_card else match.group(0)
 
 
 def _phone(match: re.Match[str]) -> str:

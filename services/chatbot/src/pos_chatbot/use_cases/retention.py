@@ -15,9 +15,8 @@ import structlog
 from pos_chatbot.adapters.store.conversations import ConversationRepository
 from pos_chatbot.adapters.store.restaurants import RetentionRepository
 from pos_chatbot.domain.callers import RETENTION_MANAGERS, Caller
-from pos_kit import context
 from pos_kit.errors import Forbidden
-from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
+from pos_kit.events.worker import PeriodicJob
 
 log = structlog.get_logger(__name__)
 
@@ -39,30 +38,13 @@ class Retention:
         return timedelta(days=days)
 
 
-class ExpiredConversationSweeper(BackgroundWorker):
-    """Deletes conversations past their `expires_at`, every `interval` seconds."""
+class ExpiredConversationSweeper(PeriodicJob):
+    """Deletes conversations past their `expires_at`, every `interval` seconds; a store
+    blip does not end the sweeping (it is tried again a little later)."""
 
     def __init__(self, conversations: ConversationRepository, *, interval: float) -> None:
-        super().__init__(name="expired-conversation-sweeper")
+        super().__init__(name="expired-conversation-sweeper", interval=interval, max_backoff=300.0)
         self.conversations = conversations
-        self.interval = interval
 
-    async def run(self) -> None:
-        failures = 0
-        while not self.stopping:
-            try:
-                with self.job(), context.request_context():
-                    deleted = await self.conversations.delete_expired(now=datetime.now(UTC))
-            except Exception as exc:
-                # A store blip must not end the sweeping; try again a little later.
-                failures += 1
-                delay = backoff_delay(failures, self.interval, 300.0)
-                log.warning(
-                    "conversation_sweep_failed", error=str(exc) or repr(exc), retry_in=delay
-                )
-                await pause(delay)
-                continue
-            failures = 0
-            if deleted:
-                log.info("expired_conversations_deleted", count=deleted)
-            await pause(self.interval)
+    async def run_once(self) -> int:
+        return await self.conversations.delete_expired(now=datetime.now(UTC))

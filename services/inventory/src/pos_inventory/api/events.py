@@ -16,6 +16,7 @@ fields freely.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from pydantic import Field
@@ -26,9 +27,9 @@ from pos_kit.events import (
     Event,
     EventData,
     Handler,
-    MalformedEvent,
+    by_type,
     parse_data,
-    subject_for,
+    subjects_of,
     tenant_of,
 )
 from pos_kit.uow import UnitOfWork
@@ -38,7 +39,6 @@ ORDER_CLOSED = "order.closed"
 ORDER_CANCELLED = "order.cancelled"
 PROFILE_CHANGED = "restaurant.profile_changed"
 SOLD = frozenset({ORDER_PAID, ORDER_CLOSED})
-SUBJECTS = [subject_for(t) for t in (ORDER_PAID, ORDER_CLOSED, ORDER_CANCELLED, PROFILE_CHANGED)]
 
 
 class OrderOutcome(EventData):
@@ -77,16 +77,15 @@ async def _copy_profile(use_cases: InventoryUseCases, uow: UnitOfWork, event: Ev
     )
 
 
+_HANDLERS = {
+    ORDER_PAID: _settle_order,
+    ORDER_CLOSED: _settle_order,
+    ORDER_CANCELLED: _settle_order,
+    PROFILE_CHANGED: _copy_profile,
+}
+SUBJECTS = subjects_of(_HANDLERS)
+
+
 def event_handler(use_cases: InventoryUseCases) -> Handler:
     """The consumer's handler: runs inside the unit of work that claims the event."""
-
-    async def handle(uow: UnitOfWork, event: Event) -> None:
-        if event.type in (*SOLD, ORDER_CANCELLED):
-            await _settle_order(use_cases, uow, event)
-        elif event.type == PROFILE_CHANGED:
-            await _copy_profile(use_cases, uow, event)
-        else:
-            # Not subscribed; a filter change on the server would be a bug to notice.
-            raise MalformedEvent(f"inventory does not handle {event.type} events")
-
-    return handle
+    return by_type({type_: partial(handle, use_cases) for type_, handle in _HANDLERS.items()})

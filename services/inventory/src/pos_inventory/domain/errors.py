@@ -103,19 +103,10 @@ class ProductUnavailable(Conflict):
         )
 
 
-class _ReservationRefused(Conflict):
-    """409 about a reservation's state, always with the same `message`."""
-
-    message: ClassVar[str]
-
-    def __init__(self) -> None:
-        super().__init__(self.message)
-
-
-class ReservationExpired(_ReservationRefused):
+class ReservationExpired(Conflict):
     type_slug = "reservation-expired"
     title = "Reservation expired"
-    message = (
+    default_detail = (
         "This reservation expired before it was committed and its stock was given back. "
         "Reserve again."
     )
@@ -123,10 +114,10 @@ class ReservationExpired(_ReservationRefused):
     commit_changes = True
 
 
-class ReservationMismatch(_ReservationRefused):
+class ReservationMismatch(Conflict):
     type_slug = "reservation-mismatch"
     title = "Order already reserved"
-    message = (
+    default_detail = (
         "This order already has a reservation with other lines. "
         "Release it, or send the same lines to get it back."
     )

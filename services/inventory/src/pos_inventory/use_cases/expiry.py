@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import structlog
-
 from pos_inventory.use_cases.reservations import Reservations
 from pos_kit import context
 from pos_kit.db import Database
-from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
-
-log = structlog.get_logger(__name__)
+from pos_kit.events.worker import PeriodicJob
 
 # Holds expired per sweep at most, so that one sweep cannot run on without a pause.
 SWEEP_LIMIT = 500
 
 
-class ReservationSweeper(BackgroundWorker):
+class ReservationSweeper(PeriodicJob):
     def __init__(self, database: Database, reservations: Reservations, *, interval: float) -> None:
-        super().__init__(name="reservation-sweeper")
+        super().__init__(name="reservation-sweeper", interval=interval)
         self.database = database
         self.reservations = reservations
-        self.interval = interval
 
-    async def run(self) -> None:
-        failures = 0
-        while not self.stopping:
-            try:
-                with self.job():
-                    expired = await self.sweep()
-            except Exception as exc:
-                # A database blip must not end the sweeping; try again a little later.
-                failures += 1
-                delay = backoff_delay(failures, self.interval, 60.0)
-                log.warning("reservation_sweep_failed", error=str(exc) or repr(exc), retry_in=delay)
-                await pause(delay)
-                continue
-            failures = 0
-            if expired:
-                log.info("reservations_expired", count=expired)
-            await pause(self.interval)
-
-    async def sweep(self) -> int:
+    async def run_once(self) -> int:
         """Give back every hold past its time (up to SWEEP_LIMIT), one unit of work each."""
         expired = 0
         for _ in range(SWEEP_LIMIT):

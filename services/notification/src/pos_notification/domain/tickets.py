@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from pos_kit.mapping import build
 from pos_notification.domain.errors import TicketNotOpen
 
 
@@ -60,17 +61,13 @@ class KitchenTicket:
     def for_placed_order(
         cls, *, tenant_id: uuid.UUID, order: PlacedOrder, now: datetime
     ) -> KitchenTicket:
-        return cls(
+        # The order's id, type, table, guests, lines and placing, as the order says them.
+        return build(
+            cls,
+            order,
             id=uuid.uuid4(),
             tenant_id=tenant_id,
-            order_id=order.order_id,
-            order_type=order.order_type,
-            table_id=order.table_id,
-            guests=order.guests,
-            lines=order.lines,
             status=TicketStatus.OPEN,
-            placed_at=order.placed_at,
-            placed_by=order.placed_by,
             created_at=now,
         )
 

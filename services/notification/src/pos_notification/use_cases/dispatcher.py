@@ -1,4 +1,4 @@
-"""The dispatcher: a background task that sends due webhook calls and e-mails, and tidies up.
+"""The dispatcher: a background task that sends due webhook calls and e-mails.
 
 Several notification processes can run it side by side: each claims its own due
 rows (FOR UPDATE SKIP LOCKED on PostgreSQL) under a lease.
@@ -7,13 +7,11 @@ rows (FOR UPDATE SKIP LOCKED on PostgreSQL) under a lease.
 from __future__ import annotations
 
 import asyncio
-import time
 
 import structlog
 
 from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
 from pos_notification.use_cases.emails import EmailSends
-from pos_notification.use_cases.housekeeping import Housekeeping
 from pos_notification.use_cases.webhook_calls import WebhookCalls
 
 log = structlog.get_logger(__name__)
@@ -25,19 +23,15 @@ class Dispatcher(BackgroundWorker):
         *,
         webhook_calls: WebhookCalls,
         email_sends: EmailSends,
-        housekeeping: Housekeeping,
         poll_seconds: float,
         # Set after a commit that recorded new deliveries: look now, not at the next poll.
         wake: asyncio.Event,
         stop_timeout: float,
-        housekeeping_interval_seconds: float = 600.0,
     ) -> None:
         super().__init__(name="notification-dispatcher", stop_timeout=stop_timeout)
         self.webhook_calls = webhook_calls
         self.email_sends = email_sends
-        self.housekeeping = housekeeping
         self.poll_seconds = poll_seconds
-        self.housekeeping_interval_seconds = housekeeping_interval_seconds
         self._wake = wake
 
     async def _send_due(self) -> int:
@@ -52,13 +46,8 @@ class Dispatcher(BackgroundWorker):
 
     async def run(self) -> None:
         failures = 0
-        next_housekeeping = 0.0
         while not self.stopping:
             try:
-                if time.monotonic() >= next_housekeeping:
-                    next_housekeeping = time.monotonic() + self.housekeeping_interval_seconds
-                    with self.job():
-                        await self.housekeeping.tidy()
                 with self.job():
                     tried = await self._send_due()
                 failures = 0

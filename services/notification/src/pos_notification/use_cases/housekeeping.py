@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pos_kit.db import Database
+from pos_kit.events.worker import PeriodicJob
 from pos_notification.use_cases.feed import KitchenFeed
 from pos_notification.use_cases.stream_tickets import StreamTickets
 
 
-@dataclass
-class Housekeeping:
-    database: Database
-    feed: KitchenFeed
-    stream_tickets: StreamTickets
+class Housekeeping(PeriodicJob):
+    """Purges every `interval` seconds (the first time as the service starts)."""
 
-    async def tidy(self) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        feed: KitchenFeed,
+        stream_tickets: StreamTickets,
+        interval: float = 600.0,
+    ) -> None:
+        super().__init__(name="notification-housekeeping", interval=interval)
+        self.database = database
+        self.feed = feed
+        self.stream_tickets = stream_tickets
+
+    async def run_once(self) -> int:
         # One unit of work each: a purge that fails does not undo the other.
         async with self.database.unit_of_work() as uow:
-            await self.feed.purge(uow)
+            entries = await self.feed.purge(uow)
         async with self.database.unit_of_work() as uow:
-            await self.stream_tickets.purge(uow)
+            tickets = await self.stream_tickets.purge(uow)
+        return entries + tickets

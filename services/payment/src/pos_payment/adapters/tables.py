@@ -38,6 +38,14 @@ class Base(DeclarativeBase):
     metadata = service_metadata()
 
 
+def _pending_index(table: str) -> Index:
+    """The reconciler's way to the card payments or refunds to ask about: pending, by when."""
+    pending = text("status = 'pending'")
+    return Index(
+        f"ix_{table}_pending", "recheck_at", postgresql_where=pending, sqlite_where=pending
+    )
+
+
 class DrawerSessionRow(Base):
     __tablename__ = "drawer_sessions"
 
@@ -110,12 +118,7 @@ class PaymentRow(Base):
         CheckConstraint("card_last4 IS NULL OR length(card_last4) = 4", name="last4_only"),
         Index("ix_payments_order", "tenant_id", "order_id", "status"),
         Index("ix_payments_list", "tenant_id", "created_at", "id"),
-        Index(
-            "ix_payments_pending",
-            "recheck_at",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
+        _pending_index("payments"),
     )
 
 
@@ -147,12 +150,7 @@ class RefundRow(Base):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("ix_refunds_payment", "tenant_id", "payment_id", "created_at", "id"),
-        Index(
-            "ix_refunds_pending",
-            "recheck_at",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
+        _pending_index("refunds"),
     )
 
 

@@ -12,6 +12,7 @@ it on `pos.dlq.payment` at once. Only the fields used are read.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,9 +22,9 @@ from pos_kit.events import (
     Event,
     EventData,
     Handler,
-    MalformedEvent,
+    by_type,
     parse_data,
-    subject_for,
+    subjects_of,
     tenant_of,
 )
 from pos_kit.mapping import build
@@ -44,7 +45,6 @@ ORDER_STATUS = {
     ORDER_PAID: OrderStatus.PAID,
     ORDER_CLOSED: OrderStatus.CLOSED,
 }
-SUBJECTS = [subject_for(t) for t in (*ORDER_STATUS, PROFILE_CHANGED)]
 
 Minor = Annotated[int, Field(ge=0)]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -115,16 +115,13 @@ async def _copy_settings(use_cases: PaymentUseCases, uow: UnitOfWork, event: Eve
     )
 
 
+_HANDLERS = {
+    **dict.fromkeys(ORDER_STATUS, _learn_order),
+    PROFILE_CHANGED: _copy_settings,
+}
+SUBJECTS = subjects_of(_HANDLERS)
+
+
 def event_handler(use_cases: PaymentUseCases) -> Handler:
     """The consumer's handler: runs inside the unit of work that claims the event."""
-
-    async def handle(uow: UnitOfWork, event: Event) -> None:
-        if event.type in ORDER_STATUS:
-            await _learn_order(use_cases, uow, event)
-        elif event.type == PROFILE_CHANGED:
-            await _copy_settings(use_cases, uow, event)
-        else:
-            # Not subscribed; a filter change on the server would be a bug to notice.
-            raise MalformedEvent(f"payment does not handle {event.type} events")
-
-    return handle
+    return by_type({type_: partial(handle, use_cases) for type_, handle in _HANDLERS.items()})

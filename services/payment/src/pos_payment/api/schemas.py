@@ -13,10 +13,10 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
 
+from pos_kit.cards import find_card_number
 from pos_kit.mapping import build
 from pos_kit.pagination import Page
 from pos_kit.schemas import RequestModel, ResponseModel
-from pos_payment.domain.cards import find_card_number
 from pos_payment.domain.drawers import MAX_DRAWER_NAME
 from pos_payment.domain.money import MAX_AMOUNT, MAX_SPLIT_PARTS, MIN_SPLIT_PARTS
 from pos_payment.domain.payments import Method, PaymentRequest

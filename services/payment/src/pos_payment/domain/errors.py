@@ -74,27 +74,22 @@ class OrderLinesUnknown(ServiceUnavailable):
 class OrderCancelled(Conflict):
     type_slug = "order-cancelled"
     title = "Order cancelled"
-
-    def __init__(self) -> None:
-        super().__init__("This order was cancelled; it cannot be paid.")
+    default_detail = "This order was cancelled; it cannot be paid."
 
 
 class OrderNotPlaced(Conflict):
     type_slug = "order-not-placed"
     title = "Order not placed"
-
-    def __init__(self) -> None:
-        super().__init__("This order has not been placed yet; place it before taking payment.")
+    default_detail = "This order has not been placed yet; place it before taking payment."
 
 
 # --- taking a payment ---------------------------------------------------------------
 
 
 class WaitersMayNotTakePayments(Forbidden):
-    def __init__(self) -> None:
-        super().__init__(
-            "This restaurant does not let waiters take payments; ask a cashier or a manager."
-        )
+    default_detail = (
+        "This restaurant does not let waiters take payments; ask a cashier or a manager."
+    )
 
 
 class AmountExceedsBalance(Conflict):
@@ -236,9 +231,7 @@ class DrawerAlreadyOpen(Conflict):
 class DrawerSessionClosed(Conflict):
     type_slug = "drawer-session-closed"
     title = "Drawer session closed"
-
-    def __init__(self) -> None:
-        super().__init__("This drawer session is closed; cash moves through an open one.")
+    default_detail = "This drawer session is closed; cash moves through an open one."
 
 
 # --- reports -------------------------------------------------------------------------------
@@ -261,12 +254,10 @@ class MixedCurrencies(Conflict):
 class IdempotencyKeyMissing(BadRequest):
     type_slug = "idempotency-key-missing"
     title = "Idempotency-Key required"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Send an Idempotency-Key header (a new UUID per payment or refund, the same one "
-            "when retrying it): money must never move twice because a request was repeated."
-        )
+    default_detail = (
+        "Send an Idempotency-Key header (a new UUID per payment or refund, the same one "
+        "when retrying it): money must never move twice because a request was repeated."
+    )
 
 
 class IdempotencyKeyInvalid(BadRequest):
@@ -281,12 +272,10 @@ class IdempotencyKeyReused(ProblemError):
     status = 422
     type_slug = "idempotency-key-reused"
     title = "Idempotency-Key reused"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "This Idempotency-Key was used for a different request. Use a new key for a new "
-            "payment; send exactly the same request to retry the first one."
-        )
+    default_detail = (
+        "This Idempotency-Key was used for a different request. Use a new key for a new "
+        "payment; send exactly the same request to retry the first one."
+    )
 
 
 class IdempotencyKeyInFlight(Conflict):

@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pos_payment.domain.cards import find_card_number
+from pos_kit.cards import find_card_number
 from pos_payment.domain.errors import IdempotencyKeyInvalid, IdempotencyKeyMissing
 
 MAX_KEY_LENGTH = 255

@@ -15,7 +15,7 @@ import structlog
 from pos_kit import context
 from pos_kit.clock import utcnow
 from pos_kit.db import Database
-from pos_kit.events.worker import BackgroundWorker, backoff_delay, pause
+from pos_kit.events.worker import PeriodicJob
 from pos_kit.uow import UnitOfWork
 from pos_payment.adapters.repositories import (
     IdempotencyKeyRepository,
@@ -37,32 +37,6 @@ class Recheck(Protocol):
     async def __call__(
         self, uow: UnitOfWork, check: PendingCheck, *, next_at: datetime
     ) -> None: ...
-
-
-class PeriodicJob(BackgroundWorker):
-    """Runs `run_once` every `interval`; a failure (a database blip) is retried with back-off."""
-
-    def __init__(self, *, name: str, interval: float) -> None:
-        super().__init__(name=name)
-        self.interval = interval
-
-    async def run_once(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    async def run(self) -> None:
-        failures = 0
-        while not self.stopping:
-            try:
-                with self.job():
-                    await self.run_once()
-            except Exception as exc:
-                failures += 1
-                delay = backoff_delay(failures, self.interval, 60.0)
-                log.warning(f"{self.name}_failed", error=str(exc) or repr(exc), retry_in=delay)
-                await pause(delay)
-                continue
-            failures = 0
-            await pause(self.interval)
 
 
 class CardReconciler(PeriodicJob):
@@ -89,7 +63,7 @@ class CardReconciler(PeriodicJob):
         self.first_after = first_after
         self.backoff_max = backoff_max
 
-    async def run_once(self) -> None:
+    async def run_once(self) -> int:
         now = utcnow()
         async with self.database.unit_of_work() as uow:
             payments = await PaymentRepository(uow.session).due_for_check(now=now, limit=BATCH)
@@ -98,6 +72,7 @@ class CardReconciler(PeriodicJob):
             await self._ask(check, self.cards.recheck_payment, now, "payment")
         for check in refunds:
             await self._ask(check, self.cards.recheck_refund, now, "refund")
+        return len(payments) + len(refunds)
 
     async def _ask(self, check: PendingCheck, recheck: Recheck, now: datetime, what: str) -> None:
         with context.request_context(tenant_id=str(check.tenant_id)):
@@ -122,10 +97,8 @@ class IdempotencyKeyPurge(PeriodicJob):
         self.database = database
         self.retention = retention
 
-    async def run_once(self) -> None:
+    async def run_once(self) -> int:
         async with self.database.unit_of_work() as uow:
-            purged = await IdempotencyKeyRepository(uow.session).purge(
+            return await IdempotencyKeyRepository(uow.session).purge(
                 before=utcnow() - self.retention
             )
-        if purged:
-            log.info("idempotency_keys_purged", count=purged)

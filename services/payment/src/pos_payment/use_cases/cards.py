@@ -28,6 +28,7 @@ from pos_payment.adapters.repositories import (
     PendingCheck,
     RefundRepository,
 )
+from pos_payment.adapters.tables import OrderRow
 from pos_payment.domain.orders import Order
 from pos_payment.domain.payments import Payment
 from pos_payment.domain.refunds import Refund
@@ -65,7 +66,7 @@ def _metadata(tenant_id: uuid.UUID, order_id: uuid.UUID, **ids: str) -> dict[str
 async def _lock_order(uow: UnitOfWork, tenant_id: uuid.UUID, order_id: uuid.UUID) -> Order | None:
     """The order's copy, locked until the step ends: the settlement's sums cannot move."""
     orders = OrderRepository(uow.session)
-    await orders.take_write_lock()
+    await orders.take_write_lock(OrderRow)
     return await orders.lock(tenant_id=tenant_id, order_id=order_id)
 
 

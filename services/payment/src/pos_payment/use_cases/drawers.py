@@ -14,6 +14,7 @@ from pos_payment.adapters.repositories import (
     LedgerRepository,
     RestaurantSettingsRepository,
 )
+from pos_payment.adapters.tables import DrawerSessionRow
 from pos_payment.domain.drawers import CashMovement, DrawerSession
 from pos_payment.domain.errors import (
     DrawerAlreadyOpen,
@@ -121,7 +122,7 @@ class Drawers:
 async def _locked(uow: UnitOfWork, *, tenant_id: uuid.UUID, session_id: uuid.UUID) -> DrawerSession:
     """The session, locked until the transaction ends (see `DrawerRepository.lock`)."""
     drawers = DrawerRepository(uow.session)
-    await drawers.take_write_lock()
+    await drawers.take_write_lock(DrawerSessionRow)
     session = await drawers.lock(tenant_id=tenant_id, session_id=session_id)
     if session is None:
         raise DrawerSessionNotFound(session_id)

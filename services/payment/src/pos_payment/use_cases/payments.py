@@ -30,6 +30,7 @@ from pos_payment.adapters.repositories import (
     PaymentRepository,
     RestaurantSettingsRepository,
 )
+from pos_payment.adapters.tables import OrderRow
 from pos_payment.domain.errors import (
     IdempotencyKeyInFlight,
     PaymentNotFound,
@@ -151,7 +152,7 @@ class Payments:
         news.ensure_payable()
         async with uow.step():
             orders = OrderRepository(uow.session)
-            await orders.take_write_lock()
+            await orders.take_write_lock(OrderRow)
             payment_id = uuid.uuid4()
             if not await IdempotencyKeyRepository(uow.session).link(claim, recorded_id=payment_id):
                 # Our lease ran out and a retry took the key over: it carries on, not us.

@@ -22,6 +22,7 @@ from pos_payment.adapters.repositories import (
     PaymentRepository,
     RefundRepository,
 )
+from pos_payment.adapters.tables import OrderRow
 from pos_payment.domain.errors import IdempotencyKeyInFlight, PaymentNotFound
 from pos_payment.domain.idempotency import Answer, IdempotencyKey, fingerprint
 from pos_payment.domain.payments import Method, Payment
@@ -111,7 +112,7 @@ class Refunds:
                 assert paid is not None
                 return earlier, paid
             orders = OrderRepository(uow.session)
-            await orders.take_write_lock()
+            await orders.take_write_lock(OrderRow)
             refund_id = uuid.uuid4()
             if not await IdempotencyKeyRepository(uow.session).link(claim, recorded_id=refund_id):
                 raise IdempotencyKeyInFlight(retry_after_seconds=1)

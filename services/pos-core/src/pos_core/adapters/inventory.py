@@ -34,6 +34,7 @@ from pos_kit.http import (
     RequestOptions,
     ResilientClient,
     RetryPolicy,
+    answer_detail,
 )
 from pos_kit.mapping import build
 
@@ -117,15 +118,25 @@ def _parse(model: type[_M], response: httpx.Response, what: str) -> _M:
         ) from exc
 
 
-def _problem_detail(response: httpx.Response) -> tuple[str | None, dict[str, Any]]:
+def _problem_members(response: httpx.Response) -> dict[str, Any]:
+    """The members of a problem answer (`short_lines`...); {} for any other answer."""
     try:
         body = response.json()
     except ValueError:
-        return None, {}
-    if not isinstance(body, dict):
-        return None, {}
-    detail = body.get("detail")
-    return (detail if isinstance(detail, str) else None), body
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _off_the_menu(product_id: object, detail: str) -> UnknownProduct:
+    """A product inventory no longer sells, named (or not) by inventory's refusal."""
+    return UnknownProduct(
+        str(product_id) if product_id else None,
+        detail=(
+            "A product on this order is no longer on the menu"
+            + (f" ({detail})" if detail else "")
+            + ". Remove it and place the order again."
+        ),
+    )
 
 
 def policy_from(settings: CoreSettings) -> ClientPolicy:
@@ -178,7 +189,7 @@ class InventoryClient:
             ) from exc
 
     def _unexpected(self, response: httpx.Response, action: str) -> InventoryBadAnswer:
-        detail, _ = _problem_detail(response)
+        detail = answer_detail(response)
         log.error(
             "inventory_unexpected_status",
             action=action,
@@ -226,7 +237,7 @@ class InventoryClient:
         )
         if response.status_code in (200, 201):
             return _parse(_ReservationIn, response, "a reservation").to_domain()
-        detail, body = _problem_detail(response)
+        detail, body = answer_detail(response), _problem_members(response)
         if response.status_code == 409:
             short = body.get("short_lines")
             if isinstance(short, list) and short:
@@ -255,24 +266,9 @@ class InventoryClient:
         unknown = body.get("unknown_product_ids")
         if response.status_code == 422 and isinstance(unknown, list) and unknown:
             # Inventory names products it does not know (or that another tenant owns).
-            raise UnknownProduct(
-                str(unknown[0]),
-                detail=(
-                    "A product on this order is no longer on the menu"
-                    + (f" ({detail})" if detail else "")
-                    + ". Remove it and place the order again."
-                ),
-            )
+            raise _off_the_menu(unknown[0], detail)
         if response.status_code == 404:
-            product_id = body.get("product_id")
-            raise UnknownProduct(
-                str(product_id) if product_id else None,
-                detail=(
-                    "A product on this order is no longer on the menu"
-                    + (f" ({detail})" if detail else "")
-                    + ". Remove it and place the order again."
-                ),
-            )
+            raise _off_the_menu(body.get("product_id"), detail)
         raise self._unexpected(response, action)
 
     async def commit(self, reservation_id: str, *, token: str) -> None:
@@ -297,6 +293,7 @@ class InventoryClient:
         if response.status_code == 404 and verb == "release":
             return  # nothing held any more (expired and purged): the goal is reached
         if response.status_code in (404, 409):
-            detail, _ = _problem_detail(response)
-            raise ReservationRefused(f"Inventory refused to {verb} the reservation: {detail}.")
+            raise ReservationRefused(
+                f"Inventory refused to {verb} the reservation: {answer_detail(response)}."
+            )
         raise self._unexpected(response, action)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 import structlog
@@ -24,16 +25,15 @@ from pos_kit.events import (
     EventData,
     Handler,
     MalformedEvent,
+    by_type,
     parse_data,
-    subject_for,
+    subjects_of,
     tenant_of,
 )
 from pos_kit.mapping import build
 from pos_kit.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
-
-SUBJECTS = [subject_for(t) for t in (events.RESTAURANT_PROFILE_CHANGED, events.PAYMENT_COMPLETED)]
 
 Minor = Annotated[int, Field(ge=0, strict=True)]
 
@@ -76,16 +76,13 @@ async def _payment_completed(use_cases: CoreUseCases, uow: UnitOfWork, event: Ev
     log.info("payment_completed_handled", payment_id=str(payment.payment_id), outcome=settled)
 
 
+_HANDLERS = {
+    events.RESTAURANT_PROFILE_CHANGED: _profile_changed,
+    events.PAYMENT_COMPLETED: _payment_completed,
+}
+SUBJECTS = subjects_of(_HANDLERS)
+
+
 def event_handler(use_cases: CoreUseCases) -> Handler:
     """The consumer's handler: runs inside the unit of work that claims the event."""
-
-    async def handle(uow: UnitOfWork, event: Event) -> None:
-        if event.type == events.RESTAURANT_PROFILE_CHANGED:
-            await _profile_changed(use_cases, uow, event)
-        elif event.type == events.PAYMENT_COMPLETED:
-            await _payment_completed(use_cases, uow, event)
-        else:
-            # Not subscribed; a filter change on the server would be a bug to notice.
-            raise MalformedEvent(f"pos-core does not handle {event.type} events")
-
-    return handle
+    return by_type({type_: partial(handle, use_cases) for type_, handle in _HANDLERS.items()})

@@ -36,6 +36,10 @@ class UnknownProduct(Unprocessable):
 class IdempotencyKeyReused(Unprocessable):
     type_slug = "idempotency-key-reused"
     title = "Idempotency-Key reused"
+    default_detail = (
+        "This Idempotency-Key already opened an order with a different request; "
+        "use a new key for a new order."
+    )
 
 
 class DuplicateIdempotencyKey(Exception):
@@ -46,7 +50,11 @@ class OrderConflict(Conflict):
     """The order's current status does not allow the request; the body names the status."""
 
     def __init__(
-        self, detail: str, *, current_status: str, headers: dict[str, str] | None = None
+        self,
+        detail: str | None = None,
+        *,
+        current_status: str,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail, headers=headers, extra={"current_status": current_status})
         self.current_status = current_status
@@ -84,6 +92,10 @@ class ReservationNotHeld(OrderConflict):
 class ItemsChangedWhilePlacing(OrderConflict):
     type_slug = "items-changed-while-placing"
     title = "The order changed while it was being placed"
+    default_detail = (
+        "The order's items changed while its stock was being reserved; "
+        "the order is still open, place it again."
+    )
 
 
 class ProductUnavailable(Conflict):
@@ -101,12 +113,14 @@ class PayingMoved(ProblemError):
     status = 410
     type_slug = "paying-moved-to-payments"
     title = "Paying moved to the payment service"
+    default_detail = (
+        "Orders are no longer marked paid here: take the payment with "
+        "POST /api/v1/payments (with an Idempotency-Key). The order becomes paid when its "
+        "payments cover its total."
+    )
 
     def __init__(self) -> None:
         super().__init__(
-            "Orders are no longer marked paid here: take the payment with "
-            "POST /api/v1/payments (with an Idempotency-Key). The order becomes paid when its "
-            "payments cover its total.",
             headers={"Link": '</api/v1/payments>; rel="successor-version"'},
             extra={"use_instead": "POST /api/v1/payments"},
         )

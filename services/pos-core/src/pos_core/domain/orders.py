@@ -33,6 +33,7 @@ from pos_core.domain.menu import ChosenModifier, Product, choose_modifiers
 from pos_core.domain.money import PricedLine, Totals, line_amount, line_tax, totals_of
 from pos_core.domain.stock import StockLine
 from pos_kit.errors import NotFound
+from pos_kit.mapping import build
 
 MIN_QUANTITY, MAX_QUANTITY = 1, 100
 MIN_GUESTS, MAX_GUESTS = 1, 50
@@ -127,13 +128,13 @@ class OrderItem:
         if not product.available:
             raise ProductUnavailable(product_id=str(product.id), name=product.name)
         chosen = choose_modifiers(product, option_ids)
-        item = cls(
+        # The name, currency and tax rate as the product has them now.
+        item = build(
+            cls,
+            product,
             id=uuid.uuid4(),
             product_id=product.id,
-            name=product.name,
             base_price=product.price,
-            currency=product.currency,
-            tax_rate_bps=product.tax_rate_bps,
             quantity=quantity,
             notes=notes or None,
             modifiers=chosen,

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_core.domain.money import Totals, format_amount, format_rate
-from pos_core.domain.orders import Order, OrderStatus, OrderType
+from pos_core.domain.orders import Order, OrderItem, OrderStatus, OrderType
+from pos_kit.mapping import build
 
 RECEIPT_WIDTHS = (42, 48)
 _TYPE_LABELS = {
@@ -71,34 +72,30 @@ def build_receipt(
     footer: str,
     restaurant_address: str | None = None,
 ) -> Receipt:
-    return Receipt(
+    return build(
+        Receipt,
+        order,
         restaurant_name=restaurant_name,
         restaurant_address=restaurant_address,
         order_id=order.id,
         order_number=order.number,
-        status=order.status,
         order_type=order.type,
         table_label=table_label,
-        guests=order.guests,
         issued_at=local_time,
         currency=order.currency or fallback_currency,
-        lines=tuple(
-            ReceiptLine(
-                quantity=item.quantity,
-                name=item.name,
-                unit_price=item.unit_price,
-                base_amount=item.base_price * item.quantity,
-                amount=item.amount,
-                tax_rate_bps=item.tax_rate_bps,
-                modifiers=tuple(
-                    ReceiptModifier(m.name, m.price_delta * item.quantity) for m in item.modifiers
-                ),
-                notes=item.notes,
-            )
-            for item in order.items
-        ),
-        totals=order.totals,
+        lines=tuple(_receipt_line(item) for item in order.items),
         footer=footer,
+    )
+
+
+def _receipt_line(item: OrderItem) -> ReceiptLine:
+    return build(
+        ReceiptLine,
+        item,
+        base_amount=item.base_price * item.quantity,
+        modifiers=tuple(
+            ReceiptModifier(m.name, m.price_delta * item.quantity) for m in item.modifiers
+        ),
     )
 
 

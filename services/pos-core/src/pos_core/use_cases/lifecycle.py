@@ -126,11 +126,7 @@ class OrderLifecycle:
             if not reservation.covers_exactly(order.stock_lines()):
                 order.end_placing()
                 await repo.save(order)
-                changed = ItemsChangedWhilePlacing(
-                    "The order's items changed while its stock was being reserved; "
-                    "the order is still open, place it again.",
-                    current_status=order.status.value,
-                )
+                changed = ItemsChangedWhilePlacing(current_status=order.status.value)
                 return _Placement(order, problem=changed, release_hold=True)
             order.place(reservation_id=reservation.id, now=utcnow(), by=caller.subject)
             await repo.save(order)

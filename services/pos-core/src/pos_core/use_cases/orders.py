@@ -134,10 +134,7 @@ class OrderTaking:
             return None
         order, stored_fingerprint = found
         if stored_fingerprint != fingerprint:
-            raise IdempotencyKeyReused(
-                "This Idempotency-Key already opened an order with a different request; "
-                "use a new key for a new order."
-            )
+            raise IdempotencyKeyReused()
         return order
 
     @staticmethod

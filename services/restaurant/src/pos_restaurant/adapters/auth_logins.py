@@ -23,8 +23,8 @@ from pos_kit.http import (
     ResilientClient,
     ServiceTokenRefused,
     ServiceTokens,
+    answer_detail,
 )
-from pos_restaurant.adapters.auth_failures import reworded
 from pos_restaurant.domain.errors import (
     AuthAnsweredUnexpectedly,
     AuthRefusedService,
@@ -55,18 +55,14 @@ class AuthLogins:
             response = await self._authorised("POST", USERS_PATH, tenant_id, json=body)
         except DownstreamTimeout as exc:
             log.warning("auth_login_creation_outcome_unknown", email=email)
-            raise reworded(
-                exc,
+            raise exc.reworded(
                 "auth did not answer in time; the login may or may not have been made, and "
                 "nobody was added here. Try again: if auth then says the e-mail exists, "
                 "the login was made and an owner must deactivate it in auth.",
             ) from exc
         except DownstreamError as exc:
-            raise reworded(
-                exc,
-                "auth is unavailable, so a member of staff with a login cannot be added now. "
-                "Nothing was saved; try again shortly.",
-            ) from exc
+            consequence = "a member of staff with a login cannot be added now. Nothing was saved"
+            raise _unavailable(exc, consequence) from exc
         if response.status_code == 201:
             payload = _json(response)
             try:
@@ -78,7 +74,7 @@ class AuthLogins:
         if response.status_code == 409:
             raise LoginEmailTaken()
         if response.status_code == 422:
-            raise InvalidValue("login", f"auth refused the login: {_detail(response)}")
+            raise InvalidValue("login", f"auth refused the login: {answer_detail(response)}")
         raise self._unexpected("create a login", response)
 
     async def deactivate_login(self, *, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
@@ -91,11 +87,8 @@ class AuthLogins:
                 idempotency_key=f"deactivate-login-{user_id}",
             )
         except DownstreamError as exc:
-            raise reworded(
-                exc,
-                "auth is unavailable, so this person's login cannot be stopped now. "
-                "Nothing was changed; try again shortly.",
-            ) from exc
+            consequence = "this person's login cannot be stopped now. Nothing was changed"
+            raise _unavailable(exc, consequence) from exc
         if response.status_code == 200:
             return
         if response.status_code in (404, 409):
@@ -129,7 +122,7 @@ class AuthLogins:
                 log.error("auth_rejected_service_token", path=path)
                 raise AuthRefusedService()
         if response.status_code == 403:
-            log.error("auth_forbade_service", path=path, detail=_detail(response))
+            log.error("auth_forbade_service", path=path, detail=answer_detail(response))
             raise AuthRefusedService()
         return response
 
@@ -140,23 +133,35 @@ class AuthLogins:
             return await self.tokens.for_tenant(tenant_id)
         except ServiceTokenRefused as exc:
             raise AuthRefusedService() from exc
+        except DownstreamTimeout as exc:
+            # Nothing was sent yet: to the callers a token too late is plain unavailability.
+            raise DownstreamUnavailable(
+                exc.downstream,
+                exc.detail,
+                reason=exc.reason,
+                retry_after_seconds=exc.retry_after_seconds,
+            ) from exc
         except DownstreamError as exc:
             if exc.reason == "bad_answer":
                 raise AuthAnsweredUnexpectedly(
                     "auth answered the token request unreadably."
                 ) from exc
-            raise reworded(exc, exc.detail, as_type=DownstreamUnavailable) from exc
+            raise
 
     def _unexpected(self, action: str, response: httpx.Response) -> ProblemError:
         log.error(
             "auth_answered_unexpectedly",
             action=action,
             status_code=response.status_code,
-            detail=_detail(response),
+            detail=answer_detail(response),
         )
         return AuthAnsweredUnexpectedly(
             f"auth answered {response.status_code} when asked to {action}; nothing was saved."
         )
+
+
+def _unavailable(exc: DownstreamError, consequence: str) -> DownstreamError:
+    return exc.reworded(f"auth is unavailable, so {consequence}; try again shortly.")
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
@@ -167,13 +172,3 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise AuthAnsweredUnexpectedly("auth's answer is not a JSON object.")
     return payload
-
-
-def _detail(response: httpx.Response) -> str:
-    try:
-        payload = response.json()
-    except ValueError:
-        return response.text[:200]
-    if isinstance(payload, dict) and isinstance(payload.get("detail"), str):
-        return str(payload["detail"])
-    return str(payload)[:200]

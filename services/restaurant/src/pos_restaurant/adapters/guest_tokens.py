@@ -16,7 +16,6 @@ import structlog
 from pydantic import BaseModel, ValidationError
 
 from pos_kit.http import DownstreamError, ResilientClient, ServiceTokenRefused, ServiceTokens
-from pos_restaurant.adapters.auth_failures import reworded
 from pos_restaurant.domain.errors import AuthAnsweredUnexpectedly, GuestLinksRefused
 
 log = structlog.get_logger(__name__)
@@ -55,8 +54,8 @@ class AuthGuestTokens:
         except ServiceTokenRefused as exc:
             raise GuestLinksRefused() from exc
         except DownstreamError as exc:
-            raise reworded(
-                exc, "auth is unavailable, so no guest link can be made now; try again shortly."
+            raise exc.reworded(
+                "auth is unavailable, so no guest link can be made now; try again shortly."
             ) from exc
         if response.status_code in (401, 403):
             log.error("auth_refused_guest_token", status_code=response.status_code)

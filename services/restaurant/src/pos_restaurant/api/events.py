@@ -8,6 +8,7 @@ handler cannot use raises `MalformedEvent`: the consumer dead-letters it on
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 import structlog
 from pydantic import EmailStr, Field
@@ -17,8 +18,9 @@ from pos_kit.events import (
     EventData,
     Handler,
     MalformedEvent,
+    by_type,
     parse_data,
-    subject_for,
+    subjects_of,
     tenant_of,
 )
 from pos_kit.uow import UnitOfWork
@@ -35,7 +37,6 @@ ORDER_ENDED = {
     "order.closed": SeatingReason.ORDER_CLOSED,
     "order.cancelled": SeatingReason.ORDER_CANCELLED,
 }
-SUBJECTS = [subject_for(t) for t in (TENANT_REGISTERED, ORDER_PLACED, *ORDER_ENDED)]
 DINE_IN = "dine_in"
 
 
@@ -57,30 +58,9 @@ class OrderEnded(EventData):
     order_id: uuid.UUID
 
 
-def event_handler(use_cases: RestaurantUseCases) -> Handler:
-    """The consumer's handler: runs in the unit of work that claims the event."""
-
-    async def handle(uow: UnitOfWork, event: Event) -> None:
-        tenant_id = tenant_of(event)
-        if event.type == TENANT_REGISTERED:
-            await _tenant_registered(use_cases, uow, tenant_id, event)
-        elif event.type == ORDER_PLACED:
-            await _order_placed(use_cases, uow, tenant_id, event)
-        elif event.type in ORDER_ENDED:
-            order = parse_data(event, OrderEnded)
-            await use_cases.seating.order_ended(
-                uow, tenant_id=tenant_id, order_id=order.order_id, reason=ORDER_ENDED[event.type]
-            )
-        else:  # not subscribed; a filter change on the server would be a bug to notice
-            raise MalformedEvent(f"restaurant does not handle {event.type} events")
-
-    return handle
-
-
-async def _tenant_registered(
-    use_cases: RestaurantUseCases, uow: UnitOfWork, tenant_id: uuid.UUID, event: Event
-) -> None:
+async def _tenant_registered(use_cases: RestaurantUseCases, uow: UnitOfWork, event: Event) -> None:
     data = parse_data(event, TenantRegistered)
+    tenant_id = tenant_of(event)
     if data.tenant_id != tenant_id:
         raise MalformedEvent("tenant.registered names another tenant in data than in tenantid")
     owner = None
@@ -95,14 +75,32 @@ async def _tenant_registered(
     )
 
 
-async def _order_placed(
-    use_cases: RestaurantUseCases, uow: UnitOfWork, tenant_id: uuid.UUID, event: Event
-) -> None:
+async def _order_placed(use_cases: RestaurantUseCases, uow: UnitOfWork, event: Event) -> None:
     order = parse_data(event, OrderPlaced)
     if order.type != DINE_IN or order.table_id is None:
         # Takeaway, delivery, or dine-in at the bar: no table to seat anyone at.
         log.debug("order_placed_without_table", order_id=str(order.order_id), type=order.type)
         return
     await use_cases.seating.order_placed(
-        uow, tenant_id=tenant_id, order_id=order.order_id, table_id=order.table_id
+        uow, tenant_id=tenant_of(event), order_id=order.order_id, table_id=order.table_id
     )
+
+
+async def _order_ended(use_cases: RestaurantUseCases, uow: UnitOfWork, event: Event) -> None:
+    order = parse_data(event, OrderEnded)
+    await use_cases.seating.order_ended(
+        uow, tenant_id=tenant_of(event), order_id=order.order_id, reason=ORDER_ENDED[event.type]
+    )
+
+
+_HANDLERS = {
+    TENANT_REGISTERED: _tenant_registered,
+    ORDER_PLACED: _order_placed,
+    **dict.fromkeys(ORDER_ENDED, _order_ended),
+}
+SUBJECTS = subjects_of(_HANDLERS)
+
+
+def event_handler(use_cases: RestaurantUseCases) -> Handler:
+    """The consumer's handler: runs in the unit of work that claims the event."""
+    return by_type({type_: partial(handle, use_cases) for type_, handle in _HANDLERS.items()})

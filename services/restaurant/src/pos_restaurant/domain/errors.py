@@ -26,26 +26,22 @@ class InvalidValue(ProblemError, ValueError):
 
 
 class ProfileNotReady(NotFound):
-    def __init__(self) -> None:
-        super().__init__(
-            "This restaurant has no profile yet. It is set up a few seconds after sign-up; "
-            "try again shortly."
-        )
+    default_detail = (
+        "This restaurant has no profile yet. It is set up a few seconds after sign-up; "
+        "try again shortly."
+    )
 
 
 class FloorNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("No such floor.")
+    default_detail = "No such floor."
 
 
 class TableNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("No such table.")
+    default_detail = "No such table."
 
 
 class StaffNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("No such member of staff.")
+    default_detail = "No such member of staff."
 
 
 class FloorNameTaken(Conflict):
@@ -59,8 +55,7 @@ class TableNameTaken(Conflict):
 
 
 class LoginEmailTaken(Conflict):
-    def __init__(self) -> None:
-        super().__init__("A login with this e-mail already exists; choose another e-mail.")
+    default_detail = "A login with this e-mail already exists; choose another e-mail."
 
 
 class AuthRefusedService(ServiceUnavailable):

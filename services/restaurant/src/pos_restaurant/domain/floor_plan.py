@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import Enum, StrEnum
 
 from pos_kit.errors import Conflict
+from pos_kit.mapping import build
 from pos_restaurant.domain.errors import InvalidValue
 
 MAX_FLOOR_NAME = 100
@@ -296,15 +297,14 @@ class Table:
         if (self.status, self.order_ids) == (before_status, before_orders):
             return None
         self.updated_at = now
-        return SeatingChange(
+        # The floor, status and orders as the table has them now.
+        return build(
+            SeatingChange,
+            self,
             table_id=self.id,
-            floor_id=self.floor_id,
             table_name=self.name,
-            status=self.status,
             previous_status=before_status,
-            current_order_id=self.current_order_id,
             previous_order_id=before_current,
-            order_ids=self.order_ids,
             reason=reason,
             changed_at=now,
         )

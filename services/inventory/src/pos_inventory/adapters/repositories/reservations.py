@@ -7,21 +7,20 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from pos_inventory.adapters.repositories.base import InventoryRepository
 from pos_inventory.adapters.tables import ReservationLineRow, ReservationRow
 from pos_inventory.domain.reservations import Reservation, ReservationLine, ReservationStatus
 from pos_kit.mapping import build
-from pos_kit.repository import column_values
+from pos_kit.repository import Repository, column_values
 
 
-class ReservationRepository(InventoryRepository):
+class ReservationRepository(Repository):
     async def add(self, reservation: Reservation, *, created_by: str) -> bool:
         """Insert the reservation first thing: a concurrent one for the same order waits here.
 
         False when a reservation for the order exists already (or a concurrent request
         committed one while this insert waited on it).
         """
-        await self.take_write_lock()
+        await self.take_write_lock(ReservationRow)
         return await self.insert_once(
             ReservationRow(**column_values(reservation, ReservationRow, created_by=created_by))
         )
@@ -82,7 +81,7 @@ class ReservationRepository(InventoryRepository):
         self, *, tenant_id: uuid.UUID, reservation_id: uuid.UUID, for_update: bool = False
     ) -> Reservation | None:
         if for_update:
-            await self.take_write_lock()
+            await self.take_write_lock(ReservationRow)
         query = select(ReservationRow).where(
             ReservationRow.tenant_id == tenant_id, ReservationRow.id == reservation_id
         )
@@ -105,7 +104,7 @@ class ReservationRepository(InventoryRepository):
         SKIP LOCKED: several processes sweep side by side without waiting on each other,
         and a reservation being committed right now is left to that commit.
         """
-        await self.take_write_lock()
+        await self.take_write_lock(ReservationRow)
         row = await self.session.scalar(
             select(ReservationRow)
             .where(

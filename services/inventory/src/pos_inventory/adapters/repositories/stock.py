@@ -7,14 +7,13 @@ from collections.abc import Iterable
 
 from sqlalchemy import select, update
 
-from pos_inventory.adapters.repositories.base import InventoryRepository
 from pos_inventory.adapters.tables import StockLevelRow
 from pos_inventory.domain.stock import StockLevel
 from pos_kit.mapping import build
-from pos_kit.repository import column_values
+from pos_kit.repository import Repository, column_values
 
 
-class StockRepository(InventoryRepository):
+class StockRepository(Repository):
     async def add(self, level: StockLevel) -> None:
         self.session.add(StockLevelRow(**column_values(level, StockLevelRow)))
         await self.session.flush()
@@ -38,7 +37,7 @@ class StockRepository(InventoryRepository):
         ids = sorted(set(product_ids))
         if not ids:
             return {}
-        await self.take_write_lock()
+        await self.take_write_lock(StockLevelRow)
         rows = await self.session.scalars(
             select(StockLevelRow)
             .where(StockLevelRow.tenant_id == tenant_id, StockLevelRow.product_id.in_(ids))

@@ -9,9 +9,10 @@ from sqlalchemy import select, update
 
 from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository, column_values
+from pos_kit.repository import Repository
 from pos_notification.adapters.repositories.progress import (
     claim,
+    delivery_values,
     progress_of,
     progress_values,
 )
@@ -23,13 +24,11 @@ from pos_notification.domain.emails import EmailContent, EmailDelivery
 class EmailDeliveryRepository(Repository):
     async def add(self, email: EmailDelivery) -> bool:
         """False if this event already made this e-mail (the transaction stays usable)."""
-        row = EmailDeliveryRow(
-            **column_values(
-                email, EmailDeliveryRow, subject=email.content.subject, body=email.content.body
-            ),
-            **progress_values(email.progress, EmailDeliveryRow),
+        content = email.content
+        values = delivery_values(
+            email, EmailDeliveryRow, subject=content.subject, body=content.body
         )
-        return await self.insert_once(row)
+        return await self.insert_once(EmailDeliveryRow, values)
 
     async def claim_due(
         self, *, now: datetime, limit: int, lease_until: datetime

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pos_kit.mapping import build
 from pos_kit.repository import column_values
 from pos_notification.adapters.tables import EmailDeliveryRow, WebhookDeliveryRow
-from pos_notification.domain.deliveries import DeliveryProgress, DeliveryStatus
+from pos_notification.domain.deliveries import DeliveryProgress, DeliveryStatus, WebhookDelivery
+from pos_notification.domain.emails import EmailDelivery
 
 DeliveryRow = WebhookDeliveryRow | EmailDeliveryRow
 RowT = TypeVar("RowT", WebhookDeliveryRow, EmailDeliveryRow)
@@ -28,6 +29,14 @@ def progress_of(row: DeliveryRow) -> DeliveryProgress:
 def progress_values(progress: DeliveryProgress, table: type[DeliveryRow]) -> dict[str, Any]:
     """The columns of `table` that `progress` is kept in (a webhook's add the status code)."""
     return column_values(progress, table)
+
+
+def delivery_values(
+    delivery: WebhookDelivery | EmailDelivery, table: type[DeliveryRow], **overrides: Any
+) -> dict[str, Any]:
+    """A new delivery's row: its own columns (`overrides` first), then its progress's."""
+    values = column_values(delivery, table, **overrides)
+    return {**values, **progress_values(delivery.progress, table)}
 
 
 async def claim(

@@ -18,9 +18,10 @@ class TicketRepository(Repository):
     async def add(self, ticket: KitchenTicket) -> bool:
         """False when the order already has a ticket (the transaction stays usable)."""
         lines = [_line_document(line) for line in ticket.lines]
-        row = KitchenTicketRow(**column_values(ticket, KitchenTicketRow, lines=lines))
         # Two processes may handle two events of one order at once.
-        return await self.insert_once(row)
+        return await self.insert_once(
+            KitchenTicketRow, column_values(ticket, KitchenTicketRow, lines=lines)
+        )
 
     async def get(self, *, tenant_id: uuid.UUID, ticket_id: uuid.UUID) -> KitchenTicket | None:
         return await self._one(tenant_id, KitchenTicketRow.id == ticket_id)

@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 
 from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import Repository, column_values
+from pos_kit.repository import Repository
 from pos_notification.adapters.repositories.progress import (
     claim,
+    delivery_values,
     progress_of,
     progress_values,
 )
@@ -32,11 +33,8 @@ class DueWebhookCall:
 class WebhookDeliveryRepository(Repository):
     async def add(self, delivery: WebhookDelivery) -> bool:
         """False if this webhook already has this event (the transaction stays usable)."""
-        row = WebhookDeliveryRow(
-            **column_values(delivery, WebhookDeliveryRow),
-            **progress_values(delivery.progress, WebhookDeliveryRow),
-        )
-        return await self.insert_once(row)
+        values = delivery_values(delivery, WebhookDeliveryRow)
+        return await self.insert_once(WebhookDeliveryRow, values)
 
     async def claim_due(
         self, *, now: datetime, limit: int, lease_until: datetime

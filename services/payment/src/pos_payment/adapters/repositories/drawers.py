@@ -9,18 +9,15 @@ from sqlalchemy import select, update
 
 from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
-from pos_kit.repository import column_values, rowcount
-from pos_payment.adapters.repositories.base import BaseRepository
+from pos_kit.repository import Repository, column_values, rowcount
 from pos_payment.adapters.tables import DrawerSessionRow
 from pos_payment.domain.drawers import DrawerSession
 
 
-class DrawerRepository(BaseRepository):
+class DrawerRepository(Repository):
     async def open(self, session: DrawerSession) -> bool:
         """Insert an open session; False if the drawer has one open already (the unique index)."""
-        return await self.insert_unless_taken(
-            DrawerSessionRow, column_values(session, DrawerSessionRow)
-        )
+        return await self.insert_once(DrawerSessionRow, column_values(session, DrawerSessionRow))
 
     async def get(self, *, tenant_id: uuid.UUID, session_id: uuid.UUID) -> DrawerSession | None:
         row = await self.session.scalar(

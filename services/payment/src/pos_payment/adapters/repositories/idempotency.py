@@ -9,18 +9,15 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, delete, select, update
 
 from pos_kit.mapping import build
-from pos_kit.repository import column_values, rowcount
-from pos_payment.adapters.repositories.base import BaseRepository
+from pos_kit.repository import Repository, column_values, rowcount
 from pos_payment.adapters.tables import IdempotencyKeyRow
 from pos_payment.domain.idempotency import Answer, IdempotencyKey, KeyState
 
 
-class IdempotencyKeyRepository(BaseRepository):
+class IdempotencyKeyRepository(Repository):
     async def claim(self, claim: IdempotencyKey) -> bool:
         """Insert the key in flight; False if the tenant used it before (the primary key)."""
-        return await self.insert_unless_taken(
-            IdempotencyKeyRow, column_values(claim, IdempotencyKeyRow)
-        )
+        return await self.insert_once(IdempotencyKeyRow, column_values(claim, IdempotencyKeyRow))
 
     async def get(self, *, tenant_id: uuid.UUID, key: str) -> IdempotencyKey | None:
         row = await self.session.scalar(select(IdempotencyKeyRow).where(_this(tenant_id, key)))

@@ -16,8 +16,7 @@ from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from pos_kit.mapping import build
-from pos_kit.repository import column_values
-from pos_payment.adapters.repositories.base import BaseRepository
+from pos_kit.repository import Repository, column_values
 from pos_payment.adapters.tables import LedgerEntryRow
 from pos_payment.domain.ledger import EntryKind, LedgerEntry
 
@@ -32,7 +31,7 @@ class OrderTakings:
     tips: int = 0
 
 
-class LedgerRepository(BaseRepository):
+class LedgerRepository(Repository):
     async def append(self, entries: Iterable[LedgerEntry]) -> None:
         rows = [column_values(entry, LedgerEntryRow) for entry in entries]
         if rows:

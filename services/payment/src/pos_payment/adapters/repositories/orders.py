@@ -9,13 +9,12 @@ from sqlalchemy import Select, delete, insert, select, update
 
 from pos_kit.clock import utcnow
 from pos_kit.mapping import build
-from pos_kit.repository import column_values
-from pos_payment.adapters.repositories.base import BaseRepository
+from pos_kit.repository import Repository, column_values
 from pos_payment.adapters.tables import OrderRow, PaidLineRow
 from pos_payment.domain.orders import Order
 
 
-class OrderRepository(BaseRepository):
+class OrderRepository(Repository):
     async def get(self, *, tenant_id: uuid.UUID, order_id: uuid.UUID) -> Order | None:
         row = await self.session.scalar(_one(tenant_id, order_id))
         return _order(row) if row else None
@@ -39,7 +38,7 @@ class OrderRepository(BaseRepository):
 
     async def learn(self, news: Order) -> Order:
         """Merge `news` into the copy (creating it) and lock it; the copy as it now stands."""
-        await self.insert_unless_taken(OrderRow, _values(news))
+        await self.insert_once(OrderRow, _values(news))
         known = await self.lock(tenant_id=news.tenant_id, order_id=news.id)
         assert known is not None  # inserted above, or there already
         merged = known.merged_with(news)

@@ -4,28 +4,21 @@ ask the processor about again."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy import select, update
 
-from pos_kit.mapping import build
 from pos_kit.pagination import PageRequest, Slice
 from pos_payment.adapters.repositories.rechecks import WaitingRepository
 from pos_payment.adapters.tables import PaymentRow
 from pos_payment.domain.payments import Payment, PaymentStatus
 
 
-class PaymentRepository(WaitingRepository):
+class PaymentRepository(WaitingRepository[Payment]):
     table = PaymentRow
-
-    async def add(self, payment: Payment, *, recheck_at: datetime | None = None) -> None:
-        await self._insert(payment, recheck_at=recheck_at)
+    domain = Payment
 
     async def get(self, *, tenant_id: uuid.UUID, payment_id: uuid.UUID) -> Payment | None:
-        row = await self.session.scalar(
-            select(PaymentRow).where(PaymentRow.tenant_id == tenant_id, PaymentRow.id == payment_id)
-        )
-        return _payment(row) if row else None
+        return await self._find(tenant_id=tenant_id, row_id=payment_id)
 
     async def list_page(
         self, *, tenant_id: uuid.UUID, order_id: uuid.UUID | None, page: PageRequest
@@ -36,7 +29,7 @@ class PaymentRepository(WaitingRepository):
         found = await self.keyset_page(
             query, key=[PaymentRow.created_at, PaymentRow.id], page=page, descending=True
         )
-        return found.map(_payment)
+        return found.map(self._from_row)
 
     async def pending_total(self, *, tenant_id: uuid.UUID, order_id: uuid.UUID) -> int:
         """What pending card payments of the order have reserved of its balance."""
@@ -69,7 +62,3 @@ class PaymentRepository(WaitingRepository):
             .where(PaymentRow.tenant_id == payment.tenant_id, PaymentRow.id == payment.id)
             .values(status=status.value)
         )
-
-
-def _payment(row: PaymentRow) -> Payment:
-    return build(Payment, row, lines=tuple(uuid.UUID(line) for line in row.lines))

@@ -13,18 +13,19 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, func, select, update
 
-from pos_kit.repository import column_values, rowcount
-from pos_payment.adapters.repositories.base import BaseRepository
+from pos_kit.mapping import build
+from pos_kit.repository import Repository, column_values, rowcount
 from pos_payment.adapters.tables import PaymentRow, RefundRow
 from pos_payment.domain.payments import Payment
 from pos_payment.domain.refunds import Refund
 
 PENDING = "pending"  # the status both payments and refunds wait in
 Waiting = type[PaymentRow] | type[RefundRow]
+W = TypeVar("W", Payment, Refund)
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,12 @@ class PendingCheck:
     checks: int
 
 
-class WaitingRepository(BaseRepository):
-    """The repository of `table`, whose rows may wait (pending) for the processor."""
+class WaitingRepository(Repository, Generic[W]):
+    """The repository of `table` (rows of `domain`), whose rows may wait (pending) for the
+    processor."""
 
     table: ClassVar[Waiting]
+    domain: type[W]
 
     async def due_for_check(self, *, now: datetime, limit: int) -> Sequence[PendingCheck]:
         """Pending rows of every restaurant whose time to be asked about has come, oldest first."""
@@ -66,7 +69,7 @@ class WaitingRepository(BaseRepository):
         )
         return rowcount(result) == 1
 
-    async def _insert(self, new: Payment | Refund, *, recheck_at: datetime | None) -> None:
+    async def add(self, new: W, *, recheck_at: datetime | None = None) -> None:
         """Store a new payment or refund; one to ask the processor about has a `recheck_at`."""
         lines = [str(line) for line in new.lines]
         self.session.add(
@@ -100,3 +103,12 @@ class WaitingRepository(BaseRepository):
             .values(**outcome, recheck_at=None)
         )
         return rowcount(result) == 1
+
+    async def _find(self, *, tenant_id: uuid.UUID, row_id: uuid.UUID) -> W | None:
+        row: PaymentRow | RefundRow | None = await self.session.scalar(
+            select(self.table).where(self.table.tenant_id == tenant_id, self.table.id == row_id)
+        )
+        return self._from_row(row) if row else None
+
+    def _from_row(self, row: PaymentRow | RefundRow) -> W:
+        return build(self.domain, row, lines=tuple(uuid.UUID(line) for line in row.lines))

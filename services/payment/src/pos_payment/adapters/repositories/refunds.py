@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy import select
 
-from pos_kit.mapping import build
 from pos_payment.adapters.repositories.rechecks import WaitingRepository
 from pos_payment.adapters.tables import RefundRow
 from pos_payment.domain.refunds import Refund
 
 
-class RefundRepository(WaitingRepository):
+class RefundRepository(WaitingRepository[Refund]):
     table = RefundRow
-
-    async def add(self, refund: Refund, *, recheck_at: datetime | None = None) -> None:
-        await self._insert(refund, recheck_at=recheck_at)
+    domain = Refund
 
     async def get(self, *, tenant_id: uuid.UUID, refund_id: uuid.UUID) -> Refund | None:
-        row = await self.session.scalar(
-            select(RefundRow).where(RefundRow.tenant_id == tenant_id, RefundRow.id == refund_id)
-        )
-        return _refund(row) if row else None
+        return await self._find(tenant_id=tenant_id, row_id=refund_id)
 
     async def of_payment(self, *, tenant_id: uuid.UUID, payment_id: uuid.UUID) -> list[Refund]:
         rows = await self.session.scalars(
@@ -31,7 +24,7 @@ class RefundRepository(WaitingRepository):
             .where(RefundRow.tenant_id == tenant_id, RefundRow.payment_id == payment_id)
             .order_by(RefundRow.created_at, RefundRow.id)
         )
-        return [_refund(row) for row in rows]
+        return [self._from_row(row) for row in rows]
 
     async def pending_total(self, *, tenant_id: uuid.UUID, payment_id: uuid.UUID) -> int:
         """What refunds waiting for the processor will give back of the payment."""
@@ -49,7 +42,3 @@ class RefundRepository(WaitingRepository):
             failure_code=refund.failure_code,
             completed_at=refund.completed_at,
         )
-
-
-def _refund(row: RefundRow) -> Refund:
-    return build(Refund, row, lines=tuple(uuid.UUID(line) for line in row.lines))

@@ -7,13 +7,12 @@ import uuid
 from sqlalchemy import select
 
 from pos_kit.mapping import build
-from pos_kit.repository import column_values, rowcount
-from pos_payment.adapters.repositories.base import BaseRepository
+from pos_kit.repository import Repository, column_values, rowcount
 from pos_payment.adapters.tables import RestaurantSettingsRow
 from pos_payment.domain.restaurants import RestaurantSettings
 
 
-class RestaurantSettingsRepository(BaseRepository):
+class RestaurantSettingsRepository(Repository):
     async def get(self, *, tenant_id: uuid.UUID) -> RestaurantSettings:
         row = await self.session.scalar(
             select(RestaurantSettingsRow).where(RestaurantSettingsRow.tenant_id == tenant_id)
