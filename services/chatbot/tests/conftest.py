@@ -295,17 +295,11 @@ class Chat:
 
 
 @pytest.fixture
-def restaurant(
+def restaurant_factory(
     client: httpx.AsyncClient, tokens: TestTokens, standin_inventory: StandinInventory
-) -> Restaurant:
-    return Restaurant(tokens, client, standin_inventory)
-
-
-@pytest.fixture
-def another_restaurant(
-    client: httpx.AsyncClient, tokens: TestTokens, standin_inventory: StandinInventory
-) -> Restaurant:
-    return Restaurant(tokens, client, standin_inventory)
+) -> Callable[[], Restaurant]:
+    """The plugin's `restaurant` and `another_restaurant` are made by this."""
+    return lambda: Restaurant(tokens, client, standin_inventory)
 
 
 @pytest.fixture

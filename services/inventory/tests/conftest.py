@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -175,12 +175,8 @@ class Restaurant(TestTenant):
 
 
 @pytest.fixture
-def restaurant(client: httpx.AsyncClient, tokens: TestTokens, kit: ServiceKit) -> Restaurant:
-    return Restaurant(tokens, client, kit)
-
-
-@pytest.fixture
-def another_restaurant(
+def restaurant_factory(
     client: httpx.AsyncClient, tokens: TestTokens, kit: ServiceKit
-) -> Restaurant:
-    return Restaurant(tokens, client, kit)
+) -> Callable[[], Restaurant]:
+    """The plugin's `restaurant` and `another_restaurant` are made by this."""
+    return lambda: Restaurant(tokens, client, kit)

@@ -221,13 +221,9 @@ class Restaurant(TestTenant):
 
 
 @pytest.fixture
-def restaurant(tokens: TestTokens, bus: EventBus) -> Restaurant:
-    return Restaurant(tokens, bus)
-
-
-@pytest.fixture
-def another_restaurant(tokens: TestTokens, bus: EventBus) -> Restaurant:
-    return Restaurant(tokens, bus)
+def restaurant_factory(tokens: TestTokens, bus: EventBus) -> Callable[[], Restaurant]:
+    """The plugin's `restaurant` and `another_restaurant` are made by this."""
+    return lambda: Restaurant(tokens, bus)
 
 
 class KitchenScreen:

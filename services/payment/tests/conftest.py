@@ -287,17 +287,11 @@ class Restaurant(TestTenant):
 
 
 @pytest.fixture
-def restaurant(
+def restaurant_factory(
     client: httpx.AsyncClient, tokens: TestTokens, pos_core: StandinPosCore
-) -> Restaurant:
-    return Restaurant(tokens, client, pos_core)
-
-
-@pytest.fixture
-def another_restaurant(
-    client: httpx.AsyncClient, tokens: TestTokens, pos_core: StandinPosCore
-) -> Restaurant:
-    return Restaurant(tokens, client, pos_core)
+) -> Callable[[], Restaurant]:
+    """The plugin's `restaurant` and `another_restaurant` are made by this."""
+    return lambda: Restaurant(tokens, client, pos_core)
 
 
 @pytest.fixture

@@ -321,11 +321,6 @@ def restaurant_factory(
     return make
 
 
-@pytest.fixture
-def restaurant(restaurant_factory: Any) -> Restaurant:
-    return restaurant_factory()
-
-
 def assert_no_floats(value: object) -> None:
     """Money is integer minor units: no float anywhere in an answer or an event's data."""
     assert not isinstance(value, float), value

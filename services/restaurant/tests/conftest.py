@@ -276,11 +276,6 @@ class Restaurant(TestTenant):
 
 
 @pytest.fixture
-def restaurant(client: httpx.AsyncClient, tokens: TestTokens) -> Restaurant:
-    return Restaurant(tokens, client)
-
-
-@pytest.fixture
 def restaurant_factory(client: httpx.AsyncClient, tokens: TestTokens) -> Callable[..., Restaurant]:
     """For tests that need several restaurants, or one on an app instance of their own."""
 

@@ -161,7 +161,7 @@ async def readiness(client: httpx.AsyncClient) -> tuple[int, dict[str, Any]]:
 
 
 async def test_routers_reach_the_use_cases_and_trust_the_kits_tokens(
-    app: FastAPI, client: httpx.AsyncClient, tenant: TestTenant
+    app: FastAPI, client: httpx.AsyncClient, restaurant: TestTenant
 ) -> None:
     assert isinstance(app.state.use_cases, KitchenUseCases)
     assert isinstance(app.state.kernel, ServiceKernel)
@@ -170,35 +170,35 @@ async def test_routers_reach_the_use_cases_and_trust_the_kits_tokens(
         app_state(ServiceKernel)(SimpleNamespace(app=app))  # type: ignore[arg-type]
 
     order = f"/orders/{uuid.uuid4()}"
-    assert (await client.post(order, headers=tenant.headers("cook"))).status_code == 202
+    assert (await client.post(order, headers=restaurant.headers("cook"))).status_code == 202
     assert (await client.post(order)).status_code == 401
-    assert (await client.get("/tickets", headers=tenant.headers("waiter"))).status_code == 403
+    assert (await client.get("/tickets", headers=restaurant.headers("waiter"))).status_code == 403
 
 
 async def test_a_taken_order_goes_round_the_stream_and_opens_a_ticket(
-    client: httpx.AsyncClient, tenant: TestTenant, another_tenant: TestTenant, bus: EventBus
+    client: httpx.AsyncClient, restaurant: TestTenant, another_restaurant: TestTenant, bus: EventBus
 ) -> None:
     order = uuid.uuid4()
 
-    taken = await client.post(f"/orders/{order}", headers=tenant.headers("owner"))
+    taken = await client.post(f"/orders/{order}", headers=restaurant.headers("owner"))
 
     async def ticket_open() -> bool:
-        found = await client.get("/tickets", headers=tenant.headers("cook"))
+        found = await client.get("/tickets", headers=restaurant.headers("cook"))
         return str(order) in found.json()
 
     assert taken.status_code == 202
     await wait_until(ticket_open, what="the kitchen's ticket for the order")
-    (placed,) = await bus.events("order.placed", tenant_id=tenant.tenant_id)
+    (placed,) = await bus.events("order.placed", tenant_id=restaurant.tenant_id)
     assert (placed["source"], placed["data"]) == ("kitchen", {"order_id": str(order)})
-    others = await client.get("/tickets", headers=another_tenant.headers("cook"))
+    others = await client.get("/tickets", headers=another_restaurant.headers("cook"))
     assert str(order) not in others.json()
 
 
 async def test_events_the_kitchen_cannot_use_are_dead_lettered(
-    client: httpx.AsyncClient, tenant: TestTenant, bus: EventBus
+    client: httpx.AsyncClient, restaurant: TestTenant, bus: EventBus
 ) -> None:
     no_order = await bus.publish(
-        new_event("order.placed", {"order_id": "table-4"}, tenant_id=tenant.tenant_id)
+        new_event("order.placed", {"order_id": "table-4"}, tenant_id=restaurant.tenant_id)
     )
     no_restaurant = await bus.publish(
         new_event("order.placed", {"order_id": str(uuid.uuid4())}, tenant_id="restaurant-4")

@@ -15,10 +15,11 @@ Fixtures, once a service's `tests/conftest.py` defines `service` (a `ServiceUnde
 | `settings`, `app` | its test settings, and the app built from them |
 | `client` | an in-process HTTP client of the app, its lifespan running |
 | `bus` | an `EventBus` on its nats-server: publish events, read streams and dead letters |
-| `tenant`, `another_tenant` | a `TestTenant` each: a restaurant and its staff's tokens |
+| `restaurant`, `another_restaurant` | two tenants from `restaurant_factory` (overridable) |
 | `handled` | `await handled(event_id)`: wait until the service's consumer handled an event |
 
-They are function-scoped handles on resources made once per service and kept for
+A service's conftest overrides `restaurant_factory` to make its own `TestTenant`
+subclass. They are function-scoped handles on resources made once per service and kept for
 the session (one session runs every service's tests; see `kit.py` for why).
 """
 
@@ -111,10 +112,16 @@ def handled(kit: ServiceKit) -> Callable[..., Awaitable[None]]:
 
 
 @pytest.fixture
-def tenant(tokens: TestTokens) -> TestTenant:
-    return TestTenant(tokens)
+def restaurant_factory(tokens: TestTokens) -> Callable[[], TestTenant]:
+    """How a test makes a restaurant; a service overrides it to make its own kind."""
+    return lambda: TestTenant(tokens)
 
 
 @pytest.fixture
-def another_tenant(tokens: TestTokens) -> TestTenant:
-    return TestTenant(tokens)
+def restaurant(restaurant_factory: Callable[[], TestTenant]) -> TestTenant:
+    return restaurant_factory()
+
+
+@pytest.fixture
+def another_restaurant(restaurant_factory: Callable[[], TestTenant]) -> TestTenant:
+    return restaurant_factory()
