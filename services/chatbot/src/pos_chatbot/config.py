@@ -5,7 +5,6 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from pos_chatbot.adapters.http_clients import Patience
 from pos_kit.settings import ServiceSettings
 
 # Known to everyone who reads this file, so only good enough for a laptop or a test.
@@ -93,23 +92,3 @@ class ChatbotSettings(ServiceSettings):
                 "set the secret auth knows for this client before running in production"
             )
         return self
-
-    @property
-    def inventory_patience(self) -> Patience:
-        return Patience(
-            self.inventory_total_timeout_seconds,
-            self.inventory_attempt_timeout_seconds,
-            self.inventory_max_attempts,
-            self.inventory_breaker_failures,
-            self.inventory_breaker_open_seconds,
-        )
-
-    @property
-    def pos_core_patience(self) -> Patience:
-        return Patience(
-            self.pos_core_total_timeout_seconds,
-            self.pos_core_attempt_timeout_seconds,
-            self.pos_core_max_attempts,
-            self.pos_core_breaker_failures,
-            self.pos_core_breaker_open_seconds,
-        )

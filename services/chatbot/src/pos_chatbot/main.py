@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from pos_chatbot.adapters.http_clients import resilient_client
 from pos_chatbot.adapters.inventory import MENU_READ_SCOPE, InventoryClient
 from pos_chatbot.adapters.llm.openai_chat import OpenAIChat
 from pos_chatbot.adapters.pos_core import PosCoreClient
@@ -72,7 +71,7 @@ def create_app(
         policy=ClientPolicy(total_timeout=budget, attempt_timeout=min(budget, 2.0)),
     )
     inventory = InventoryClient(
-        resilient_client("inventory", settings.inventory_url, settings.inventory_patience),
+        ResilientClient.for_downstream("inventory", settings),
         ServiceTokens(
             auth,
             client_id=settings.auth_client_id,
@@ -81,9 +80,7 @@ def create_app(
             refresh_margin_seconds=settings.auth_token_refresh_margin_seconds,
         ),
     )
-    pos_core = PosCoreClient(
-        resilient_client("pos-core", settings.pos_core_url, settings.pos_core_patience)
-    )
+    pos_core = PosCoreClient(ResilientClient.for_downstream("pos-core", settings))
     conversation_repository = ConversationRepository(store.collection(conversations.COLLECTION))
     retention = Retention(
         RetentionRepository(store.collection(restaurants.COLLECTION)),

@@ -63,6 +63,51 @@ class ClientPolicy:
         if self.total_timeout <= 0 or self.attempt_timeout <= 0:
             raise ValueError("total_timeout and attempt_timeout must be positive")
 
+    @classmethod
+    def from_settings(cls, settings: object, downstream: str) -> ClientPolicy:
+        """The policy a service's settings give for calling `downstream`.
+
+        Read from the settings fields named after the downstream (`pos-core` gives
+        `pos_core_total_timeout_seconds`, ...; see `SETTINGS_FIELDS`), so every service
+        spells them, and their environment variables, the same way. A field a service does
+        not declare keeps the kit's default. Our own 503 then advertises the breaker's
+        open time as Retry-After.
+        """
+        prefix = settings_prefix(downstream)
+        given = {
+            option: getattr(settings, f"{prefix}_{name}")
+            for option, name in SETTINGS_FIELDS.items()
+            if hasattr(settings, f"{prefix}_{name}")
+        }
+
+        def options(*names: str) -> dict[str, Any]:
+            return {name: given[name] for name in names if name in given}
+
+        breaker = BreakerPolicy(**options("consecutive_failures", "open_seconds"))
+        return cls(
+            **options("total_timeout", "attempt_timeout"),
+            retry=RetryPolicy(**options("max_attempts", "backoff_base", "backoff_cap")),
+            breaker=breaker,
+            retry_after_seconds=max(1, math.ceil(breaker.open_seconds)),
+        )
+
+
+def settings_prefix(downstream: str) -> str:
+    """How settings fields name a downstream: `pos-core` is `pos_core_url`, ..."""
+    return downstream.replace("-", "_")
+
+
+# The policy's options as a service's settings name them, after the downstream's name.
+SETTINGS_FIELDS = {
+    "total_timeout": "total_timeout_seconds",
+    "attempt_timeout": "attempt_timeout_seconds",
+    "max_attempts": "max_attempts",
+    "backoff_base": "backoff_base_seconds",
+    "backoff_cap": "backoff_cap_seconds",
+    "consecutive_failures": "breaker_failures",
+    "open_seconds": "breaker_open_seconds",
+}
+
 
 class CallOptions(TypedDict, total=False):
     """What a request carries besides its credentials."""
@@ -84,6 +129,13 @@ class ResilientClient:
     Bodies are read in full inside the attempt's timeout; streaming is not offered.
     `transport`, `clock`, `sleep` and `rand` exist for tests.
     """
+
+    @classmethod
+    def for_downstream(cls, name: str, settings: object) -> ResilientClient:
+        """The client for `name` as a service's settings configure it: `<name>_url` and
+        the policy `ClientPolicy.from_settings` reads from the fields named after it."""
+        url = getattr(settings, f"{settings_prefix(name)}_url")
+        return cls(name, url, policy=ClientPolicy.from_settings(settings, name))
 
     def __init__(
         self,
@@ -112,6 +164,10 @@ class ResilientClient:
             follow_redirects=False,
         )
         metrics.CIRCUIT_STATE.labels(name).set(CircuitState.CLOSED.gauge_value)
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self._http.base_url
 
     async def __aenter__(self) -> Self:
         return self

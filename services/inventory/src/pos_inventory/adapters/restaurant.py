@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -10,11 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pos_inventory.config import InventorySettings
 from pos_inventory.domain.profiles import ProfileCopy
 from pos_kit.http import (
-    BreakerPolicy,
-    ClientPolicy,
     DownstreamUnavailable,
     ResilientClient,
-    RetryPolicy,
 )
 
 DOWNSTREAM = "restaurant"
@@ -30,32 +26,13 @@ class _Profile(BaseModel):
     version: int = Field(ge=1)
 
 
-def _policy_from(settings: InventorySettings) -> ClientPolicy:
-    return ClientPolicy(
-        total_timeout=settings.restaurant_total_timeout_seconds,
-        attempt_timeout=settings.restaurant_attempt_timeout_seconds,
-        retry=RetryPolicy(
-            max_attempts=settings.restaurant_max_attempts,
-            backoff_base=settings.restaurant_backoff_base_seconds,
-            backoff_cap=settings.restaurant_backoff_cap_seconds,
-        ),
-        breaker=BreakerPolicy(
-            consecutive_failures=settings.restaurant_breaker_failures,
-            open_seconds=settings.restaurant_breaker_open_seconds,
-        ),
-        retry_after_seconds=max(1, math.ceil(settings.restaurant_breaker_open_seconds)),
-    )
-
-
 class RestaurantClient:
     def __init__(self, http: ResilientClient) -> None:
         self.http = http
 
     @classmethod
     def from_settings(cls, settings: InventorySettings) -> RestaurantClient:
-        return cls(
-            ResilientClient(DOWNSTREAM, settings.restaurant_url, policy=_policy_from(settings))
-        )
+        return cls(ResilientClient.for_downstream(DOWNSTREAM, settings))
 
     async def aclose(self) -> None:
         await self.http.aclose()

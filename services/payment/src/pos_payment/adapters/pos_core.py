@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pos_kit.http import (
-    BreakerPolicy,
-    ClientPolicy,
     DownstreamUnavailable,
     ResilientClient,
-    RetryPolicy,
 )
 from pos_kit.mapping import build
 from pos_payment.config import PaymentSettings
@@ -42,30 +38,13 @@ class _Order(BaseModel):
     placed_by: str | None = None
 
 
-def policy_from(settings: PaymentSettings) -> ClientPolicy:
-    return ClientPolicy(
-        total_timeout=settings.pos_core_total_timeout_seconds,
-        attempt_timeout=settings.pos_core_attempt_timeout_seconds,
-        retry=RetryPolicy(
-            max_attempts=settings.pos_core_max_attempts,
-            backoff_base=settings.pos_core_backoff_base_seconds,
-            backoff_cap=settings.pos_core_backoff_cap_seconds,
-        ),
-        breaker=BreakerPolicy(
-            consecutive_failures=settings.pos_core_breaker_failures,
-            open_seconds=settings.pos_core_breaker_open_seconds,
-        ),
-        retry_after_seconds=max(1, math.ceil(settings.pos_core_breaker_open_seconds)),
-    )
-
-
 class PosCoreClient:
     def __init__(self, http: ResilientClient) -> None:
         self.http = http
 
     @classmethod
     def from_settings(cls, settings: PaymentSettings) -> PosCoreClient:
-        return cls(ResilientClient(DOWNSTREAM, settings.pos_core_url, policy=policy_from(settings)))
+        return cls(ResilientClient.for_downstream(DOWNSTREAM, settings))
 
     async def aclose(self) -> None:
         await self.http.aclose()

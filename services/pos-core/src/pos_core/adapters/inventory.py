@@ -8,7 +8,6 @@ person. Inventory's answers are checked strictly: money must be an integer.
 
 from __future__ import annotations
 
-import math
 import uuid
 from typing import Any, TypeVar, Unpack
 
@@ -27,13 +26,10 @@ from pos_core.domain.errors import (
 from pos_core.domain.menu import ModifierGroup, ModifierOption, Product
 from pos_core.domain.stock import Reservation, StockLine
 from pos_kit.http import (
-    BreakerPolicy,
-    ClientPolicy,
     DownstreamError,
     DownstreamTimeout,
     RequestOptions,
     ResilientClient,
-    RetryPolicy,
     answer_detail,
 )
 from pos_kit.mapping import build
@@ -139,32 +135,13 @@ def _off_the_menu(product_id: object, detail: str) -> UnknownProduct:
     )
 
 
-def policy_from(settings: CoreSettings) -> ClientPolicy:
-    return ClientPolicy(
-        total_timeout=settings.inventory_total_timeout_seconds,
-        attempt_timeout=settings.inventory_attempt_timeout_seconds,
-        retry=RetryPolicy(
-            max_attempts=settings.inventory_max_attempts,
-            backoff_base=settings.inventory_backoff_base_seconds,
-            backoff_cap=settings.inventory_backoff_cap_seconds,
-        ),
-        breaker=BreakerPolicy(
-            consecutive_failures=settings.inventory_breaker_failures,
-            open_seconds=settings.inventory_breaker_open_seconds,
-        ),
-        retry_after_seconds=max(1, math.ceil(settings.inventory_breaker_open_seconds)),
-    )
-
-
 class InventoryClient:
     def __init__(self, http: ResilientClient) -> None:
         self.http = http
 
     @classmethod
     def from_settings(cls, settings: CoreSettings) -> InventoryClient:
-        return cls(
-            ResilientClient(DOWNSTREAM, settings.inventory_url, policy=policy_from(settings))
-        )
+        return cls(ResilientClient.for_downstream(DOWNSTREAM, settings))
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -7,8 +7,6 @@ restaurant service answers with the caller's own restaurant.
 
 from __future__ import annotations
 
-import math
-
 import structlog
 from pydantic import Field, StrictBool, StrictInt, ValidationError, field_validator
 
@@ -16,7 +14,7 @@ from pos_core.config import CoreSettings
 from pos_core.domain.errors import RestaurantProfileUnavailable
 from pos_core.domain.restaurant_profile import RestaurantProfile, known_timezone
 from pos_kit.events import EventData
-from pos_kit.http import BreakerPolicy, ClientPolicy, DownstreamError, ResilientClient, RetryPolicy
+from pos_kit.http import DownstreamError, ResilientClient
 from pos_kit.mapping import build
 
 log = structlog.get_logger(__name__)
@@ -55,17 +53,7 @@ class RestaurantClient:
 
     @classmethod
     def from_settings(cls, settings: CoreSettings) -> RestaurantClient:
-        policy = ClientPolicy(
-            total_timeout=settings.restaurant_total_timeout_seconds,
-            attempt_timeout=settings.restaurant_attempt_timeout_seconds,
-            retry=RetryPolicy(max_attempts=settings.restaurant_max_attempts),
-            breaker=BreakerPolicy(
-                consecutive_failures=settings.restaurant_breaker_failures,
-                open_seconds=settings.restaurant_breaker_open_seconds,
-            ),
-            retry_after_seconds=max(1, math.ceil(settings.restaurant_breaker_open_seconds)),
-        )
-        return cls(ResilientClient(DOWNSTREAM, settings.restaurant_url, policy=policy))
+        return cls(ResilientClient.for_downstream(DOWNSTREAM, settings))
 
     async def aclose(self) -> None:
         await self.http.aclose()
