@@ -44,5 +44,11 @@ typecheck: sync
 layering: sync
 	$(VENV_PY) tools/layering/check.py
 
+## The benchmark suite of issue 10 (docs/benchmarks.md, JSON in bench/results/): the whole
+## system on PostgreSQL (POS_BENCH_DATABASE_URL), open-loop load. SCENARIO=orders,edge runs
+## some scenarios only; SQLITE=1 runs on make run's SQLite default.
+bench: sync
+	$(VENV_PY) -m pos_bench $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(SQLITE),--sqlite)
+
 clean:
 	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache
