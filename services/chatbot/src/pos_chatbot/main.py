@@ -80,7 +80,7 @@ def create_app(
             refresh_margin_seconds=settings.auth_token_refresh_margin_seconds,
         ),
     )
-    pos_core = PosCoreClient(ResilientClient.for_downstream("pos-core", settings))
+    pos_core = PosCoreClient.from_settings(settings)
     conversation_repository = ConversationRepository(store.collection(conversations.COLLECTION))
     retention = Retention(
         RetentionRepository(store.collection(restaurants.COLLECTION)),

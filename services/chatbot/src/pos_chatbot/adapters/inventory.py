@@ -17,6 +17,7 @@ from pos_chatbot.adapters.plain import from_plain
 from pos_chatbot.domain.menu import MenuItem
 from pos_kit.events import EventData
 from pos_kit.http import DownstreamUnavailable, ResilientClient, ServiceTokens
+from pos_kit.http.downstream import DownstreamClient
 
 DOWNSTREAM = "inventory"
 MENU_READ_SCOPE = "menu:read"
@@ -70,14 +71,13 @@ class _ProductPage(BaseModel):
     next_cursor: str | None = None
 
 
-class InventoryClient:
+class InventoryClient(DownstreamClient):
+    downstream = DOWNSTREAM
+
     def __init__(self, http: ResilientClient, tokens: ServiceTokens) -> None:
         """`tokens` are the chatbot's own, with the scope `menu:read`."""
-        self.http = http
+        super().__init__(http)
         self.tokens = tokens
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     async def menu(self, *, tenant_id: uuid.UUID) -> list[MenuItem]:
         """Every menu item of the restaurant, all pages.
@@ -108,9 +108,4 @@ class InventoryClient:
         raise self._unusable(f"answered more than {MAX_PAGES} pages")
 
     def _unusable(self, why: str) -> DownstreamUnavailable:
-        return DownstreamUnavailable(
-            DOWNSTREAM,
-            f"{DOWNSTREAM} {why} for the menu.",
-            reason="no_menu",
-            retry_after_seconds=self.http.policy.retry_after_seconds,
-        )
+        return self.unusable(f"{why} for the menu", reason="no_menu")

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pos_chatbot.domain.drafts import Draft
 from pos_chatbot.domain.errors import OrderRefused
-from pos_kit.http import DownstreamUnavailable, ResilientClient, answer_detail
+from pos_kit.http import answer_detail
+from pos_kit.http.downstream import DownstreamClient
 
 DOWNSTREAM = "pos-core"
 ORDERS_PATH = "/api/v1/orders"
@@ -46,12 +47,8 @@ def order_body(draft: Draft, table_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
-class PosCoreClient:
-    def __init__(self, http: ResilientClient) -> None:
-        self.http = http
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+class PosCoreClient(DownstreamClient):
+    downstream = DOWNSTREAM
 
     async def open_order(self, draft: Draft, *, table_id: uuid.UUID, token: str) -> uuid.UUID:
         """The id of the order pos-core opened with the draft's lines for the table."""
@@ -65,11 +62,8 @@ class PosCoreClient:
             try:
                 return _OpenedOrder.model_validate_json(response.content).id
             except ValidationError as exc:
-                raise DownstreamUnavailable(
-                    DOWNSTREAM,
-                    f"{DOWNSTREAM} answered an order the chatbot cannot read.",
-                    reason="unreadable_order",
-                    retry_after_seconds=self.http.policy.retry_after_seconds,
+                raise self.unusable(
+                    "answered an order the chatbot cannot read", reason="unreadable_order"
                 ) from exc
         # pos-core's own explanation (its problem detail), for the member of staff.
         raise OrderRefused(f"pos-core refused the order: {answer_detail(response)}")

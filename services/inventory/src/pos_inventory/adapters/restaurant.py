@@ -6,12 +6,11 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from pos_inventory.config import InventorySettings
 from pos_inventory.domain.profiles import ProfileCopy
 from pos_kit.http import (
     DownstreamUnavailable,
-    ResilientClient,
 )
+from pos_kit.http.downstream import DownstreamClient
 
 DOWNSTREAM = "restaurant"
 PROFILE_PATH = "/api/v1/restaurant"
@@ -26,16 +25,8 @@ class _Profile(BaseModel):
     version: int = Field(ge=1)
 
 
-class RestaurantClient:
-    def __init__(self, http: ResilientClient) -> None:
-        self.http = http
-
-    @classmethod
-    def from_settings(cls, settings: InventorySettings) -> RestaurantClient:
-        return cls(ResilientClient.for_downstream(DOWNSTREAM, settings))
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+class RestaurantClient(DownstreamClient):
+    downstream = DOWNSTREAM
 
     async def profile(self, *, tenant_id: uuid.UUID, token: str) -> ProfileCopy:
         """The restaurant's profile as restaurant answers it to the caller (`token`).
@@ -54,9 +45,4 @@ class RestaurantClient:
         return ProfileCopy(tenant_id, answer.currency, answer.version)
 
     def _no_profile(self, why: str) -> DownstreamUnavailable:
-        return DownstreamUnavailable(
-            DOWNSTREAM,
-            f"{DOWNSTREAM} {why} for the restaurant's profile.",
-            reason="no_profile",
-            retry_after_seconds=self.http.policy.retry_after_seconds,
-        )
+        return self.unusable(f"{why} for the restaurant's profile", reason="no_profile")

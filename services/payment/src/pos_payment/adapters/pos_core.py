@@ -8,10 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pos_kit.http import (
     DownstreamUnavailable,
-    ResilientClient,
 )
+from pos_kit.http.downstream import DownstreamClient
 from pos_kit.mapping import build
-from pos_payment.config import PaymentSettings
 from pos_payment.domain.orders import Order, OrderStatus
 
 DOWNSTREAM = "pos-core"
@@ -38,16 +37,8 @@ class _Order(BaseModel):
     placed_by: str | None = None
 
 
-class PosCoreClient:
-    def __init__(self, http: ResilientClient) -> None:
-        self.http = http
-
-    @classmethod
-    def from_settings(cls, settings: PaymentSettings) -> PosCoreClient:
-        return cls(ResilientClient.for_downstream(DOWNSTREAM, settings))
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+class PosCoreClient(DownstreamClient):
+    downstream = DOWNSTREAM
 
     async def order(self, *, tenant_id: uuid.UUID, order_id: uuid.UUID, token: str) -> Order | None:
         """The order as pos-core shows it to the caller (`token`); None if it has no such order.
@@ -72,9 +63,4 @@ class PosCoreClient:
         )
 
     def _unusable(self, why: str) -> DownstreamUnavailable:
-        return DownstreamUnavailable(
-            DOWNSTREAM,
-            f"{DOWNSTREAM} {why} for an order.",
-            reason="unusable_answer",
-            retry_after_seconds=self.http.policy.retry_after_seconds,
-        )
+        return self.unusable(f"{why} for an order", reason="unusable_answer")

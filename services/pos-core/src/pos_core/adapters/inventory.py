@@ -15,7 +15,6 @@ import httpx
 import structlog
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
-from pos_core.config import CoreSettings
 from pos_core.domain.errors import (
     InsufficientStock,
     InventoryBadAnswer,
@@ -29,9 +28,9 @@ from pos_kit.http import (
     DownstreamError,
     DownstreamTimeout,
     RequestOptions,
-    ResilientClient,
     answer_detail,
 )
+from pos_kit.http.downstream import DownstreamClient
 from pos_kit.mapping import build
 
 log = structlog.get_logger(__name__)
@@ -135,16 +134,8 @@ def _off_the_menu(product_id: object, detail: str) -> UnknownProduct:
     )
 
 
-class InventoryClient:
-    def __init__(self, http: ResilientClient) -> None:
-        self.http = http
-
-    @classmethod
-    def from_settings(cls, settings: CoreSettings) -> InventoryClient:
-        return cls(ResilientClient.for_downstream(DOWNSTREAM, settings))
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+class InventoryClient(DownstreamClient):
+    downstream = DOWNSTREAM
 
     async def _call(
         self, action: str, method: str, path: str, **options: Unpack[RequestOptions]

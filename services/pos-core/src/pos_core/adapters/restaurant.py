@@ -10,11 +10,11 @@ from __future__ import annotations
 import structlog
 from pydantic import Field, StrictBool, StrictInt, ValidationError, field_validator
 
-from pos_core.config import CoreSettings
 from pos_core.domain.errors import RestaurantProfileUnavailable
 from pos_core.domain.restaurant_profile import RestaurantProfile, known_timezone
 from pos_kit.events import EventData
-from pos_kit.http import DownstreamError, ResilientClient
+from pos_kit.http import DownstreamError
+from pos_kit.http.downstream import DownstreamClient
 from pos_kit.mapping import build
 
 log = structlog.get_logger(__name__)
@@ -47,16 +47,8 @@ class ProfileIn(EventData):
         return build(RestaurantProfile, self)
 
 
-class RestaurantClient:
-    def __init__(self, http: ResilientClient) -> None:
-        self.http = http
-
-    @classmethod
-    def from_settings(cls, settings: CoreSettings) -> RestaurantClient:
-        return cls(ResilientClient.for_downstream(DOWNSTREAM, settings))
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
+class RestaurantClient(DownstreamClient):
+    downstream = DOWNSTREAM
 
     async def profile(self, *, token: str) -> RestaurantProfile | None:
         """The profile of the caller's restaurant; None while the restaurant service has none."""
