@@ -81,6 +81,14 @@ class TooManyRequests(ProblemError):
         super().__init__(detail, **kw)
 
 
+class BadGateway(ProblemError):
+    """Another service, called to answer this request, answered unusably (or not in HTTP)."""
+
+    status = 502
+    type_slug = "bad-gateway"
+    title = "Bad gateway"
+
+
 class ServiceUnavailable(ProblemError):
     status = 503
     type_slug = "service-unavailable"

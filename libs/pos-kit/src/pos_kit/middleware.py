@@ -47,7 +47,23 @@ def _route_template(scope: Scope) -> str:
     return str(path) if path else "unmatched"
 
 
-class RequestContextMiddleware:
+class _HttpMiddleware:
+    """Middleware for HTTP requests: anything else (lifespan, websockets) passes straight by."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError  # pragma: no cover - abstract
+
+
+class RequestContextMiddleware(_HttpMiddleware):
     """Accepts or makes a correlation id, echoes it, logs one line a request, counts it.
 
     It also answers an unexpected exception itself, so that even a 500 carries the
@@ -55,14 +71,11 @@ class RequestContextMiddleware:
     """
 
     def __init__(self, app: ASGIApp, *, service: str, cursor_key: bytes = b"") -> None:
-        self.app = app
+        super().__init__(app)
         self.service = service
         self.cursor_key = cursor_key
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = _header(scope, b"x-correlation-id")
         trace_id = context.trace_id_from_traceparent(_header(scope, b"traceparent"))
         started = time.perf_counter()
@@ -121,17 +134,14 @@ class BodyTooLarge(Exception):
     pass
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(_HttpMiddleware):
     """Refuses a request body over the limit with 413, whether or not it declares its length."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(scope, receive, send)

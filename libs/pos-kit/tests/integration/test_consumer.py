@@ -10,9 +10,10 @@ stream.
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from collections import Counter as Tally
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,6 @@ from typing import Any
 import nats
 import pytest
 import sqlalchemy as sa
-from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
@@ -43,12 +43,17 @@ from pos_kit.events import (
     parse_data,
 )
 from pos_kit.events.testing import stream_messages, wait_until
-from pos_kit.testing.nats import NatsServer, running_nats_server
+from pos_kit.testing.nats import NatsServer
 from pos_kit.testing.postgres import fresh_database
 from pos_kit.uow import UnitOfWork
 
 TENANT = str(uuid.uuid4())
 MAX_DELIVER = 3
+
+# The fixtures' types: the conftest's database opener and worker starter, this module's factory.
+DatabaseOpener = Callable[[str, sa.MetaData], Awaitable[Database]]
+Starter = Callable[..., Awaitable[Any]]
+ConsumerFactory = Callable[..., Awaitable[EventConsumer]]
 
 
 class OrderRef(EventData):
@@ -100,73 +105,42 @@ class Kitchen:
 
 
 @pytest.fixture
-def nats_server() -> Iterator[NatsServer]:
-    with running_nats_server() as server:
-        yield server
-
-
-@pytest.fixture
 def kitchen() -> Kitchen:
     return Kitchen()
 
 
-async def open_database(url: str, kitchen: Kitchen) -> Database:
-    database = Database(url)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(kitchen.metadata.create_all)
-    return database
-
-
 @pytest.fixture
-async def db(kitchen: Kitchen) -> AsyncIterator[Database]:
+def pg_url() -> Iterator[str]:
     with fresh_database(prefix="pos_kit_consumer") as url:
-        database = await open_database(url, kitchen)
-        yield database
-        await database.dispose()
+        yield url
 
 
 @pytest.fixture
-async def js(nats_server: NatsServer) -> AsyncIterator[JetStreamContext]:
-    nc: NatsClient = await nats.connect(
-        nats_server.url, reconnect_time_wait=0.1, max_reconnect_attempts=-1
-    )
-    js = nc.jetstream()
+async def db(pg_url: str, kitchen: Kitchen, open_database: DatabaseOpener) -> Database:
+    return await open_database(pg_url, kitchen.metadata)
+
+
+@pytest.fixture
+async def js(js: JetStreamContext) -> JetStreamContext:
+    """The test's own client, on a broker whose streams exist before any consumer starts."""
     await ensure_stream(js)
-    yield js
-    await nc.close()
-
-
-ConsumerFactory = Callable[..., Awaitable[EventConsumer]]
+    return js
 
 
 @pytest.fixture
-async def start_consumer(
-    db: Database, kitchen: Kitchen, nats_server: NatsServer
-) -> AsyncIterator[ConsumerFactory]:
-    consumers: list[EventConsumer] = []
-
-    async def start(**overrides: Any) -> EventConsumer:
-        options: dict[str, Any] = {
-            "inbox": SqlInbox(db, kitchen.inbox),
-            "nats_url": nats_server.url,
-            "consumer_name": "notification",
-            "subjects": ["pos.events.order.placed", "pos.events.order.cancelled"],
-            "handler": kitchen.open_ticket,
-            "max_deliver": MAX_DELIVER,
-            "backoff_initial": 0.05,
-            "backoff_max": 0.2,
-            "fetch_timeout": 0.5,
-            "reconnect_time_wait": 0.1,
-        }
-        options.update(overrides)
-        consumer = EventConsumer(**options)
-        await consumer.start()
-        consumers.append(consumer)
-        return consumer
-
-    yield start
-    for consumer in consumers:
-        await consumer.stop()
+def start_consumer(db: Database, kitchen: Kitchen, start_worker: Starter) -> ConsumerFactory:
+    """`await start_consumer(**overrides)`: notification's consumer of order events, running."""
+    return functools.partial(
+        start_worker,
+        EventConsumer,
+        inbox=SqlInbox(db, kitchen.inbox),
+        consumer_name="notification",
+        subjects=["pos.events.order.placed", "pos.events.order.cancelled"],
+        handler=kitchen.open_ticket,
+        max_deliver=MAX_DELIVER,
+        backoff_max=0.2,
+        fetch_timeout=0.5,
+    )
 
 
 def an_event(event_type: str = "order.placed", **data: Any) -> Event:
@@ -207,8 +181,16 @@ async def dead_letters(js: JetStreamContext, consumer: str = "notification") -> 
     return await stream_messages(js, DLQ_STREAM, subject=dlq_subject(consumer))
 
 
-def metric(name: str, **labels: str) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
+def consumed(outcome: str) -> float:
+    """How many order.placed events the notification consumer counted with `outcome`."""
+    labels = {"consumer": "notification", "type": "order.placed", "outcome": outcome}
+    return REGISTRY.get_sample_value("pos_events_consumed_total", labels) or 0.0
+
+
+def dead_letter_count(reason: str) -> float:
+    """How many events the notification consumer dead-lettered for `reason`."""
+    labels = {"consumer": "notification", "reason": reason}
+    return REGISTRY.get_sample_value("pos_events_dead_lettered_total", labels) or 0.0
 
 
 async def test_each_event_is_handled_once_in_its_own_context_then_acked(
@@ -241,12 +223,7 @@ async def test_each_event_is_handled_once_in_its_own_context_then_acked(
 async def test_the_same_event_published_twice_has_one_effect(
     db: Database, kitchen: Kitchen, js: JetStreamContext, start_consumer: ConsumerFactory
 ) -> None:
-    duplicates_before = metric(
-        "pos_events_consumed_total",
-        consumer="notification",
-        type="order.placed",
-        outcome="duplicate",
-    )
+    duplicates_before = consumed("duplicate")
     await start_consumer()
     event = an_event()
     # Different Nats-Msg-Ids get past the stream's de-duplication: two messages.
@@ -258,29 +235,41 @@ async def test_the_same_event_published_twice_has_one_effect(
 
     assert len(await kitchen.tickets_for(db, event.id)) == 1
     assert kitchen.calls[event.id] == 1
-    assert (
-        metric(
-            "pos_events_consumed_total",
-            consumer="notification",
-            type="order.placed",
-            outcome="duplicate",
-        )
-        == duplicates_before + 1
-    )
+    assert consumed("duplicate") == duplicates_before + 1
 
 
-async def test_a_redelivery_after_a_failed_attempt_has_one_effect(
-    db: Database, kitchen: Kitchen, js: JetStreamContext, start_consumer: ConsumerFactory
+@pytest.mark.parametrize(
+    ("failures", "failure"),
+    [
+        # The first attempt wrote a ticket then failed: rolled back. The retry wrote the one.
+        pytest.param(1, lambda: RuntimeError("printer on fire"), id="a-failed-attempt"),
+        # The database away for longer than max_deliver: waited out, never dead-lettered.
+        pytest.param(
+            MAX_DELIVER + 1,
+            lambda: sa.exc.OperationalError(
+                "INSERT ...", {}, ConnectionRefusedError("connection refused")
+            ),
+            id="a-database-outage",
+        ),
+    ],
+)
+async def test_an_event_retried_until_it_succeeds_has_one_effect(
+    db: Database,
+    kitchen: Kitchen,
+    js: JetStreamContext,
+    start_consumer: ConsumerFactory,
+    failures: int,
+    failure: Callable[[], Exception],
 ) -> None:
     await start_consumer()
     event = an_event()
-    kitchen.fail_times[event.id] = 1
+    kitchen.fail_times[event.id] = failures
+    kitchen.failure = failure
 
     await publish(js, event)
     await wait_until(lambda: all_acked(js), what="the retried message acked")
 
-    # First attempt wrote a ticket then failed: rolled back. The retry wrote the one.
-    assert kitchen.calls[event.id] == 2
+    assert kitchen.calls[event.id] == failures + 1
     assert len(await kitchen.tickets_for(db, event.id)) == 1
     assert await dead_letters(js) == []
 
@@ -317,9 +306,7 @@ async def test_a_redelivery_after_a_lost_ack_has_no_second_effect(
 async def test_a_poison_event_is_dead_lettered_and_the_next_ones_are_processed(
     db: Database, kitchen: Kitchen, js: JetStreamContext, start_consumer: ConsumerFactory
 ) -> None:
-    dead_before = metric(
-        "pos_events_dead_lettered_total", consumer="notification", reason="handler_failed"
-    )
+    dead_before = dead_letter_count("handler_failed")
     await start_consumer()
     poison, healthy = an_event(), an_event()
     kitchen.fail_times[poison.id] = 1_000
@@ -343,10 +330,7 @@ async def test_a_poison_event_is_dead_lettered_and_the_next_ones_are_processed(
     assert letter.headers["Pos-Dlq-Deliveries"] == str(MAX_DELIVER)
     assert letter.headers["Pos-Dlq-Subject"] == "pos.events.order.placed"
     assert letter.headers["X-Correlation-ID"] == poison.correlationid
-    assert (
-        metric("pos_events_dead_lettered_total", consumer="notification", reason="handler_failed")
-        == dead_before + 1
-    )
+    assert dead_letter_count("handler_failed") == dead_before + 1
 
     # The poison message is settled for good, and consumption goes on.
     later = an_event()
@@ -382,9 +366,7 @@ async def test_a_malformed_message_is_dead_lettered_at_once(
 async def test_data_the_handler_cannot_use_is_dead_lettered_at_once(
     db: Database, kitchen: Kitchen, js: JetStreamContext, start_consumer: ConsumerFactory
 ) -> None:
-    dead_before = metric(
-        "pos_events_dead_lettered_total", consumer="notification", reason="malformed"
-    )
+    dead_before = dead_letter_count("malformed")
     await start_consumer()
     unusable, healthy = an_event(order_id="not-an-order"), an_event()
 
@@ -401,40 +383,19 @@ async def test_data_the_handler_cannot_use_is_dead_lettered_at_once(
     assert letter.headers["Pos-Dlq-Deliveries"] == "1"
     assert letter.headers["Pos-Dlq-Error"].startswith("MalformedEvent: order.placed data")
     assert "order_id" in letter.headers["Pos-Dlq-Error"]
-    assert (
-        metric("pos_events_dead_lettered_total", consumer="notification", reason="malformed")
-        == dead_before + 1
-    )
-
-
-async def test_a_database_outage_is_waited_out_not_dead_lettered(
-    db: Database, kitchen: Kitchen, js: JetStreamContext, start_consumer: ConsumerFactory
-) -> None:
-    await start_consumer()
-    event = an_event()
-    kitchen.fail_times[event.id] = MAX_DELIVER + 1
-    kitchen.failure = lambda: sa.exc.OperationalError(
-        "INSERT ...", {}, ConnectionRefusedError("connection refused")
-    )
-
-    await publish(js, event)
-    await wait_until(lambda: all_acked(js), what="the message processed after the outage")
-
-    assert kitchen.calls[event.id] == MAX_DELIVER + 2
-    assert len(await kitchen.tickets_for(db, event.id)) == 1
-    assert await dead_letters(js) == []
+    assert dead_letter_count("malformed") == dead_before + 1
 
 
 async def test_the_consumer_starts_without_nats_and_survives_a_restart(
-    db: Database, kitchen: Kitchen, nats_server: NatsServer, start_consumer: ConsumerFactory
+    db: Database, kitchen: Kitchen, broker: NatsServer, start_consumer: ConsumerFactory
 ) -> None:
-    nats_server.stop()
+    broker.stop()
     consumer = await start_consumer()
     await asyncio.sleep(0.3)
     assert consumer.running
 
-    nats_server.start()
-    nc = await nats.connect(nats_server.url, reconnect_time_wait=0.1, max_reconnect_attempts=-1)
+    broker.start()
+    nc = await nats.connect(broker.url, reconnect_time_wait=0.1, max_reconnect_attempts=-1)
     try:
         js = nc.jetstream()
         await wait_until(lambda: _consumer_exists(js, "notification"), what="the durable consumer")
@@ -442,9 +403,9 @@ async def test_the_consumer_starts_without_nats_and_survives_a_restart(
         await publish(js, first)
         await wait_for_tickets(db, kitchen, 1)
 
-        nats_server.stop()
+        broker.stop()
         await asyncio.sleep(0.3)
-        nats_server.start()
+        broker.start()
         second = an_event()
         await publish(js, second)
         tickets = await wait_for_tickets(db, kitchen, 2)
@@ -454,31 +415,33 @@ async def test_the_consumer_starts_without_nats_and_survives_a_restart(
 
 
 async def test_the_inbox_works_on_sqlite(
-    tmp_path: Path, kitchen: Kitchen, js: JetStreamContext, nats_server: NatsServer
+    tmp_path: Path,
+    kitchen: Kitchen,
+    js: JetStreamContext,
+    broker: NatsServer,
+    open_database: DatabaseOpener,
+    started: Starter,
 ) -> None:
-    db = await open_database(f"sqlite:///{tmp_path / 'notification.db'}", kitchen)
-    consumer = EventConsumer(
-        SqlInbox(db, kitchen.inbox),
-        nats_server.url,
-        "notification",
-        ["pos.events.order.>"],
-        kitchen.open_ticket,
-        fetch_timeout=0.5,
-        backoff_initial=0.05,
+    db = await open_database(f"sqlite:///{tmp_path / 'notification.db'}", kitchen.metadata)
+    await started(
+        EventConsumer(
+            SqlInbox(db, kitchen.inbox),
+            broker.url,
+            "notification",
+            ["pos.events.order.>"],
+            kitchen.open_ticket,
+            fetch_timeout=0.5,
+            backoff_initial=0.05,
+        )
     )
-    await consumer.start()
-    try:
-        event = an_event()
-        kitchen.fail_times[event.id] = 1
-        await publish(js, event, msg_id="a")
-        await publish(js, event, msg_id="b")
+    event = an_event()
+    kitchen.fail_times[event.id] = 1
+    await publish(js, event, msg_id="a")
+    await publish(js, event, msg_id="b")
 
-        await wait_until(lambda: all_acked(js), what="both copies settled on SQLite")
-        assert kitchen.calls[event.id] == 2  # one failure, one success, one duplicate skipped
-        assert len(await kitchen.tickets_for(db)) == 1
-    finally:
-        await consumer.stop()
-        await db.dispose()
+    await wait_until(lambda: all_acked(js), what="both copies settled on SQLite")
+    assert kitchen.calls[event.id] == 2  # one failure, one success, one duplicate skipped
+    assert len(await kitchen.tickets_for(db)) == 1
 
 
 def test_consumer_settings_are_checked_up_front(kitchen: Kitchen) -> None:
@@ -526,7 +489,7 @@ class MemoryInbox:
 
 
 async def test_a_consumer_works_through_an_inbox_of_another_store(
-    js: JetStreamContext, nats_server: NatsServer
+    js: JetStreamContext, broker: NatsServer, started: Starter
 ) -> None:
     inbox = MemoryInbox()
 
@@ -535,18 +498,15 @@ async def test_a_consumer_works_through_an_inbox_of_another_store(
 
     consumer: EventConsumer[list[str]] = EventConsumer(
         inbox,
-        nats_server.url,
+        broker.url,
         "chatbot",
         ["pos.events.order.placed"],
         copy_the_dish,
         fetch_timeout=0.5,
     )
-    await consumer.start()
-    try:
-        event = an_event()
-        await publish(js, event, msg_id="first")
-        await publish(js, event, msg_id="again")  # the same event, twice in the stream
-        await wait_until(lambda: all_acked(js, "chatbot"), what="both copies settled")
-        assert inbox.menu == [event.data["order_id"]]
-    finally:
-        await consumer.stop()
+    await started(consumer)
+    event = an_event()
+    await publish(js, event, msg_id="first")
+    await publish(js, event, msg_id="again")  # the same event, twice in the stream
+    await wait_until(lambda: all_acked(js, "chatbot"), what="both copies settled")
+    assert inbox.menu == [event.data["order_id"]]

@@ -151,8 +151,6 @@ def client_for(
     attempt_timeout: float = 1.0,
     max_attempts: int = 3,
     consecutive_failures: int = 20,
-    open_seconds: float = 0.5,
-    half_open_probes: int = 1,
 ) -> ResilientClient:
     return ResilientClient(
         "inventory",
@@ -165,11 +163,27 @@ def client_for(
                 consecutive_failures=consecutive_failures,
                 window=20,
                 min_calls_for_rate=20,
-                open_seconds=open_seconds,
-                half_open_probes=half_open_probes,
+                # Open for half a second (the tests wait 0.6 s), then one probe at a time.
+                open_seconds=0.5,
+                half_open_probes=1,
             ),
         ),
     )
+
+
+async def trip(client: ResilientClient, calls: int) -> None:
+    """`calls` calls in a row that fail: enough, with the right policy, to open the breaker."""
+    for _ in range(calls):
+        with pytest.raises(DownstreamUnavailable):
+            await client.get("/api/v1/products")
+
+
+async def refused_call(client: ResilientClient) -> DownstreamUnavailable:
+    """A call the open breaker refuses without sending it; the error it raised."""
+    with pytest.raises(DownstreamUnavailable) as refused:
+        await client.get("/api/v1/products")
+    assert refused.value.reason == "circuit_open"
+    return refused.value
 
 
 class Stopwatch:
@@ -292,18 +306,14 @@ async def test_breaker_opens_fails_fast_then_probes_and_closes(
 ) -> None:
     downstream.answer(then=500)
     async with client_for(downstream, max_attempts=1, consecutive_failures=3) as client:
-        for _ in range(3):
-            with pytest.raises(DownstreamUnavailable):
-                await client.get("/api/v1/products")
+        await trip(client, 3)
         assert client.breaker.state is CircuitState.OPEN
         assert len(downstream.hits) == 3
 
         downstream.answer(then=200)  # recovered, but the cool-down is not over
         with Stopwatch() as watch:
             for _ in range(20):
-                with pytest.raises(DownstreamUnavailable) as caught:
-                    await client.get("/api/v1/products")
-                assert caught.value.reason == "circuit_open"
+                await refused_call(client)
         assert watch.elapsed < 0.5
         assert len(downstream.hits) == 3, "an open circuit must not touch the network"
 
@@ -317,26 +327,20 @@ async def test_breaker_opens_fails_fast_then_probes_and_closes(
 async def test_a_failed_probe_opens_the_circuit_again(downstream: FakeDownstream) -> None:
     downstream.answer(then=503)
     async with client_for(downstream, max_attempts=1, consecutive_failures=2) as client:
-        for _ in range(2):
-            with pytest.raises(DownstreamUnavailable):
-                await client.get("/api/v1/products")
+        await trip(client, 2)
         await asyncio.sleep(0.6)
         with pytest.raises(DownstreamUnavailable) as probe:
             await client.get("/api/v1/products")
         assert probe.value.reason == "bad_status"
         assert client.breaker.state is CircuitState.OPEN
-        with pytest.raises(DownstreamUnavailable) as refused:
-            await client.get("/api/v1/products")
-        assert refused.value.reason == "circuit_open"
+        await refused_call(client)
     assert len(downstream.hits) == 3
 
 
 async def test_half_open_lets_one_probe_through_at_a_time(downstream: FakeDownstream) -> None:
     downstream.answer(500, 500, Reply(200, delay=0.3))
     async with client_for(downstream, max_attempts=1, consecutive_failures=2) as client:
-        for _ in range(2):
-            with pytest.raises(DownstreamUnavailable):
-                await client.get("/api/v1/products")
+        await trip(client, 2)
         await asyncio.sleep(0.6)
         results = await asyncio.gather(
             *(client.get("/api/v1/products") for _ in range(4)), return_exceptions=True

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +25,6 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
-from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from prometheus_client import REGISTRY
 
@@ -44,11 +44,16 @@ from pos_kit.events import (
     outbox_table,
 )
 from pos_kit.events.testing import stream_messages, wait_until
-from pos_kit.testing.nats import NatsServer, running_nats_server
+from pos_kit.testing.nats import NatsServer
 from pos_kit.testing.postgres import fresh_database
 
 TENANT_A = str(uuid.uuid4())
 TENANT_B = str(uuid.uuid4())
+
+# The fixtures' types: the conftest's database opener and worker starter, this module's factory.
+DatabaseOpener = Callable[[str, sa.MetaData], Awaitable[Database]]
+Starter = Callable[..., Awaitable[Any]]
+RelayFactory = Callable[..., Awaitable[OutboxRelay]]
 
 
 @dataclass
@@ -68,19 +73,6 @@ def make_schema() -> Schema:
     return Schema(metadata, outbox_table(metadata), inbox_table(metadata))
 
 
-async def open_database(url: str, schema: Schema) -> Database:
-    database = Database(url)
-    async with database.engine.begin() as conn:
-        await conn.run_sync(schema.metadata.create_all)
-    return database
-
-
-@pytest.fixture
-def nats_server() -> Iterator[NatsServer]:
-    with running_nats_server() as server:
-        yield server
-
-
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     with fresh_database(prefix="pos_kit_outbox") as url:
@@ -93,51 +85,22 @@ def schema() -> Schema:
 
 
 @pytest.fixture
-async def db(pg_url: str, schema: Schema) -> AsyncIterator[Database]:
-    database = await open_database(pg_url, schema)
-    yield database
-    await database.dispose()
+async def db(pg_url: str, schema: Schema, open_database: DatabaseOpener) -> Database:
+    return await open_database(pg_url, schema.metadata)
 
 
 @pytest.fixture
-async def js(nats_server: NatsServer) -> AsyncIterator[JetStreamContext]:
-    # The test's own reader; it reconnects fast when a test restarts the server.
-    nc: NatsClient = await nats.connect(
-        nats_server.url, reconnect_time_wait=0.1, max_reconnect_attempts=-1
+def start_relay(db: Database, schema: Schema, start_worker: Starter) -> RelayFactory:
+    """`await start_relay(**overrides)`: a relay of the test's outbox, running."""
+    return functools.partial(
+        start_worker,
+        OutboxRelay,
+        database=db,
+        outbox=schema.events,
+        poll_interval=0.1,
+        publish_timeout=1.0,
+        backoff_max=0.3,
     )
-    yield nc.jetstream()
-    await nc.close()
-
-
-RelayFactory = Callable[..., Awaitable[OutboxRelay]]
-
-
-@pytest.fixture
-async def start_relay(
-    db: Database, schema: Schema, nats_server: NatsServer
-) -> AsyncIterator[RelayFactory]:
-    relays: list[OutboxRelay] = []
-
-    async def start(**overrides: Any) -> OutboxRelay:
-        options: dict[str, Any] = {
-            "database": db,
-            "outbox": schema.events,
-            "nats_url": nats_server.url,
-            "poll_interval": 0.1,
-            "publish_timeout": 1.0,
-            "backoff_initial": 0.05,
-            "backoff_max": 0.3,
-            "reconnect_time_wait": 0.1,
-        }
-        options.update(overrides)
-        relay = OutboxRelay(**options)
-        await relay.start()
-        relays.append(relay)
-        return relay
-
-    yield start
-    for relay in relays:
-        await relay.stop()
 
 
 async def record_order_events(
@@ -262,14 +225,14 @@ async def test_recording_works_while_nats_is_down_and_events_arrive_once_after(
     db: Database,
     schema: Schema,
     js: JetStreamContext,
-    nats_server: NatsServer,
+    broker: NatsServer,
     start_relay: RelayFactory,
 ) -> None:
     await start_relay()
     before = await record_order_events(db, schema, 1)
     await wait_for_stream(js, 1)
 
-    nats_server.stop()
+    broker.stop()
     started = time.monotonic()
     during = []
     for tenant in (TENANT_A, TENANT_B, TENANT_A, TENANT_B):
@@ -278,7 +241,7 @@ async def test_recording_works_while_nats_is_down_and_events_arrive_once_after(
     await asyncio.sleep(0.5)  # the relay fails and backs off meanwhile
     assert sum(row.published_at is None for row in await outbox_rows(db, schema)) == 8
 
-    nats_server.start()
+    broker.start()
 
     ids = await wait_for_stream(js, 9)
     assert ids == [event.id for event in before + during]
@@ -291,18 +254,18 @@ async def test_a_frozen_broker_delays_events_but_never_duplicates_them(
     db: Database,
     schema: Schema,
     js: JetStreamContext,
-    nats_server: NatsServer,
+    broker: NatsServer,
     start_relay: RelayFactory,
 ) -> None:
     await start_relay(publish_timeout=0.3)
     await wait_until(lambda: _has_stream(js), what="the stream")
 
-    nats_server.pause()  # connections stay open, nothing answers: publishes time out
+    broker.pause()  # connections stay open, nothing answers: publishes time out
     try:
         recorded = await record_order_events(db, schema, 4)
         await asyncio.sleep(1.0)
     finally:
-        nats_server.resume()
+        broker.resume()
 
     # Timed-out publishes the client had buffered reach the server late, beside the
     # retries; Nats-Msg-Id keeps one copy of each, in order.
@@ -316,10 +279,10 @@ async def test_a_frozen_broker_delays_events_but_never_duplicates_them(
 async def test_the_relay_starts_while_nats_is_down(
     db: Database,
     schema: Schema,
-    nats_server: NatsServer,
+    broker: NatsServer,
     start_relay: RelayFactory,
 ) -> None:
-    nats_server.stop()
+    broker.stop()
     started = time.monotonic()
     relay = await start_relay()
     assert time.monotonic() - started < 0.5, "start() must not wait for NATS"
@@ -327,8 +290,8 @@ async def test_the_relay_starts_while_nats_is_down(
     await asyncio.sleep(0.3)
     assert relay.running
 
-    nats_server.start()
-    nc = await nats.connect(nats_server.url)
+    broker.start()
+    nc = await nats.connect(broker.url)
     try:
         assert await wait_for_stream(nc.jetstream(), 3) == [e.id for e in recorded]
     finally:
@@ -413,31 +376,31 @@ async def test_published_rows_are_purged_after_the_retention_period(
 
 
 async def test_two_relays_on_one_database_publish_in_order_without_duplicates(
-    pg_url: str, schema: Schema, js: JetStreamContext, start_relay: RelayFactory
+    pg_url: str,
+    schema: Schema,
+    js: JetStreamContext,
+    start_relay: RelayFactory,
+    open_database: DatabaseOpener,
 ) -> None:
     # Two engines stand for two processes of the same service.
-    other_process = await open_database(pg_url, schema)
-    try:
-        first = await start_relay()
-        second = await start_relay(database=other_process)
-        duplicates_before = duplicates_seen()
-        recorded: list[Event] = []
-        for n in range(15):
-            recorded += await record_order_events(
-                other_process if n % 2 else first.database,
-                schema,
-                2,
-                tenant=TENANT_A if n % 3 else TENANT_B,
-            )
+    other_process = await open_database(pg_url, schema.metadata)
+    first = await start_relay()
+    await start_relay(database=other_process)
+    duplicates_before = duplicates_seen()
+    recorded: list[Event] = []
+    for n in range(15):
+        recorded += await record_order_events(
+            other_process if n % 2 else first.database,
+            schema,
+            2,
+            tenant=TENANT_A if n % 3 else TENANT_B,
+        )
 
-        assert await wait_for_stream(js, 30) == [e.id for e in recorded]
-        await asyncio.sleep(0.3)
-        assert len(await ids_in_stream(js)) == 30
-        # The lease let one relay publish at a time: neither re-sent the other's rows.
-        assert duplicates_seen() == duplicates_before
-    finally:
-        await second.stop()
-        await other_process.dispose()
+    assert await wait_for_stream(js, 30) == [e.id for e in recorded]
+    await asyncio.sleep(0.3)
+    assert len(await ids_in_stream(js)) == 30
+    # The lease let one relay publish at a time: neither re-sent the other's rows.
+    assert duplicates_seen() == duplicates_before
 
 
 async def test_a_tenants_transactions_recording_events_commit_in_seq_order(
@@ -507,26 +470,25 @@ async def test_ensure_stream_creates_then_updates_both_streams(js: JetStreamCont
 
 
 async def test_outbox_and_relay_on_sqlite(
-    tmp_path: Path, js: JetStreamContext, nats_server: NatsServer
+    tmp_path: Path,
+    js: JetStreamContext,
+    broker: NatsServer,
+    open_database: DatabaseOpener,
+    started: Starter,
 ) -> None:
     schema = make_schema()
-    db = await open_database(f"sqlite:///{tmp_path / 'service.db'}", schema)
-    relay = OutboxRelay(
-        db, schema.events, nats_server.url, poll_interval=0.1, reconnect_time_wait=0.1
+    db = await open_database(f"sqlite:///{tmp_path / 'service.db'}", schema.metadata)
+    await started(
+        OutboxRelay(db, schema.events, broker.url, poll_interval=0.1, reconnect_time_wait=0.1)
     )
-    await relay.start()
-    try:
-        with pytest.raises(RuntimeError):
-            await record_then_fail(db, schema)
-        recorded = await record_order_events(db, schema, 2)
-        recorded += await record_order_events(db, schema, 1, tenant=TENANT_B)
+    with pytest.raises(RuntimeError):
+        await record_then_fail(db, schema)
+    recorded = await record_order_events(db, schema, 2)
+    recorded += await record_order_events(db, schema, 1, tenant=TENANT_B)
 
-        assert await wait_for_stream(js, 3) == [e.id for e in recorded]
-        await wait_until(lambda: _all_published(db, schema), what="rows marked on SQLite")
-        assert [row.id for row in await outbox_rows(db, schema)] == [e.id for e in recorded]
-    finally:
-        await relay.stop()
-        await db.dispose()
+    assert await wait_for_stream(js, 3) == [e.id for e in recorded]
+    await wait_until(lambda: _all_published(db, schema), what="rows marked on SQLite")
+    assert [row.id for row in await outbox_rows(db, schema)] == [e.id for e in recorded]
 
 
 @pytest.mark.parametrize("backend", ["postgresql", "sqlite"])

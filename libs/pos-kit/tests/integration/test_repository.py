@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -93,6 +94,18 @@ async def db(backend_url: str) -> AsyncIterator[Database]:
     await database.dispose()
 
 
+@asynccontextmanager
+async def dishes_in(db: Database) -> AsyncIterator[Dishes]:
+    """The repository inside a unit of work of its own, committed at the end of the block."""
+    async with db.unit_of_work() as uow:
+        yield Dishes(uow.session)
+
+
+async def dish_count(db: Database, tenant: uuid.UUID) -> int:
+    async with dishes_in(db) as dishes:
+        return await dishes.count(tenant)
+
+
 async def a_menu(db: Database) -> tuple[uuid.UUID, list[DishRow]]:
     """A restaurant with MENU, beside another restaurant's dishes that must never show."""
     tenant, stranger = uuid.uuid4(), uuid.uuid4()
@@ -122,8 +135,8 @@ async def walk(
     pages: list[list[str]] = []  # the names on each page
     cursor: str | None = None
     while True:
-        async with db.unit_of_work() as uow:
-            found = await Dishes(uow.session).page(
+        async with dishes_in(db) as dishes:
+            found = await dishes.page(
                 tenant_id=tenant,
                 page=PageRequest(limit=limit, after=keyset.decode(cursor)),
                 key=key,
@@ -178,11 +191,11 @@ async def test_a_three_part_key_with_text(db: Database) -> None:
 
 async def test_a_last_page_that_is_full_says_there_is_no_more(db: Database) -> None:
     tenant, _ = await a_menu(db)
-    async with db.unit_of_work() as uow:
-        first = await Dishes(uow.session).page(
+    async with dishes_in(db) as dishes:
+        first = await dishes.page(
             tenant_id=tenant, page=PageRequest(limit=len(MENU)), key=[DishRow.course, DishRow.id]
         )
-        empty = await Dishes(uow.session).page(
+        empty = await dishes.page(
             tenant_id=uuid.uuid4(), page=PageRequest(limit=5), key=[DishRow.course, DishRow.id]
         )
 
@@ -195,8 +208,7 @@ async def test_a_unique_clash_raises_the_services_error_and_the_work_goes_on(
     db: Database,
 ) -> None:
     tenant = uuid.uuid4()
-    async with db.unit_of_work() as uow:
-        dishes = Dishes(uow.session)
+    async with dishes_in(db) as dishes:
         await dishes.add(DishRow(tenant_id=tenant, name="Gelato", course=3, created_at=NOON))
         with pytest.raises(DishNameTaken, match="Gelato is on the menu"):
             await dishes.add(DishRow(tenant_id=tenant, name="Gelato", course=3, created_at=NOON))
@@ -215,8 +227,7 @@ async def test_a_clash_on_another_key_or_another_failure_is_not_the_services_err
 ) -> None:
     tenant = uuid.uuid4()
     code = f"D-{uuid.uuid4().hex[:8]}"
-    async with db.unit_of_work() as uow:
-        dishes = Dishes(uow.session)
+    async with dishes_in(db) as dishes:
         await dishes.add(
             DishRow(tenant_id=tenant, name="Panzanella", course=1, created_at=NOON, code=code)
         )
@@ -231,14 +242,13 @@ async def test_a_clash_on_another_key_or_another_failure_is_not_the_services_err
         # A NOT NULL violation is no clash at all.
         with pytest.raises(IntegrityError) as missing:
             async with dishes.unique(lambda: DishNameTaken("never")):
-                await uow.session.execute(
+                await dishes.session.execute(
                     sa.insert(DishRow).values(id=uuid.uuid4(), name="Nameless")
                 )
         assert not is_unique_violation(missing.value)
         await dishes.add(DishRow(tenant_id=tenant, name="Ribollita", course=1, created_at=NOON))
 
-    async with db.unit_of_work() as uow:
-        assert await Dishes(uow.session).count(tenant) == 2
+    assert await dish_count(db, tenant) == 2
 
 
 async def test_insert_once_inserts_then_reports_the_row_was_there(db: Database) -> None:
@@ -247,11 +257,9 @@ async def test_insert_once_inserts_then_reports_the_row_was_there(db: Database) 
     def dish() -> DishRow:
         return DishRow(id=dish_id, tenant_id=tenant, name="Focaccia", course=1, created_at=NOON)
 
-    async with db.unit_of_work() as uow:
-        dishes = Dishes(uow.session)
+    async with dishes_in(db) as dishes:
         assert await dishes.insert_once(dish()) is True
-    async with db.unit_of_work() as uow:
-        dishes = Dishes(uow.session)
+    async with dishes_in(db) as dishes:
         assert await dishes.insert_once(dish()) is False
         statement = dishes.insert(DishRow).values(
             id=uuid.uuid4(), tenant_id=tenant, name="Focaccia", course=1, created_at=NOON
@@ -261,19 +269,17 @@ async def test_insert_once_inserts_then_reports_the_row_was_there(db: Database) 
         with pytest.raises(IntegrityError):
             await dishes.insert_once(sa.insert(DishRow).values(id=uuid.uuid4(), name="Nameless"))
 
-    async with db.unit_of_work() as uow:
-        assert await Dishes(uow.session).count(tenant) == 2
+    assert await dish_count(db, tenant) == 2
 
 
 async def test_the_dialects_insert_can_skip_a_conflict(db: Database) -> None:
     tenant = uuid.uuid4()
     values = {"id": uuid.uuid4(), "tenant_id": tenant, "name": "Burrata", "course": 1}
-    async with db.unit_of_work() as uow:
-        dishes = Dishes(uow.session)
+    async with dishes_in(db) as dishes:
         assert dishes.dialect == db.engine.dialect.name
         skip = dishes.insert(DishRow).values(**values, created_at=NOON).on_conflict_do_nothing()
-        assert rowcount(await uow.session.execute(skip)) == 1
-        assert rowcount(await uow.session.execute(skip)) == 0
+        assert rowcount(await dishes.session.execute(skip)) == 1
+        assert rowcount(await dishes.session.execute(skip)) == 0
 
 
 async def test_a_unit_of_work_that_fails_after_a_savepoint_keeps_nothing(db: Database) -> None:
@@ -282,8 +288,7 @@ async def test_a_unit_of_work_that_fails_after_a_savepoint_keeps_nothing(db: Dat
     tenant = uuid.uuid4()
 
     async def add_starters_then_fail() -> None:
-        async with db.unit_of_work() as uow:
-            dishes = Dishes(uow.session)
+        async with dishes_in(db) as dishes:
             await dishes.add(DishRow(tenant_id=tenant, name="Arancini", course=1, created_at=NOON))
             assert await dishes.insert_once(
                 DishRow(tenant_id=tenant, name="Olive", course=1, created_at=NOON)
@@ -293,16 +298,14 @@ async def test_a_unit_of_work_that_fails_after_a_savepoint_keeps_nothing(db: Dat
     with pytest.raises(RuntimeError, match="the kitchen closed"):
         await add_starters_then_fail()
 
-    async with db.unit_of_work() as uow:
-        assert await Dishes(uow.session).count(tenant) == 0
+    assert await dish_count(db, tenant) == 0
 
 
 async def test_insert_once_by_values_is_one_statement_that_skips_a_taken_key(
     db: Database,
 ) -> None:
     dish_id = uuid.uuid4()
-    async with db.unit_of_work() as uow:
-        dishes = Dishes(uow.session)
+    async with dishes_in(db) as dishes:
         values = {
             "id": dish_id,
             "tenant_id": uuid.uuid4(),

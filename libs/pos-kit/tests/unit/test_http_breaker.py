@@ -54,6 +54,14 @@ def succeed(breaker: CircuitBreaker, times: int = 1) -> None:
         breaker.record_success(permit(breaker))
 
 
+def half_open(clock: FakeClock, *, waited: float = 10.0, **policy: float) -> CircuitBreaker:
+    """A breaker opened by 3 failures in a row, `waited` seconds ago: past its cool-down."""
+    breaker = make_breaker(clock, **policy)
+    fail(breaker, 3)
+    clock.advance(waited)
+    return breaker
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
@@ -111,9 +119,7 @@ def test_the_rate_window_forgets_old_calls(clock: FakeClock) -> None:
 def test_after_the_cool_down_it_half_opens_for_a_limited_number_of_probes(
     clock: FakeClock,
 ) -> None:
-    breaker = make_breaker(clock, half_open_probes=2)
-    fail(breaker, 3)
-    clock.advance(10)
+    breaker = half_open(clock, half_open_probes=2)
     assert breaker.state is CircuitState.HALF_OPEN
     first, second = permit(breaker), permit(breaker)
     assert first.probe
@@ -124,9 +130,7 @@ def test_after_the_cool_down_it_half_opens_for_a_limited_number_of_probes(
 
 
 def test_a_successful_probe_closes_it_with_a_clean_slate(clock: FakeClock) -> None:
-    breaker = make_breaker(clock)
-    fail(breaker, 3)
-    clock.advance(10)
+    breaker = half_open(clock)
     succeed(breaker)
     assert breaker.state is CircuitState.CLOSED
     fail(breaker, 2)
@@ -134,9 +138,7 @@ def test_a_successful_probe_closes_it_with_a_clean_slate(clock: FakeClock) -> No
 
 
 def test_a_failed_probe_opens_it_again_for_a_fresh_cool_down(clock: FakeClock) -> None:
-    breaker = make_breaker(clock)
-    fail(breaker, 3)
-    clock.advance(15)
+    breaker = half_open(clock, waited=15)
     fail(breaker)
     assert breaker.state is CircuitState.OPEN
     assert breaker.retry_after() == pytest.approx(10.0)

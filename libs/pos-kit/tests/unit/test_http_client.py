@@ -85,6 +85,16 @@ def make_client(
     )
 
 
+async def trip(
+    client: ResilientClient, calls: int, error: type[DownstreamError] = DownstreamUnavailable
+) -> None:
+    """`calls` calls in a row that fail with `error`: enough, with the right policy, to open
+    the breaker."""
+    for _ in range(calls):
+        with pytest.raises(error):
+            await client.get("/api/v1/products")
+
+
 @pytest.fixture
 def fake_time() -> FakeTime:
     return FakeTime()
@@ -215,9 +225,7 @@ async def test_a_5xx_or_no_answer_opens_the_breaker(
 ) -> None:
     downstream = Downstream(*([answer] * 10))
     async with make_client(downstream, fake_time, consecutive_failures=2, max_attempts=1) as client:
-        for _ in range(2):
-            with pytest.raises(DownstreamError):
-                await client.get("/api/v1/products")
+        await trip(client, 2, DownstreamError)
         assert client.breaker.state is CircuitState.OPEN
         with pytest.raises(DownstreamUnavailable) as refused:
             await client.get("/api/v1/products")
@@ -260,9 +268,7 @@ async def test_retry_after_beyond_the_budget_gives_up_and_passes_it_on(
 async def test_open_breaker_fails_fast_without_calling(fake_time: FakeTime) -> None:
     downstream = Downstream(*([500] * 3))
     async with make_client(downstream, fake_time, consecutive_failures=3) as client:
-        for _ in range(3):
-            with pytest.raises(DownstreamUnavailable):
-                await client.get("/api/v1/products")
+        await trip(client, 3)
         fake_time.now += 10
         with pytest.raises(DownstreamUnavailable) as caught:
             await client.get("/api/v1/products")

@@ -57,16 +57,19 @@ def token(private: Ed25519PrivateKey, kid: str) -> str:
     )
 
 
+def verifier_of(auth: Auth, **cache: float) -> tuple[RemoteJWKS, TokenVerifier]:
+    """A verifier of auth's tokens, through a `RemoteJWKS(**cache)` that fetches from `auth`."""
+    jwks = RemoteJWKS(
+        "http://auth/.well-known/jwks.json", transport=httpx.MockTransport(auth.handler), **cache
+    )
+    return jwks, TokenVerifier(jwks, issuer="pos-auth", audience="pos")
+
+
 async def test_a_rotated_key_is_fetched_once_and_unknown_kids_cannot_hammer_auth() -> None:
     auth = Auth()
     old, old_jwk = a_key("k1")
     auth.keys = [old_jwk]
-    jwks = RemoteJWKS(
-        "http://auth/.well-known/jwks.json",
-        min_refresh_interval=0.0,
-        transport=httpx.MockTransport(auth.handler),
-    )
-    verifier = TokenVerifier(jwks, issuer="pos-auth", audience="pos")
+    jwks, verifier = verifier_of(auth, min_refresh_interval=0.0)
 
     await verifier.verify(token(old, "k1"))
     await verifier.verify(token(old, "k1"))
@@ -88,13 +91,7 @@ async def test_an_auth_outage_keeps_the_keys_already_known() -> None:
     auth = Auth()
     private, jwk = a_key("k1")
     auth.keys = [jwk]
-    jwks = RemoteJWKS(
-        "http://auth/.well-known/jwks.json",
-        cache_seconds=0.0,
-        min_refresh_interval=0.0,
-        transport=httpx.MockTransport(auth.handler),
-    )
-    verifier = TokenVerifier(jwks, issuer="pos-auth", audience="pos")
+    _, verifier = verifier_of(auth, cache_seconds=0.0, min_refresh_interval=0.0)
     await verifier.verify(token(private, "k1"))
     auth.down = True
     principal = await verifier.verify(token(private, "k1"))

@@ -8,15 +8,7 @@ from __future__ import annotations
 import httpx
 
 from pos_gateway.config import GatewaySettings
-from pos_kit.errors import ProblemError, ServiceUnavailable
-
-
-class BadGateway(ProblemError):
-    """The upstream answered with something that is not a valid HTTP response, or hung up."""
-
-    status = 502
-    type_slug = "bad-gateway"
-    title = "Bad gateway"
+from pos_kit.errors import BadGateway, ProblemError, ServiceUnavailable
 
 
 class GatewayTimeout(ProblemError):

@@ -15,6 +15,11 @@ EVENTS_SUBJECTS = "pos.events.>"
 DLQ_STREAM = "POS_DLQ"
 DLQ_SUBJECTS = "pos.dlq.>"
 
+_DESCRIPTIONS = {
+    EVENTS_STREAM: "POS domain events (CloudEvents, JSON structured mode)",
+    DLQ_STREAM: "Events a consumer gave up on, kept for inspection and replay",
+}
+
 # JetStream's code for "stream name already in use with a different configuration".
 _STREAM_NAME_IN_USE = 10058
 
@@ -40,28 +45,25 @@ def dlq_subject(consumer: str) -> str:
 
 
 def events_stream_config(limits: StreamLimits) -> StreamConfig:
-    return StreamConfig(
-        name=EVENTS_STREAM,
-        description="POS domain events (CloudEvents, JSON structured mode)",
-        subjects=[EVENTS_SUBJECTS],
-        retention=RetentionPolicy.LIMITS,
-        storage=StorageType.FILE,
-        discard=DiscardPolicy.OLD,
-        max_age=limits.max_age.total_seconds(),
-        duplicate_window=limits.duplicate_window.total_seconds(),
-        num_replicas=limits.replicas,
-    )
+    return _stream_config(EVENTS_STREAM, EVENTS_SUBJECTS, limits.max_age, limits)
 
 
 def dlq_stream_config(limits: StreamLimits) -> StreamConfig:
+    return _stream_config(DLQ_STREAM, DLQ_SUBJECTS, limits.dlq_max_age, limits)
+
+
+def _stream_config(
+    name: str, subjects: str, max_age: timedelta, limits: StreamLimits
+) -> StreamConfig:
+    """A file-backed stream that drops its oldest messages past `max_age`."""
     return StreamConfig(
-        name=DLQ_STREAM,
-        description="Events a consumer gave up on, kept for inspection and replay",
-        subjects=[DLQ_SUBJECTS],
+        name=name,
+        description=_DESCRIPTIONS[name],
+        subjects=[subjects],
         retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE,
         discard=DiscardPolicy.OLD,
-        max_age=limits.dlq_max_age.total_seconds(),
+        max_age=max_age.total_seconds(),
         duplicate_window=limits.duplicate_window.total_seconds(),
         num_replicas=limits.replicas,
     )

@@ -113,27 +113,11 @@ class CircuitBreaker:
 
     def record_success(self, permit: Permit) -> None:
         """The downstream answered (a 4xx counts: the service itself is fine)."""
-        if not self._settle(permit):
-            return
-        if self._state is CircuitState.HALF_OPEN:
-            self._move_to(CircuitState.CLOSED)
-            return
-        self._consecutive_failures = 0
-        self._outcomes.append(False)
-        if self._should_open():  # the window may only now hold enough calls to judge
-            self._move_to(CircuitState.OPEN)
+        self._record(permit, failed=False)
 
     def record_failure(self, permit: Permit) -> None:
         """The downstream failed: refused, broke the connection, timed out, or answered 5xx."""
-        if not self._settle(permit):
-            return
-        if self._state is CircuitState.HALF_OPEN:
-            self._move_to(CircuitState.OPEN)
-            return
-        self._consecutive_failures += 1
-        self._outcomes.append(True)
-        if self._should_open():
-            self._move_to(CircuitState.OPEN)
+        self._record(permit, failed=True)
 
     def release(self, permit: Permit) -> None:
         """The call ended without telling anything about the downstream (e.g. cancelled)."""
@@ -147,6 +131,19 @@ class CircuitBreaker:
         if permit.probe:
             self._probes_in_flight -= 1
         return True
+
+    def _record(self, permit: Permit, *, failed: bool) -> None:
+        if not self._settle(permit):
+            return
+        if self._state is CircuitState.HALF_OPEN:
+            # The probe decides: closed again, or open for a fresh cool-down.
+            self._move_to(CircuitState.OPEN if failed else CircuitState.CLOSED)
+            return
+        self._consecutive_failures = self._consecutive_failures + 1 if failed else 0
+        self._outcomes.append(failed)
+        # A success too: the window may only now hold enough calls to judge.
+        if self._should_open():
+            self._move_to(CircuitState.OPEN)
 
     def _should_open(self) -> bool:
         if self._consecutive_failures >= self.policy.consecutive_failures:

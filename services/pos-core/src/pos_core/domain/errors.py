@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pos_kit.errors import Conflict, ProblemError, ServiceUnavailable
+from pos_kit.errors import BadGateway, Conflict, ProblemError, ServiceUnavailable
 
 # --- the order's rules ----------------------------------------------------------------------
 
@@ -136,8 +136,7 @@ class InventoryUnavailable(ServiceUnavailable):
     title = "Inventory unavailable"
 
 
-class InventoryBadAnswer(ProblemError):
-    status = 502
+class InventoryBadAnswer(BadGateway):
     type_slug = "inventory-bad-answer"
     title = "Unexpected answer from inventory"
 
