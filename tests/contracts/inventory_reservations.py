@@ -35,9 +35,9 @@ from pos_core.adapters.inventory import InventoryClient
 from pos_core.domain.errors import InsufficientStock, ReservationRefused, UnknownProduct
 from pos_core.domain.stock import StockLine
 from pos_kit.http import ResilientClient
+from pos_kit.testing.http import expect_problem
 from pos_kit.testing.tenants import TestTenant
 
-PROBLEM = "application/problem+json"
 RESERVATIONS = "/api/v1/reservations"
 
 
@@ -81,11 +81,14 @@ async def settle(
     )
 
 
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    return body
+async def available(
+    http: httpx.AsyncClient, restaurant: TestTenant, product: dict[str, Any], *, refusing: int
+) -> int:
+    """How many of `product` are left to hold, as inventory says when it refuses to hold
+    `refusing` more (409)."""
+    refused = await reserve(http, restaurant, (product, refusing))
+    left: int = expect_problem(refused, 409)["short_lines"][0]["available"]
+    return left
 
 
 def lines_of(reservation: dict[str, Any]) -> list[tuple[str, int]]:
@@ -114,8 +117,7 @@ async def test_a_reservation_holds_an_order_once(inventory_api, http) -> None:
     assert lines_of(again.json()) == lines_of(held)
 
     # Held once: 8 of 10 are left, not 6.
-    left = await reserve(http, restaurant, (pizza, 9))
-    assert assert_problem(left, 409)["short_lines"][0]["available"] == 8
+    assert await available(http, restaurant, pizza, refusing=9) == 8
 
 
 async def test_concurrent_requests_for_one_order_hold_it_once(inventory_api, http) -> None:
@@ -128,8 +130,7 @@ async def test_concurrent_requests_for_one_order_hold_it_once(inventory_api, htt
     )
     assert sorted(a.status_code for a in answers) == [200, 200, 200, 200, 201]
     assert len({a.json()["id"] for a in answers}) == 1
-    left = await reserve(http, restaurant, (soup, 9))
-    assert assert_problem(left, 409)["short_lines"][0]["available"] == 8
+    assert await available(http, restaurant, soup, refusing=9) == 8
 
 
 async def test_a_short_line_is_a_409_naming_it_and_nothing_is_held(
@@ -141,7 +142,7 @@ async def test_a_short_line_is_a_409_naming_it_and_nothing_is_held(
     order_id = str(uuid.uuid4())
 
     short = await reserve(http, restaurant, (pizza, 2), (tiramisu, 3), order_id=order_id)
-    problem = assert_problem(short, 409)
+    problem = expect_problem(short, 409)
     assert problem["short_lines"] == [
         {"product_id": tiramisu["id"], "name": "Tiramisu", "requested": 3, "available": 1}
     ]
@@ -166,7 +167,7 @@ async def test_an_unknown_product_is_a_422_naming_it(inventory_api, http, pos_co
     unknown = {"id": str(uuid.uuid4())}
 
     refused = await reserve(http, restaurant, (soup, 1), (unknown, 1))
-    assert assert_problem(refused, 422)["unknown_product_ids"] == [unknown["id"]]
+    assert expect_problem(refused, 422)["unknown_product_ids"] == [unknown["id"]]
 
     with pytest.raises(UnknownProduct) as read:
         await pos_core_client.reserve(
@@ -187,12 +188,12 @@ async def test_other_refusals_are_a_409_without_short_lines(
     soup = await inventory_api.add_product(restaurant, name="Soup", stock=10)
 
     # An item 86'd since it was ordered.
-    off_menu = assert_problem(await reserve(http, restaurant, (soup, 1), (oysters, 6)), 409)
+    off_menu = expect_problem(await reserve(http, restaurant, (soup, 1), (oysters, 6)), 409)
     assert "short_lines" not in off_menu
     # The order reserved already with other lines.
     order_id = str(uuid.uuid4())
     assert (await reserve(http, restaurant, (soup, 2), order_id=order_id)).status_code == 201
-    other_lines = assert_problem(await reserve(http, restaurant, (soup, 3), order_id=order_id), 409)
+    other_lines = expect_problem(await reserve(http, restaurant, (soup, 3), order_id=order_id), 409)
     assert "short_lines" not in other_lines
 
     with pytest.raises(ReservationRefused):
@@ -202,8 +203,7 @@ async def test_other_refusals_are_a_409_without_short_lines(
             token=restaurant.token("waiter"),
         )
     # The first hold is as it was: 2 held, 8 left.
-    left = await reserve(http, restaurant, (soup, 9))
-    assert assert_problem(left, 409)["short_lines"][0]["available"] == 8
+    assert await available(http, restaurant, soup, refusing=9) == 8
 
 
 async def test_commit_and_release_are_idempotent_and_final(inventory_api, http) -> None:
@@ -220,16 +220,15 @@ async def test_commit_and_release_are_idempotent_and_final(inventory_api, http) 
         assert released.status_code == 200, released.text
         assert released.json()["status"] == "released"
 
-    assert_problem(await settle(http, restaurant, paid["id"], "release"), 409)
-    assert_problem(await settle(http, restaurant, cancelled["id"], "commit"), 409)
+    expect_problem(await settle(http, restaurant, paid["id"], "release"), 409)
+    expect_problem(await settle(http, restaurant, cancelled["id"], "commit"), 409)
     # A committed order is never held again: a repeat answers it as it is.
     repeat = await reserve(http, restaurant, (cake, 1), order_id=paid["order_id"])
     assert (repeat.status_code, repeat.json()["status"]) == (200, "committed")
     # An unknown reservation: pos-core takes a 404 on release as "nothing held".
-    assert_problem(await settle(http, restaurant, str(uuid.uuid4()), "release"), 404)
+    expect_problem(await settle(http, restaurant, str(uuid.uuid4()), "release"), 404)
     # 1 sold, the 2 released are back: 3 left.
-    left = await reserve(http, restaurant, (cake, 4))
-    assert assert_problem(left, 409)["short_lines"][0]["available"] == 3
+    assert await available(http, restaurant, cake, refusing=4) == 3
 
 
 async def test_a_released_order_is_held_again_on_the_same_reservation(inventory_api, http) -> None:
@@ -247,8 +246,7 @@ async def test_a_released_order_is_held_again_on_the_same_reservation(inventory_
     assert (held["id"], held["status"]) == (first["id"], "held")
     assert lines_of(held) == sorted([(pizza["id"], 3), (beer["id"], 1)])
     # It holds the stock again: none of the three pizzas is left.
-    left = await reserve(http, restaurant, (pizza, 1))
-    assert assert_problem(left, 409)["short_lines"][0]["available"] == 0
+    assert await available(http, restaurant, pizza, refusing=1) == 0
 
 
 async def test_an_expired_order_is_held_again_on_the_same_reservation(inventory_api, http) -> None:
@@ -261,12 +259,11 @@ async def test_an_expired_order_is_held_again_on_the_same_reservation(inventory_
     await asyncio.sleep(1.5)  # past the hold's time
 
     # Nobody may commit a hold that ran out; the order is held afresh instead.
-    assert_problem(await settle(http, restaurant, first["id"], "commit"), 409)
+    expect_problem(await settle(http, restaurant, first["id"], "commit"), 409)
     again = await reserve(http, restaurant, (cake, 2), order_id=order_id)
     assert again.status_code == 201, again.text
     assert (again.json()["id"], again.json()["status"]) == (first["id"], "held")
-    left = await reserve(http, restaurant, (cake, 1))
-    assert assert_problem(left, 409)["short_lines"][0]["available"] == 0
+    assert await available(http, restaurant, cake, refusing=1) == 0
 
 
 async def test_restaurants_are_kept_apart(inventory_api, http, pos_core_client) -> None:
@@ -282,16 +279,15 @@ async def test_restaurants_are_kept_apart(inventory_api, http, pos_core_client) 
     assert their_hold.json()["id"] != held["id"]
     # Another restaurant's product is unknown, and its reservation is nobody's business.
     foreign = await reserve(http, theirs, (soup, 1))
-    assert assert_problem(foreign, 422)["unknown_product_ids"] == [soup["id"]]
+    assert expect_problem(foreign, 422)["unknown_product_ids"] == [soup["id"]]
     for verb in ("commit", "release"):
-        assert_problem(await settle(http, theirs, held["id"], verb), 404)
+        expect_problem(await settle(http, theirs, held["id"], verb), 404)
     with pytest.raises(UnknownProduct):
         await pos_core_client.product(uuid.UUID(soup["id"]), token=theirs.token("waiter"))
     # Ours is untouched: still held, 3 left.
     repeat = await reserve(http, ours, (soup, 2), order_id=order_id)
     assert (repeat.status_code, repeat.json()["status"]) == (200, "held")
-    left = await reserve(http, ours, (soup, 4))
-    assert assert_problem(left, 409)["short_lines"][0]["available"] == 3
+    assert await available(http, ours, soup, refusing=4) == 3
 
 
 async def test_a_product_reads_as_pos_core_reads_it(inventory_api, http, pos_core_client) -> None:
@@ -327,5 +323,5 @@ async def test_a_product_reads_as_pos_core_reads_it(inventory_api, http, pos_cor
     missing = await http.get(
         f"/api/v1/products/{uuid.uuid4()}", headers=restaurant.headers("waiter")
     )
-    assert_problem(missing, 404)
+    expect_problem(missing, 404)
     assert (await http.get(f"/api/v1/products/{pizza['id']}")).status_code == 401

@@ -151,23 +151,18 @@ def test_a_rename_and_a_new_price_reach_the_chatbot_within_two_seconds(
     # inventory with the chatbot's own token (a guest may not read inventory).
     assert askers.ask("How much is the burrata?")["reply"] == "Burrata costs €11.50."
 
-    bistro.call("PATCH", f"/api/v1/products/{burrata['id']}", 200, json={"name": "Stracciatella"})
-    renamed_at = time.monotonic()
-    rename_seconds = seconds_until_answered(
-        askers,
-        "How much is the stracciatella?",
-        lambda reply: reply["reply"] == "Stracciatella costs €11.50.",
-        since=renamed_at,
-    )
+    def seconds_until_changed(change: dict[str, Any], reply: str) -> float:
+        """Seconds from changing the burrata to the chatbot's answering `reply`."""
+        bistro.call("PATCH", f"/api/v1/products/{burrata['id']}", 200, json=change)
+        return seconds_until_answered(
+            askers,
+            "How much is the stracciatella?",
+            lambda answer: answer["reply"] == reply,
+            since=time.monotonic(),
+        )
 
-    bistro.call("PATCH", f"/api/v1/products/{burrata['id']}", 200, json={"price": 1290})
-    repriced_at = time.monotonic()
-    price_seconds = seconds_until_answered(
-        askers,
-        "How much is the stracciatella?",
-        lambda reply: reply["reply"] == "Stracciatella costs €12.90.",
-        since=repriced_at,
-    )
+    rename_seconds = seconds_until_changed({"name": "Stracciatella"}, "Stracciatella costs €11.50.")
+    price_seconds = seconds_until_changed({"price": 1290}, "Stracciatella costs €12.90.")
 
     print(f"new name answered after {rename_seconds:.2f}s, new price after {price_seconds:.2f}s")
     assert rename_seconds <= PROPAGATION_BOUND_SECONDS, f"the new name took {rename_seconds:.2f}s"
@@ -225,33 +220,31 @@ def test_unknown_dishes_allergens_and_a_budget_are_answered_from_inventorys_menu
         assert other not in budget["reply"]
 
 
+def line_facts(lines: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """An order's items or a draft's lines, sorted: product, quantity, options, notes, price."""
+    return sorted(
+        (
+            line["product_id"],
+            line["quantity"],
+            [m["option_id"] for m in line["modifiers"]],
+            line["notes"],
+            line["unit_price"],
+        )
+        for line in lines
+    )
+
+
 def test_a_guest_drafts_three_lines_staff_accept_and_pos_core_has_the_order(
     new_restaurant: Callable[..., Restaurant],
 ) -> None:
     bistro = new_restaurant("Draft Bistro")
-    pizza = bistro.add_product(
-        name="Pizza",
-        price=1200,
-        tax_rate_bps=1000,
-        modifier_groups=[
-            {
-                "name": "Size",
-                "min_choices": 1,
-                "max_choices": 1,
-                "options": [
-                    {"name": "Regular", "price_delta": 0},
-                    {"name": "Large", "price_delta": 300},
-                ],
-            }
-        ],
-    )
+    pizza, large = bistro.add_sized_product(300, name="Pizza", price=1200, tax_rate_bps=1000)
     salad = bistro.add_product(name="Caesar salad", price=950, tax_rate_bps=1000)
     lemonade = bistro.add_product(name="Lemonade", price=400, tax_rate_bps=1000)
-    large = next(o for o in pizza["modifier_groups"][0]["options"] if o["name"] == "Large")
     table = Table(bistro)
     guest = table.guest()
 
-    guest.add_line(pizza["id"], 2, modifiers=[large["id"]])
+    guest.add_line(pizza["id"], 2, modifiers=[large])
     guest.add_line(salad["id"], 1, notes="dressing on the side")
     guest.add_line(lemonade["id"], 3)
     submitted = guest.call("POST", f"{CONVERSATIONS}/{guest.conversation}/draft/submit")
@@ -267,26 +260,8 @@ def test_a_guest_drafts_three_lines_staff_accept_and_pos_core_has_the_order(
 
     order = bistro.call("GET", f"/api/v1/orders/{accepted['order_id']}", 200).json()
     assert (order["type"], order["table_id"]) == ("dine_in", table.id)
-    ordered = sorted(
-        (
-            item["product_id"],
-            item["quantity"],
-            [m["option_id"] for m in item["modifiers"]],
-            item["notes"],
-            item["unit_price"],
-        )
-        for item in order["items"]
-    )
-    drafted = sorted(
-        (
-            line["product_id"],
-            line["quantity"],
-            [m["option_id"] for m in line["modifiers"]],
-            line["notes"],
-            line["unit_price"],
-        )
-        for line in draft["lines"]
-    )
+    ordered = line_facts(order["items"])
+    drafted = line_facts(draft["lines"])
     assert ordered == drafted
     assert sorted(p for p, *_ in ordered) == sorted([pizza["id"], salad["id"], lemonade["id"]])
     assert dict((p, price) for p, *_, price in ordered)[pizza["id"]] == 1500

@@ -19,20 +19,12 @@ import pytest
 
 from pos_kit.events import Event
 from pos_kit.testing.nats import read_stream
+from pos_kit.testing.polling import eventually
 
 if TYPE_CHECKING:
     from conftest import MakeRun, Restaurant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
-
-
-def eventually(check: Callable[[], Any], within: float = 20.0, every: float = 0.3) -> Any:
-    deadline = time.monotonic() + within
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(every)
 
 
 class KitchenScreen:

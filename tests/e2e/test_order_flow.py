@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import signal
 import threading
@@ -16,37 +14,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from pos_kit.testing.nats import read_stream
-
 if TYPE_CHECKING:
     from conftest import MakeRun, Restaurant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(420)]
-
-SIZE = {
-    "name": "Size",
-    "min_choices": 1,
-    "max_choices": 1,
-    "options": [{"name": "Regular", "price_delta": 0}, {"name": "Large", "price_delta": 250}],
-}
-
-
-def stream_events(system: MakeRun, event_type: str) -> list[dict[str, Any]]:
-    raw = asyncio.run(read_stream(system.nats_url, f"pos.events.{event_type}"))
-    return [json.loads(m) for m in raw]
-
-
-def wait_for_events(
-    system: MakeRun, event_type: str, matches: Callable[[dict[str, Any]], bool]
-) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + 15
-    while True:
-        found = [e for e in stream_events(system, event_type) if matches(e)]
-        if found or time.monotonic() > deadline:
-            # A duplicate would arrive right behind the first copy; give it the chance.
-            time.sleep(1.0)
-            return [e for e in stream_events(system, event_type) if matches(e)]
-        time.sleep(0.3)
 
 
 def test_an_order_reserves_releases_and_prints_a_receipt_right_to_the_cent(
@@ -54,17 +25,11 @@ def test_an_order_reserves_releases_and_prints_a_receipt_right_to_the_cent(
 ) -> None:
     bistro = new_restaurant("Le Petit Test")
     mains = bistro.call("POST", "/api/v1/categories", 201, json={"name": "Mains"}).json()
-    steak = bistro.add_product(
-        stock=5,
-        name="Steak",
-        price=1250,
-        tax_rate_bps=1000,
-        category_id=mains["id"],
-        modifier_groups=[SIZE],
+    steak, large = bistro.add_sized_product(
+        250, stock=5, name="Steak", price=1250, tax_rate_bps=1000, category_id=mains["id"]
     )
     fries = bistro.add_product(name="Fries", price=450, tax_rate_bps=1000)
     wine = bistro.add_product(stock=10, name="House red", price=650, tax_rate_bps=2000)
-    large = next(o["id"] for o in steak["modifier_groups"][0]["options"] if o["name"] == "Large")
 
     order = bistro.open_order(type="dine_in", guests=2, table_id=str(uuid.uuid4()))
     bistro.add_item(order["id"], steak["id"], 2, modifiers=[large], notes="medium rare")
@@ -129,19 +94,18 @@ def test_events_reach_the_stream_once_with_the_requests_correlation_id(
         json={"name": "Soup of the day"},
         correlation_id=rename_id,
     )
-    order = bistro.open_order()
-    bistro.add_item(order["id"], soup["id"], 1)
+    order = bistro.order_of(soup["id"])
     place_id = f"place-{uuid.uuid4().hex[:8]}"
     bistro.call("POST", f"/api/v1/orders/{order['id']}/place", 200, correlation_id=place_id)
 
-    renamed = wait_for_events(
-        system, "product.updated", lambda e: e["data"].get("id") == soup["id"]
+    renamed = system.events_once_there(
+        "product.updated", lambda e: e["data"].get("id") == soup["id"], within=15
     )
     assert len(renamed) == 1
     assert renamed[0]["correlationid"] == rename_id
     assert renamed[0]["tenantid"] == bistro.tenant_id
-    placed = wait_for_events(
-        system, "order.placed", lambda e: e["data"].get("order_id") == order["id"]
+    placed = system.events_once_there(
+        "order.placed", lambda e: e["data"].get("order_id") == order["id"], within=15
     )
     assert len(placed) == 1
     assert placed[0]["correlationid"] == place_id
@@ -162,11 +126,7 @@ def test_a_frozen_inventory_fails_placing_fast_and_placing_recovers(
 ) -> None:
     bistro = new_restaurant("Freeze Bistro")
     tart = bistro.add_product(stock=4, name="Tart", price=800, tax_rate_bps=1000)
-    orders = []
-    for _ in range(4):
-        order = bistro.open_order()
-        bistro.add_item(order["id"], tart["id"], 1)
-        orders.append(order)
+    orders = [bistro.order_of(tart["id"]) for _ in range(4)]
 
     inventory = system.service_process("inventory")
     os.kill(inventory.pid, signal.SIGSTOP)
@@ -207,11 +167,7 @@ def test_thirty_waiters_racing_for_ten_portions_place_exactly_ten_orders(
     """On PostgreSQL, through the gateway, pos-core and inventory: stock never oversells."""
     bistro = new_restaurant("Rush Hour Bistro")
     special = bistro.add_product(stock=10, name="Chef's special", price=1900, tax_rate_bps=1000)
-    orders = []
-    for _ in range(30):
-        order = bistro.open_order()
-        bistro.add_item(order["id"], special["id"], 1)
-        orders.append(order)
+    orders = [bistro.order_of(special["id"]) for _ in range(30)]
 
     start = threading.Barrier(30)
 

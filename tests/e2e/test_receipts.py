@@ -23,8 +23,7 @@ pytestmark = pytest.mark.timeout(300)
 
 def receipt_of(restaurant: Restaurant) -> dict[str, Any]:
     dish = restaurant.add_product(name="Soup of the day", price=650, tax_rate_bps=1000)
-    order = restaurant.open_order()
-    restaurant.add_item(order["id"], dish["id"], 1)
+    order = restaurant.order_of(dish["id"])
     receipt: dict[str, Any] = restaurant.call(
         "GET", f"/api/v1/orders/{order['id']}/receipt", 200
     ).json()

@@ -7,7 +7,6 @@ the API rather than using the kit's test tokens.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,9 +24,9 @@ from pos_kit.testing.tokens import bearer
 def service() -> ServiceUnderTest:
     return ServiceUnderTest(
         name="auth",
-        alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
         settings=AuthSettings,
-        create_app=lambda settings, _test_tokens: create_app(settings),
+        # auth trusts only the tokens it signs itself.
+        create_app=lambda settings, token_verifier: create_app(settings),
         # 203.0.113.10 is the in-process test client's address; trust no proxy.
         defaults={"trusted_proxies": []},
     )

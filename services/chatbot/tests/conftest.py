@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 import httpx
 import jwt
@@ -17,12 +17,11 @@ import pytest_asyncio
 from fastapi import Body, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
-from pos_chatbot.config import ChatbotSettings
 from pos_chatbot.main import create_app
 from pos_kit.testing.app import app_client
 from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceKit, ServiceUnderTest
-from pos_kit.testing.servers import ThreadedServer
+from pos_kit.testing.servers import Standin, ThreadedServer, served
 from pos_kit.testing.tenants import TestTenant
 from pos_kit.testing.tokens import TestTokens
 from pos_llm_simulator.app import create_app as create_simulator
@@ -78,20 +77,6 @@ def _caller_claims(authorization: str) -> dict[str, Any]:
         authorization.removeprefix("Bearer "), options={"verify_signature": False}
     )
     return claims
-
-
-class Standin:
-    """Another service's endpoints on a real port (`server`), served while a fixture holds it."""
-
-    server: ThreadedServer
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def serving(self) -> Iterator[Self]:
-        with self.server:
-            yield self
 
 
 class StandinAuth(Standin):
@@ -194,19 +179,9 @@ class StandinPosCore(Standin):
         return JSONResponse({"id": order_id, "status": "open"}, status_code=201)
 
 
-@pytest.fixture(scope="session")
-def standin_auth() -> Iterator[StandinAuth]:
-    yield from StandinAuth().serving()
-
-
-@pytest.fixture(scope="session")
-def standin_inventory() -> Iterator[StandinInventory]:
-    yield from StandinInventory().serving()
-
-
-@pytest.fixture(scope="session")
-def standin_pos_core() -> Iterator[StandinPosCore]:
-    yield from StandinPosCore().serving()
+standin_auth = served(StandinAuth)
+standin_inventory = served(StandinInventory)
+standin_pos_core = served(StandinPosCore)
 
 
 @pytest.fixture(scope="session")
@@ -216,22 +191,18 @@ def service(
     standin_inventory: StandinInventory,
     standin_pos_core: StandinPosCore,
 ) -> ServiceUnderTest:
-    return ServiceUnderTest(
-        name="chatbot",
-        settings=ChatbotSettings,
-        create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
-        defaults={
-            "embedded_store_path": str(tmp_path_factory.mktemp("chatbot-store")),
-            "auth_url": standin_auth.url,
-            "auth_client_secret": CLIENT_SECRET,
-            "inventory_url": standin_inventory.url,
-            "pos_core_url": standin_pos_core.url,
-            # Many questions a second: only the rate-limit tests are about rate limits.
-            "guest_questions_per_minute": 60_000,
-            "guest_burst": 1_000,
-            "restaurant_questions_per_second": 1_000,
-            "restaurant_burst": 1_000,
-        },
+    return ServiceUnderTest.of(
+        create_app,
+        embedded_store_path=str(tmp_path_factory.mktemp("chatbot-store")),
+        auth_url=standin_auth.url,
+        auth_client_secret=CLIENT_SECRET,
+        inventory_url=standin_inventory.url,
+        pos_core_url=standin_pos_core.url,
+        # Many questions a second: only the rate-limit tests are about rate limits.
+        guest_questions_per_minute=60_000,
+        guest_burst=1_000,
+        restaurant_questions_per_second=1_000,
+        restaurant_burst=1_000,
     )
 
 
@@ -308,9 +279,7 @@ def new_inventory() -> Iterator[Callable[[], StandinInventory]]:
     with ExitStack() as servers:
 
         def start() -> StandinInventory:
-            standin = StandinInventory()
-            servers.enter_context(standin.server)
-            return standin
+            return servers.enter_context(StandinInventory())
 
         yield start
 

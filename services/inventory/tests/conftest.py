@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
@@ -14,18 +13,17 @@ import pytest
 from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse
 
-from pos_inventory.config import InventorySettings
 from pos_inventory.main import create_app
 from pos_kit.events import Event
 from pos_kit.testing.bus import new_event
 from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceKit, ServiceUnderTest
-from pos_kit.testing.servers import ThreadedServer
+from pos_kit.testing.servers import Standin, ThreadedServer, served
 from pos_kit.testing.tenants import TestTenant
 from pos_kit.testing.tokens import TestTokens
 
 
-class StandinRestaurant:
+class StandinRestaurant(Standin):
     """restaurant's `GET /api/v1/restaurant` on a real port: each tenant's profile, EUR at
     version 1 unless a test says otherwise, read from the caller's token as restaurant does."""
 
@@ -36,10 +34,6 @@ class StandinRestaurant:
         app = FastAPI()
         app.get("/api/v1/restaurant")(self._profile)
         self.server = ThreadedServer(app)
-
-    @property
-    def url(self) -> str:
-        return self.server.url
 
     def set_profile(self, tenant_id: str, currency: str, version: int) -> None:
         self.profiles[tenant_id] = (currency, version)
@@ -94,22 +88,12 @@ def _profile_fields(currency: str, version: int) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="session")
-def standin_restaurant() -> Iterator[StandinRestaurant]:
-    standin = StandinRestaurant()
-    with standin.server:
-        yield standin
+standin_restaurant = served(StandinRestaurant)
 
 
 @pytest.fixture(scope="session")
 def service(standin_restaurant: StandinRestaurant) -> ServiceUnderTest:
-    return ServiceUnderTest(
-        name="inventory",
-        alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
-        settings=InventorySettings,
-        create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
-        defaults={"restaurant_url": standin_restaurant.url},
-    )
+    return ServiceUnderTest.of(create_app, restaurant_url=standin_restaurant.url)
 
 
 class Restaurant(TestTenant):

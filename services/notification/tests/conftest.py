@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -37,7 +36,6 @@ from pos_kit.testing.net import free_port
 from pos_kit.testing.servers import ThreadedServer
 from pos_kit.testing.tenants import TestTenant
 from pos_kit.testing.tokens import TestTokens
-from pos_notification.config import NotificationSettings
 from pos_notification.main import create_app
 from pos_notification.serve import NotificationServer
 
@@ -81,26 +79,21 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 @pytest.fixture(scope="session")
 def service(smtp_server: SmtpServer) -> ServiceUnderTest:
-    return ServiceUnderTest(
-        name="notification",
-        alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
-        settings=NotificationSettings,
-        create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
-        # Every wait and back-off short, so the suite stays quick.
-        defaults={
-            "feed_poll_seconds": 0.2,
-            "feed_keepalive_seconds": 1.0,
-            "webhook_max_attempts": 3,
-            "webhook_backoff_initial_seconds": 0.3,
-            "webhook_backoff_max_seconds": 1.0,
-            "webhook_timeout_seconds": 2.0,
-            "email_backoff_initial_seconds": 0.3,
-            "email_backoff_max_seconds": 1.0,
-            "dispatch_poll_seconds": 0.1,
-            "dispatch_lease_seconds": 10.0,
-            "smtp_port": smtp_server.port,
-            "shutdown_grace_seconds": 2,
-        },
+    # Every wait and back-off short, so the suite stays quick.
+    return ServiceUnderTest.of(
+        create_app,
+        feed_poll_seconds=0.2,
+        feed_keepalive_seconds=1.0,
+        webhook_max_attempts=3,
+        webhook_backoff_initial_seconds=0.3,
+        webhook_backoff_max_seconds=1.0,
+        webhook_timeout_seconds=2.0,
+        email_backoff_initial_seconds=0.3,
+        email_backoff_max_seconds=1.0,
+        dispatch_poll_seconds=0.1,
+        dispatch_lease_seconds=10.0,
+        smtp_port=smtp_server.port,
+        shutdown_grace_seconds=2,
     )
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
@@ -23,10 +22,9 @@ from pos_kit.events.testing import wait_until
 from pos_kit.testing.bus import EventBus, new_event
 from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceKit, ServiceUnderTest
-from pos_kit.testing.servers import ThreadedServer
+from pos_kit.testing.servers import Standin, ThreadedServer, served
 from pos_kit.testing.tenants import TestTenant
 from pos_kit.testing.tokens import TestTokens
-from pos_payment.config import PaymentSettings
 from pos_payment.domain.payments import Method, Payment, PaymentStatus
 from pos_payment.main import create_app
 
@@ -42,7 +40,7 @@ TEST_DEFAULTS: dict[str, Any] = {
 }
 
 
-class StandinPosCore:
+class StandinPosCore(Standin):
     """pos-core's `GET /api/v1/orders/{id}` on a real port: each tenant sees its own orders,
     read from the caller's token as pos-core does."""
 
@@ -55,10 +53,6 @@ class StandinPosCore:
         app = FastAPI()
         app.get("/api/v1/orders/{order_id}")(self._order)
         self.server = ThreadedServer(app)
-
-    @property
-    def url(self) -> str:
-        return self.server.url
 
     def add(self, tenant_id: str, order: dict[str, Any]) -> None:
         self.orders[(tenant_id, order["id"])] = order
@@ -90,15 +84,11 @@ class StandinPosCore:
         return JSONResponse(order)
 
 
-class CardSimulator:
+class CardSimulator(Standin):
     """The card simulator (tools/card-simulator) on a real port, steered by its admin API."""
 
     def __init__(self) -> None:
         self.server = ThreadedServer(create_simulator(SimulatorSettings()))
-
-    @property
-    def url(self) -> str:
-        return self.server.url
 
     async def _admin(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         async with httpx.AsyncClient(base_url=self.url, timeout=5) as http:
@@ -122,32 +112,14 @@ class CardSimulator:
         return (await self.charges()).get(f"pos-payment-{payment_id}", 0)
 
 
-@pytest.fixture(scope="session")
-def pos_core() -> Iterator[StandinPosCore]:
-    standin = StandinPosCore()
-    with standin.server:
-        yield standin
-
-
-@pytest.fixture(scope="session")
-def simulator() -> Iterator[CardSimulator]:
-    standin = CardSimulator()
-    with standin.server:
-        yield standin
+pos_core = served(StandinPosCore)
+simulator = served(CardSimulator)
 
 
 @pytest.fixture(scope="session")
 def service(pos_core: StandinPosCore, simulator: CardSimulator) -> ServiceUnderTest:
-    return ServiceUnderTest(
-        name="payment",
-        alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
-        settings=PaymentSettings,
-        create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
-        defaults={
-            **TEST_DEFAULTS,
-            "pos_core_url": pos_core.url,
-            "processor_base_url": simulator.url,
-        },
+    return ServiceUnderTest.of(
+        create_app, **TEST_DEFAULTS, pos_core_url=pos_core.url, processor_base_url=simulator.url
     )
 
 

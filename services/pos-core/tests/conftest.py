@@ -15,7 +15,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,7 +23,6 @@ import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from pos_core.config import CoreSettings
 from pos_core.main import create_app
 from pos_kit.events import Event
 from pos_kit.events.testing import wait_until
@@ -104,16 +102,11 @@ def restaurant_service_port() -> int:
 
 @pytest.fixture(scope="session")
 def service(inventory_port: int, restaurant_service_port: int) -> ServiceUnderTest:
-    return ServiceUnderTest(
-        name="pos-core",
-        alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
-        settings=CoreSettings,
-        create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
-        defaults={
-            "inventory_url": f"http://127.0.0.1:{inventory_port}",
-            "restaurant_url": f"http://127.0.0.1:{restaurant_service_port}",
-            **BUDGETS,
-        },
+    return ServiceUnderTest.of(
+        create_app,
+        inventory_url=f"http://127.0.0.1:{inventory_port}",
+        restaurant_url=f"http://127.0.0.1:{restaurant_service_port}",
+        **BUDGETS,
     )
 
 

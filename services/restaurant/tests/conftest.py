@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,10 +26,9 @@ from pos_kit.events import Event
 from pos_kit.testing.bus import new_event
 from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceUnderTest
-from pos_kit.testing.servers import ThreadedServer
+from pos_kit.testing.servers import ThreadedServer, served
 from pos_kit.testing.tenants import TestTenant
 from pos_kit.testing.tokens import TestTokens
-from pos_restaurant.config import RestaurantSettings
 from pos_restaurant.main import create_app
 
 CLIENT_ID = "restaurant"
@@ -169,20 +167,13 @@ def _problem(status: int, detail: str) -> tuple[int, dict[str, Any]]:
     return status, {"type": "about:blank", "title": "error", "status": status, "detail": detail}
 
 
-@pytest.fixture(scope="session")
-def standin_auth() -> Iterator[StandInAuth]:
-    with StandInAuth() as auth:
-        yield auth
+standin_auth = served(StandInAuth)
 
 
 @pytest.fixture(scope="session")
 def service(standin_auth: StandInAuth) -> ServiceUnderTest:
-    return ServiceUnderTest(
-        name="restaurant",
-        alembic_ini=Path(__file__).resolve().parents[1] / "alembic.ini",
-        settings=RestaurantSettings,
-        create_app=lambda settings, verifier: create_app(settings, token_verifier=verifier),
-        defaults={"auth_url": standin_auth.url, "auth_client_secret": CLIENT_SECRET},
+    return ServiceUnderTest.of(
+        create_app, auth_url=standin_auth.url, auth_client_secret=CLIENT_SECRET
     )
 
 

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,24 +17,9 @@ from typing import Any
 import psutil
 import pytest
 
+from pos_kit.testing.net import free_ports
+
 FAKES = Path(__file__).parent / "fakes"
-_RESERVED = {4222, 14222, *range(8000, 8008)}
-
-
-def free_ports(count: int) -> list[int]:
-    sockets: list[socket.socket] = []
-    try:
-        while len(sockets) < count:
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            if s.getsockname()[1] in _RESERVED:
-                s.close()
-                continue
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 class LauncherRun:

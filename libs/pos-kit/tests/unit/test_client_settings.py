@@ -2,41 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
 import httpx
 import pytest
-from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from pos_kit.http import BreakerPolicy, ClientPolicy, ResilientClient, RetryPolicy
 from pos_kit.settings import ServiceSettings
 
 
-class WaiterAppSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="POS_WAITER_APP_", extra="ignore")
+@pytest.mark.parametrize(
+    ("field", "value", "part"),
+    [
+        ("total_timeout_seconds", 8.0, lambda policy: policy.total_timeout),
+        ("attempt_timeout_seconds", 4.0, lambda policy: policy.attempt_timeout),
+        ("max_attempts", 2, lambda policy: policy.retry.max_attempts),
+        ("backoff_cap_seconds", 0.5, lambda policy: policy.retry.backoff_cap),
+        ("breaker_failures", 7, lambda policy: policy.breaker.consecutive_failures),
+        ("breaker_open_seconds", 12.5, lambda policy: policy.breaker.open_seconds),
+    ],
+)
+def test_each_field_named_after_the_downstream_sets_its_part_of_the_policy(
+    field: str, value: float, part: Callable[[ClientPolicy], Any]
+) -> None:
+    settings = SimpleNamespace(**{f"pos_core_{field}": value})
 
-    service_name: str = "waiter-app"
-    pos_core_url: str = "http://pos-core:8002"
-    pos_core_total_timeout_seconds: float = Field(default=8.0, gt=0)
-    pos_core_attempt_timeout_seconds: float = Field(default=4.0, gt=0)
-    pos_core_max_attempts: int = Field(default=2, ge=1)
-    pos_core_backoff_cap_seconds: float = Field(default=0.5, ge=0)
-    pos_core_breaker_failures: int = Field(default=7, ge=1)
-    pos_core_breaker_open_seconds: float = Field(default=12.5, gt=0)
+    assert part(ClientPolicy.from_settings(settings, "pos-core")) == value
 
 
-def test_the_policy_is_read_from_the_fields_named_after_the_downstream() -> None:
-    policy = ClientPolicy.from_settings(WaiterAppSettings(), "pos-core")
+def test_our_own_503_tells_callers_to_come_back_once_the_breaker_may_have_closed() -> None:
+    settings = SimpleNamespace(pos_core_breaker_open_seconds=12.5)
 
-    assert (policy.total_timeout, policy.attempt_timeout) == (8.0, 4.0)
-    assert (policy.retry.max_attempts, policy.retry.backoff_cap) == (2, 0.5)
-    assert (policy.breaker.consecutive_failures, policy.breaker.open_seconds) == (7, 12.5)
-    # Our own 503 tells callers to come back once the breaker may have closed.
-    assert policy.retry_after_seconds == 13
+    assert ClientPolicy.from_settings(settings, "pos-core").retry_after_seconds == 13
 
 
 def test_fields_a_service_does_not_declare_keep_the_kits_defaults() -> None:
-    policy = ClientPolicy.from_settings(WaiterAppSettings(), "pos-core")
-    unset = ClientPolicy.from_settings(WaiterAppSettings(), "inventory")
+    settings = SimpleNamespace(pos_core_max_attempts=2, pos_core_breaker_failures=7)
+    policy = ClientPolicy.from_settings(settings, "pos-core")
+    unset = ClientPolicy.from_settings(settings, "inventory")
 
     assert policy.retry.backoff_base == RetryPolicy().backoff_base
     assert policy.breaker.window == BreakerPolicy().window
@@ -46,6 +52,13 @@ def test_fields_a_service_does_not_declare_keep_the_kits_defaults() -> None:
         default.retry,
         default.breaker,
     )
+
+
+class WaiterAppSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="POS_WAITER_APP_", extra="ignore")
+
+    pos_core_url: str = "http://pos-core:8002"
+    pos_core_attempt_timeout_seconds: float = 4.0
 
 
 async def test_the_environment_reaches_the_client(monkeypatch: pytest.MonkeyPatch) -> None:

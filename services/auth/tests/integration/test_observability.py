@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from pos_kit.testing.app import captured_logs
+from pos_kit.testing.app import correlated_get
 
 
 async def test_correlation_id_is_echoed_and_logged_with_the_tenant(client, staff) -> None:
     owner = await staff.sign_up()
-    with captured_logs() as logs:
-        response = await client.get(
-            "/api/v1/auth/me",
-            headers={
-                **staff.headers(owner),
-                "X-Correlation-ID": "ticket-7-abc",
-            },
-        )
+    response, line = await correlated_get(
+        client, "/api/v1/auth/me", correlation_id="ticket-7-abc", headers=staff.headers(owner)
+    )
     assert response.status_code == 200
-    assert response.headers["x-correlation-id"] == "ticket-7-abc"
-    request_lines = [
-        line
-        for line in logs.lines()
-        if line.get("event") == "request" and line.get("correlation_id") == "ticket-7-abc"
-    ]
-    assert len(request_lines) == 1
-    line = request_lines[0]
     assert line["tenant_id"] == owner["tenant_id"]
     assert line["service"] == "auth"
     assert line["path"] == "/api/v1/auth/me"

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from pos_kit.testing.http import expect_problem
 from pos_kit.testing.kit import ServiceKit
 
-PROBLEM = "application/problem+json"
 TABLES = (
     "categories",
     "products",
@@ -91,8 +91,7 @@ async def test_a_bad_menu_item_is_422_naming_the_field_and_writes_nothing(
     before = await _counts(kit)
     body = {"name": "Risotto", "price": 1400} | overrides
     response = await client.post("/api/v1/products", json=body, headers=restaurant.headers())
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == PROBLEM
+    expect_problem(response, 422)
     assert field in _fields(response)
     assert response.json()["correlation_id"]
     assert await _counts(kit) == before
@@ -115,8 +114,7 @@ async def test_malformed_json_is_400_and_a_bad_id_in_the_path_is_422(client, res
         content=b'{"name": "Soup", "price": ',
         headers={"content-type": "application/json", **restaurant.headers()},
     )
-    assert broken.status_code == 400
-    assert broken.headers["content-type"] == PROBLEM
+    expect_problem(broken, 400)
     not_an_id = await client.get("/api/v1/products/not-a-uuid", headers=restaurant.headers())
     assert not_an_id.status_code == 422
 
@@ -149,8 +147,7 @@ async def test_bad_reservation_lines_are_refused_and_hold_nothing(
         },
         headers=restaurant.headers("waiter"),
     )
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == PROBLEM
+    expect_problem(response, 422)
     assert field in _fields(response)
     assert await _counts(kit) == before
     assert (await restaurant.stock(product))["reserved"] == 0

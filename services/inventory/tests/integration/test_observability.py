@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pos_kit.testing.app import captured_logs
+from pos_kit.testing.app import correlated_get
 
 
 async def test_health_readiness_and_metrics(client, restaurant) -> None:
@@ -17,17 +17,11 @@ async def test_health_readiness_and_metrics(client, restaurant) -> None:
 
 
 async def test_the_request_log_line_names_tenant_and_correlation_id(client, restaurant) -> None:
-    with captured_logs() as logs:
-        response = await client.get(
-            "/api/v1/products",
-            headers={**restaurant.headers("waiter"), "X-Correlation-ID": "menu-look-42"},
-        )
-    assert response.headers["x-correlation-id"] == "menu-look-42"
-    lines = [
-        line
-        for line in logs.lines()
-        if line.get("event") == "request" and line.get("correlation_id") == "menu-look-42"
-    ]
-    assert len(lines) == 1
-    assert lines[0]["tenant_id"] == restaurant.tenant_id
-    assert lines[0]["service"] == "inventory"
+    _, line = await correlated_get(
+        client,
+        "/api/v1/products",
+        correlation_id="menu-look-42",
+        headers=restaurant.headers("waiter"),
+    )
+    assert line["tenant_id"] == restaurant.tenant_id
+    assert line["service"] == "inventory"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pos_kit.events.testing import wait_until
-from pos_kit.testing.app import captured_logs
+from pos_kit.testing.app import correlated_get
 
 
 async def test_health_readiness_and_metrics(client) -> None:
@@ -23,16 +23,11 @@ async def test_health_readiness_and_metrics(client) -> None:
 
 
 async def test_a_request_log_line_names_tenant_and_correlation_id(restaurant, client) -> None:
-    with captured_logs() as logs:
-        response = await client.get(
-            "/api/v1/kitchen/tickets",
-            headers={**restaurant.headers(), "X-Correlation-ID": "kitchen-screen-7"},
-        )
-    assert response.headers["x-correlation-id"] == "kitchen-screen-7"
-    (line,) = [
-        line
-        for line in logs.lines()
-        if line.get("event") == "request" and line.get("correlation_id") == "kitchen-screen-7"
-    ]
+    _, line = await correlated_get(
+        client,
+        "/api/v1/kitchen/tickets",
+        correlation_id="kitchen-screen-7",
+        headers=restaurant.headers(),
+    )
     assert line["tenant_id"] == restaurant.tenant_id
     assert line["service"] == "notification"

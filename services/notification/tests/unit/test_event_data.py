@@ -9,21 +9,15 @@ from typing import Any
 import pytest
 
 from pos_kit.events import Event, MalformedEvent, tenant_of
+from pos_kit.testing.bus import new_event
 from pos_notification.api.events import placed_order, stock_low, tenant_contact
 from pos_notification.domain.emails import StockLow, TenantContact, stock_low_email
 
 TENANT = str(uuid.uuid4())
 
 
-def an_event(type: str, data: dict[str, Any], **kw: Any) -> Event:
-    return Event.new(
-        source="test",
-        type=type,
-        data=data,
-        tenant_id=kw.get("tenant", TENANT),
-        correlation_id="c",
-        schema_version=kw.get("version", "1"),
-    )
+def an_event(type: str, data: dict[str, Any], *, tenant: str = TENANT, version: str = "1") -> Event:
+    return new_event(type, data, tenant_id=tenant, source="test", schema_version=version)
 
 
 def an_order(**overrides: Any) -> dict[str, Any]:

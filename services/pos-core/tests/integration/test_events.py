@@ -41,7 +41,7 @@ async def test_order_placed_reaches_the_stream_once_carrying_the_correlation_id(
     assert response.headers["x-correlation-id"] == "till-4-place-7f3a"
 
     lines = [line for line in logs.lines() if line.get("correlation_id") == "till-4-place-7f3a"]
-    [request_line] = [line for line in lines if line.get("event") == "request"]
+    request_line = logs.request_line("till-4-place-7f3a")
     # (Not asserting the request line's `service`: pos-kit caches structlog loggers on
     # first use, so when several services' tests share one process it names the first.)
     assert request_line["tenant_id"] == restaurant.tenant_id

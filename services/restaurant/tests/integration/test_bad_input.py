@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from pos_kit.db import async_url
+from pos_kit.testing.http import PROBLEM, expect_problem
 
-PROBLEM = "application/problem+json"
 TABLES = ("floors", "dining_tables", "table_seatings", "staff_members", "outbox")
 
 
@@ -32,9 +32,7 @@ async def test_malformed_json_is_400_and_wrong_types_422_naming_fields(
         content=b'{"name": "Terrace", ',
         headers={"content-type": "application/json", **restaurant.headers()},
     )
-    assert malformed.status_code == 400
-    assert malformed.headers["content-type"] == PROBLEM
-    assert malformed.json()["correlation_id"]
+    assert expect_problem(malformed, 400)["correlation_id"]
 
     wrong = await client.post(
         "/api/v1/tables",
@@ -66,8 +64,7 @@ async def test_malformed_json_is_400_and_wrong_types_422_naming_fields(
 async def test_missing_forged_or_service_tokens_get_401_or_403(client, restaurant, tokens) -> None:
     assert (await client.get("/api/v1/tables")).status_code == 401
     forged = await client.get("/api/v1/tables", headers={"Authorization": "Bearer not.a.jwt"})
-    assert forged.status_code == 401
-    assert forged.headers["content-type"] == PROBLEM
+    expect_problem(forged, 401)
     service = tokens.service("pos-core", ["tables:read"])
     as_service = await client.get("/api/v1/tables", headers={"Authorization": f"Bearer {service}"})
     assert as_service.status_code == 403

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pos_kit.events import Event, MalformedEvent
+from pos_kit.testing.bus import new_event
 from pos_restaurant.api.dependencies import RestaurantUseCases
 from pos_restaurant.api.events import event_handler
 from pos_restaurant.domain.floor_plan import SeatingReason
@@ -44,15 +45,10 @@ def handler_and_recorder() -> tuple[Any, Recorder]:
     return event_handler(use_cases), recorder
 
 
-def event(event_type: str, data: dict[str, Any], **kw: Any) -> Event:
-    return Event.new(
-        source="pos-core",
-        type=event_type,
-        data=data,
-        tenant_id=kw.pop("tenant_id", TENANT),
-        correlation_id="c-1",
-        **kw,
-    )
+def event(
+    event_type: str, data: dict[str, Any], *, tenant_id: str = TENANT, schema_version: str = "1"
+) -> Event:
+    return new_event(event_type, data, tenant_id=tenant_id, schema_version=schema_version)
 
 
 async def test_a_dine_in_order_at_a_table_seats_it() -> None:

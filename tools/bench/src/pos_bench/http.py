@@ -264,25 +264,23 @@ class HttpClient:
             connection.close()
             self._open -= 1
         if self._open < self.max_connections:
-            self._open += 1
-            try:
-                return await self._connect()
-            except BaseException:
-                self._open -= 1
-                self._wake_one()
-                raise
+            return await self._open_one()
         waiter: asyncio.Future[_Connection | None] = asyncio.get_running_loop().create_future()
         self._waiting.append(waiter)
         handed = await waiter
         if handed is None:  # a slot freed up, not a connection: open one
-            self._open += 1
-            try:
-                return await self._connect()
-            except BaseException:
-                self._open -= 1
-                self._wake_one()
-                raise
+            return await self._open_one()
         return handed
+
+    async def _open_one(self) -> _Connection:
+        """A new connection in a slot of the pool; the slot goes to a waiter if it fails."""
+        self._open += 1
+        try:
+            return await self._connect()
+        except BaseException:
+            self._open -= 1
+            self._wake_one()
+            raise
 
     async def _connect(self) -> _Connection:
         loop = asyncio.get_running_loop()

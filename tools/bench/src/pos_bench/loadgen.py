@@ -80,6 +80,14 @@ class LoadResult:
         total = self.ok + self.error_count
         return self.error_count / total if total else 0.0
 
+    def count(self, problem: str | None, latency: float) -> None:
+        """One measured request: its latency if it succeeded (`problem` None), else what failed."""
+        if problem is None:
+            self.ok += 1
+            self.latencies.record(latency)
+        else:
+            self.errors[problem] += 1
+
     def summary(self) -> Summary:
         return self.latencies.summary()
 
@@ -180,13 +188,8 @@ async def open_loop(
         done = clock.now()
         if problem is None and window_start <= done < window_end:
             in_window_ok += 1
-        if not measured:
-            return
-        if problem is None:
-            result.ok += 1
-            result.latencies.record(done - due)
-        else:
-            result.errors[problem] += 1
+        if measured:
+            result.count(problem, done - due)
 
     for index in range(warmup_count + measured_count):
         due = start + index * interval
@@ -251,11 +254,7 @@ async def closed_loop(
             if began < window_start or done >= window_end:
                 continue
             result.scheduled += 1
-            if problem is None:
-                result.ok += 1
-                result.latencies.record(done - began)
-            else:
-                result.errors[problem] += 1
+            result.count(problem, done - began)
 
     await asyncio.gather(*(worker() for _ in range(connections)))
     result.achieved_rate = result.ok / duration

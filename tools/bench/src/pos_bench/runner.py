@@ -39,11 +39,11 @@ from pos_bench.system import (
     Sidecar,
     System,
     database_services,
-    free_ports,
     installed_services,
     postgres_backends,
     postgres_shared,
 )
+from pos_kit.testing.net import free_ports
 
 # How many restaurants share the order load, and how many more the growth scenario uses.
 ORDER_TENANTS = 4

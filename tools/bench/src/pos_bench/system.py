@@ -15,7 +15,6 @@ import importlib.util
 import json
 import os
 import signal
-import socket
 import sys
 import time
 import uuid
@@ -29,32 +28,14 @@ import asyncpg  # type: ignore[import-untyped]
 import psutil
 
 from pos_kit.catalogue import CATALOGUE, ServiceEntry, Store
+from pos_kit.testing.net import free_ports
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOOPBACK = "127.0.0.1"
-# Ports a developer's `make run` or the machine's own services may hold.
-_RESERVED = {4222, 5432, 11435, 12111, 14025, 14222, *range(8000, 8008)}
 
 
 class SystemFailure(Exception):
     """The system could not be started or stopped; the message says what and shows why."""
-
-
-def free_ports(count: int) -> list[int]:
-    """Distinct ports nothing listens on now (held together so none repeats)."""
-    sockets: list[socket.socket] = []
-    try:
-        while len(sockets) < count:
-            s = socket.socket()
-            s.bind((LOOPBACK, 0))
-            if s.getsockname()[1] in _RESERVED:
-                s.close()
-                continue
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 def installed_services(catalogue: Iterable[ServiceEntry] = CATALOGUE) -> list[ServiceEntry]:

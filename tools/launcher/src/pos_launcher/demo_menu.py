@@ -15,44 +15,23 @@ from pos_launcher.seed_http import SeedError, get_all, post_json, put_json
 FOOD = 1000
 ALCOHOL = 2000
 
-SIZE = {
-    "name": "Size",
-    "min_choices": 1,
-    "max_choices": 1,
-    "options": [
-        {"name": "Regular", "price_delta": 0},
-        {"name": "Large", "price_delta": 250},
-    ],
-}
-BURGER_EXTRAS = {
-    "name": "Extras",
-    "min_choices": 0,
-    "max_choices": 3,
-    "options": [
-        {"name": "Extra cheese", "price_delta": 120},
-        {"name": "Bacon", "price_delta": 180},
-        {"name": "Fried egg", "price_delta": 150},
-    ],
-}
-COOKING = {
-    "name": "Cooking",
-    "min_choices": 1,
-    "max_choices": 1,
-    "options": [
-        {"name": "Rare", "price_delta": 0},
-        {"name": "Medium", "price_delta": 0},
-        {"name": "Well done", "price_delta": 0},
-    ],
-}
-MILK = {
-    "name": "Milk",
-    "min_choices": 0,
-    "max_choices": 1,
-    "options": [
-        {"name": "Oat milk", "price_delta": 40},
-        {"name": "Soy milk", "price_delta": 40},
-    ],
-}
+
+def _choices(name: str, *options: tuple[str, int], least: int = 0, most: int = 1) -> dict[str, Any]:
+    """A modifier group: between `least` and `most` of the options (name, price delta)."""
+    return {
+        "name": name,
+        "min_choices": least,
+        "max_choices": most,
+        "options": [{"name": option, "price_delta": delta} for option, delta in options],
+    }
+
+
+SIZE = _choices("Size", ("Regular", 0), ("Large", 250), least=1)
+BURGER_EXTRAS = _choices(
+    "Extras", ("Extra cheese", 120), ("Bacon", 180), ("Fried egg", 150), most=3
+)
+COOKING = _choices("Cooking", ("Rare", 0), ("Medium", 0), ("Well done", 0), least=1)
+MILK = _choices("Milk", ("Oat milk", 40), ("Soy milk", 40))
 
 
 def _dish(

@@ -35,6 +35,16 @@ class CapturedLogs:
                 out.append(json.loads(line))
         return out
 
+    def request_line(self, correlation_id: str) -> dict[str, Any]:
+        """The log line of the request with `correlation_id`: there must be exactly one."""
+        found = [
+            line
+            for line in self.lines()
+            if line.get("event") == "request" and line.get("correlation_id") == correlation_id
+        ]
+        assert len(found) == 1, f"{len(found)} request log lines with {correlation_id!r}"
+        return found[0]
+
 
 @contextmanager
 def captured_logs() -> Iterator[CapturedLogs]:
@@ -50,3 +60,14 @@ def captured_logs() -> Iterator[CapturedLogs]:
         yield CapturedLogs(stream)
     finally:
         root.removeHandler(handler)
+
+
+async def correlated_get(
+    client: httpx.AsyncClient, path: str, *, correlation_id: str, headers: dict[str, str]
+) -> tuple[httpx.Response, dict[str, Any]]:
+    """A GET sent with `X-Correlation-ID: correlation_id`: its answer, which must echo the
+    id, and the one request log line the service wrote for it."""
+    with captured_logs() as logs:
+        response = await client.get(path, headers={**headers, "X-Correlation-ID": correlation_id})
+    assert response.headers["x-correlation-id"] == correlation_id
+    return response, logs.request_line(correlation_id)

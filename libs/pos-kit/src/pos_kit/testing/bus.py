@@ -16,7 +16,12 @@ from pos_kit.events.testing import stream_messages
 
 
 def new_event(
-    type: str, data: Mapping[str, Any], *, tenant_id: str, source: str = "pos-core"
+    type: str,
+    data: Mapping[str, Any],
+    *,
+    tenant_id: str,
+    source: str = "pos-core",
+    schema_version: str = "1",
 ) -> Event:
     """An event as its producer would record it, with a test correlation id."""
     return Event.new(
@@ -25,6 +30,7 @@ def new_event(
         data=data,
         tenant_id=tenant_id,
         correlation_id=f"test-{uuid.uuid4().hex[:8]}",
+        schema_version=schema_version,
     )
 
 

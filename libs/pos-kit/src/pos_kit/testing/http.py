@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+PROBLEM = "application/problem+json"
+
 
 def expect(response: httpx.Response, status: int = 200) -> Any:
     """The answer's JSON body, once its status is `status` (else the test fails, showing it)."""
@@ -14,3 +16,10 @@ def expect(response: httpx.Response, status: int = 200) -> Any:
         f"got {response.status_code}: {response.text}"
     )
     return response.json() if response.content else None
+
+
+def expect_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The problem details (RFC 9457) of an error answer, once its status is `status`."""
+    body: dict[str, Any] = expect(response, status)
+    assert response.headers["content-type"] == PROBLEM, response.headers["content-type"]
+    return body

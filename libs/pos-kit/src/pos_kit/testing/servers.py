@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Literal
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Literal, Self, TypeVar
 
+import pytest
 import uvicorn
 from starlette.types import ASGIApp
 
 from pos_kit.testing.net import free_port
+
+T = TypeVar("T")
 
 
 class ThreadedServer:
@@ -67,3 +72,37 @@ class ThreadedServer:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+class Standin:
+    """Another service's endpoints on a real port, for a client under test to call.
+
+    A subclass builds its app and sets `server` (a `ThreadedServer` of it). It is served
+    while a `with` block holds it; a conftest serves one for the whole session with
+    `standin_x = served(StandinX)`.
+    """
+
+    server: ThreadedServer
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def __enter__(self) -> Self:
+        self.server.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.stop()
+
+
+def served(make: Callable[[], AbstractContextManager[T]]) -> Any:
+    """A session fixture holding what `make()` builds, served from the first test that asks
+    for it to the end of the session; in a conftest, `standin_auth = served(StandinAuth)`."""
+
+    @pytest.fixture(scope="session")
+    def serving() -> Iterator[T]:
+        with make() as started:
+            yield started
+
+    return serving

@@ -47,18 +47,12 @@ class TestTokens:
         user_id: str | None = None,
         ttl_seconds: int = 900,
     ) -> str:
-        now = int(time.time())
-        claims = {
-            "iss": self.issuer,
-            "aud": self.audience,
-            "sub": user_id or str(uuid.uuid4()),
-            "tenant_id": tenant_id or str(uuid.uuid4()),
-            "role": role,
-            "iat": now,
-            "exp": now + ttl_seconds,
-            "jti": str(uuid.uuid4()),
-        }
-        return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.kid})
+        return self._signed(
+            ttl_seconds,
+            sub=user_id or str(uuid.uuid4()),
+            tenant_id=tenant_id or str(uuid.uuid4()),
+            role=role,
+        )
 
     def guest(
         self,
@@ -70,19 +64,13 @@ class TestTokens:
     ) -> str:
         """A guest's token as auth issues it for a table's guest link: role `guest`, the
         table, and a subject of its own per link (`guest:<uuid>` unless given)."""
-        now = int(time.time())
-        claims = {
-            "iss": self.issuer,
-            "aud": self.audience,
-            "sub": subject or f"guest:{uuid.uuid4()}",
-            "tenant_id": tenant_id,
-            "role": "guest",
-            "table_id": table_id,
-            "iat": now,
-            "exp": now + ttl_seconds,
-            "jti": str(uuid.uuid4()),
-        }
-        return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.kid})
+        return self._signed(
+            ttl_seconds,
+            sub=subject or f"guest:{uuid.uuid4()}",
+            tenant_id=tenant_id,
+            role="guest",
+            table_id=table_id,
+        )
 
     def service(
         self,
@@ -93,19 +81,23 @@ class TestTokens:
         tenant_id: str | None = None,
     ) -> str:
         """A service account's token; with `tenant_id`, issued for that restaurant only."""
+        bound = {} if tenant_id is None else {"tenant_id": tenant_id}
+        return self._signed(
+            ttl_seconds, sub=f"service:{client_id}", scope=" ".join(scopes), **bound
+        )
+
+    def _signed(self, ttl_seconds: int, **claims: Any) -> str:
+        """`claims` with what auth puts in every token (issuer, audience, times, id), signed."""
         now = int(time.time())
-        claims: dict[str, Any] = {
+        body = {
             "iss": self.issuer,
             "aud": self.audience,
-            "sub": f"service:{client_id}",
-            "scope": " ".join(scopes),
+            **claims,
             "iat": now,
             "exp": now + ttl_seconds,
             "jti": str(uuid.uuid4()),
         }
-        if tenant_id is not None:
-            claims["tenant_id"] = tenant_id
-        return jwt.encode(claims, self._key, algorithm="EdDSA", headers={"kid": self.kid})
+        return jwt.encode(body, self._key, algorithm="EdDSA", headers={"kid": self.kid})
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -16,7 +16,8 @@ from pos_bench.http import HttpClient, encode_request
 from pos_bench.loadgen import closed_loop, failure, open_loop
 from pos_bench.results import Figure, ScenarioResult
 from pos_bench.runner import Bench
-from pos_bench.system import LOOPBACK, Sidecar, SystemFailure, free_ports
+from pos_bench.system import LOOPBACK, Sidecar, SystemFailure
+from pos_kit.testing.net import free_ports
 
 CONNECTIONS = 16
 LIGHT_RATE = 100.0
