@@ -6,11 +6,11 @@ developer's own `make run` on 8000-8007 and 14222 is never touched.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -25,31 +25,15 @@ import psutil
 import pytest
 
 from pos_kit.catalogue import CATALOGUE, Store
+from pos_kit.testing.nats import read_stream
+from pos_kit.testing.net import free_ports
+from pos_kit.testing.polling import eventually
 from pos_kit.testing.postgres import fresh_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 SERVICE_PREFIXES = {service.name: service.env_prefix for service in CATALOGUE}
 SERVICE_PACKAGES = {service.name: service.package for service in CATALOGUE}
-# Ports a developer's `make run` or the machine's own NATS may hold.
-_RESERVED = {4222, 12111, 14222, 14025, *range(8000, 8008)}
-
-
-def free_ports(count: int) -> list[int]:
-    """Distinct ports that nothing listens on now (held together so none repeats)."""
-    sockets: list[socket.socket] = []
-    try:
-        while len(sockets) < count:
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            if s.getsockname()[1] in _RESERVED:
-                s.close()
-                continue
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 @dataclass(frozen=True)
@@ -200,6 +184,31 @@ class MakeRun:
             "ready banner",
         )
 
+    # -- its events ---------------------------------------------------------------------
+
+    def events(self, event_type: str) -> list[dict[str, Any]]:
+        """Every event of `event_type` in the run's stream, oldest first."""
+        raw = asyncio.run(read_stream(self.nats_url, f"pos.events.{event_type}"))
+        return [json.loads(m) for m in raw]
+
+    def events_once_there(
+        self,
+        event_type: str,
+        matches: Callable[[dict[str, Any]], bool],
+        *,
+        at_least: int = 1,
+        within: float = 30.0,
+    ) -> list[dict[str, Any]]:
+        """The events of `event_type` that `matches`, once `at_least` arrived (and a moment
+        more, so that a duplicate right behind them would be counted too)."""
+
+        def found() -> list[dict[str, Any]]:
+            return [e for e in self.events(event_type) if matches(e)]
+
+        eventually(lambda: len(found()) >= at_least, within=within)
+        time.sleep(1.0)
+        return found()
+
     def launcher_events(self, event: str) -> list[dict[str, Any]]:
         return [
             r for r in self.records() if r.get("service") == "launcher" and r.get("event") == event
@@ -251,6 +260,16 @@ class MakeRun:
                 return left
             time.sleep(0.1)
 
+    def stop(self) -> None:
+        """Ctrl-C, as a person stops it, then kill whatever of this run is still there."""
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                self.record_tree()
+            with contextlib.suppress(ProcessLookupError):
+                self.ctrl_c()
+            self.wait_exit(20)
+        self.kill_everything()
+
     def kill_everything(self) -> None:
         """Clean-up after a failed test: only processes this run started, by pid."""
         if self.process is None:
@@ -271,6 +290,23 @@ class MakeRun:
         return f"--- last stdout lines ---\n{out}\n--- last stderr lines ---\n{err}"
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed test against a running system shows what the services logged as errors,
+    so that a failure seen only in CI can be read without running it again."""
+    report = yield
+    run = getattr(item, "funcargs", {}).get("system") or getattr(item, "funcargs", {}).get(
+        "make_run"
+    )
+    if report.when == "call" and report.failed and isinstance(run, MakeRun):
+        errors = [r for r in run.records() if r.get("level") in {"error", "critical"}]
+        if errors:
+            report.sections.append(
+                ("the system's error log lines", "\n".join(json.dumps(r) for r in errors[-20:]))
+            )
+    return report
+
+
 @pytest.fixture
 def make_run(tmp_path: Path) -> Iterator[MakeRun]:
     """A started `make run`; stopped with Ctrl-C (and, failing that, killed) afterwards."""
@@ -279,13 +315,7 @@ def make_run(tmp_path: Path) -> Iterator[MakeRun]:
     try:
         yield run
     finally:
-        if run.process is not None and run.process.poll() is None:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                run.record_tree()
-            with contextlib.suppress(ProcessLookupError):
-                run.ctrl_c()
-            run.wait_exit(20)
-        run.kill_everything()
+        run.stop()
 
 
 # Short resilience settings for the whole-system tests, so a frozen inventory trips
@@ -314,23 +344,18 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeRun]:
             # An empty database: the launcher runs the service's migrations itself.
             url = databases.enter_context(fresh_database(f"pos_e2e_{name.replace('-', '_')}"))
             env[f"{SERVICE_PREFIXES[name]}DATABASE_URL"] = url
+            # Six services and this pytest process share one PostgreSQL's 100
+            # connections: at most 10 each, so a burst at one service (fifty payments
+            # at once) waits for a connection instead of being refused one.
+            env[f"{SERVICE_PREFIXES[name]}DATABASE_POOL_SIZE"] = "2"
+            env[f"{SERVICE_PREFIXES[name]}DATABASE_MAX_OVERFLOW"] = "8"
         run = MakeRun(tmp_path_factory.mktemp("system") / "var", extra_env=env)
-        yield from _running(run)
-
-
-def _running(run: MakeRun) -> Iterator[MakeRun]:
-    run.start()
-    try:
-        run.wait_until_ready()
-        yield run
-    finally:
-        if run.process is not None and run.process.poll() is None:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                run.record_tree()
-            with contextlib.suppress(ProcessLookupError):
-                run.ctrl_c()
-            run.wait_exit(20)
-        run.kill_everything()
+        run.start()
+        try:
+            run.wait_until_ready()
+            yield run
+        finally:
+            run.stop()
 
 
 class Restaurant:
@@ -387,6 +412,15 @@ class Restaurant:
             )
         return product
 
+    def add_sized_product(self, large: int, **fields: Any) -> tuple[dict[str, Any], str]:
+        """A product with a choice of size, Regular or Large (`large` more), and the id of
+        its Large option."""
+        sizes = [{"name": "Regular", "price_delta": 0}, {"name": "Large", "price_delta": large}]
+        size = {"name": "Size", "min_choices": 1, "max_choices": 1, "options": sizes}
+        product = self.add_product(modifier_groups=[size], **fields)
+        options = product["modifier_groups"][0]["options"]
+        return product, next(o["id"] for o in options if o["name"] == "Large")
+
     def stock(self, product_id: str) -> dict[str, Any]:
         result: dict[str, Any] = self.call(
             "GET", f"/api/v1/products/{product_id}/stock", 200
@@ -405,6 +439,12 @@ class Restaurant:
             201,
             json={"product_id": product_id, "quantity": quantity, **fields},
         )
+
+    def order_of(self, product_id: str, quantity: int = 1) -> dict[str, Any]:
+        """An open order of one line: `quantity` of the product."""
+        order = self.open_order()
+        self.add_item(order["id"], product_id, quantity)
+        return order
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from pos_kit.uow import UnitOfWork
@@ -52,6 +53,10 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     url = async_url(url)
     if is_sqlite(url):
+        # A file on this host, not a server's connection budget: the driver's default
+        # pool (a static one for :memory:, which takes no sizes) is right.
+        kwargs.pop("pool_size", None)
+        kwargs.pop("max_overflow", None)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -83,7 +88,14 @@ def database_unavailable(exc: BaseException) -> bool:
     """Whether `exc` means the database is away (an outage to wait out), not a bad statement."""
     if isinstance(exc, OperationalError | InterfaceError):
         return True
+    if isinstance(exc, PoolTimeout):  # every connection busy: a wait, not a bad statement
+        return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    # PostgreSQL refusing for want of room (class 53: too many connections, out of
+    # memory or disk), a connection failure (08) or a shutdown in progress (57P0x).
+    sqlstate = str(getattr(getattr(exc, "orig", None), "sqlstate", "") or "")
+    if isinstance(exc, DBAPIError) and sqlstate.startswith(("53", "08", "57P0")):
         return True
     # Drivers raise these (refused, reset, timed out) before SQLAlchemy can wrap them.
     return isinstance(exc, OSError)

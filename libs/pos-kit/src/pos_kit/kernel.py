@@ -60,7 +60,15 @@ class ServiceKernel:
         if outbox is not None and not sql_database:
             raise ValueError("an outbox lives in the service's SQL database")
         self.settings = settings
-        self._database = Database(settings.database_url) if sql_database else None
+        self._database = (
+            Database(
+                settings.database_url,
+                pool_size=settings.database_pool_size,
+                max_overflow=settings.database_max_overflow,
+            )
+            if sql_database
+            else None
+        )
         self.token_verifier = token_verifier or remote_verifier(
             jwks_url=settings.jwks_url,
             issuer=settings.jwt_issuer,

@@ -11,9 +11,11 @@ from typing import Any
 
 import structlog
 from prometheus_client import Counter, Histogram
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pos_kit import context
+from pos_kit.db import database_unavailable
 from pos_kit.problem_details import problem_response
 
 log = structlog.get_logger("pos_kit.request")
@@ -101,17 +103,10 @@ class RequestContextMiddleware(_HttpMiddleware):
             try:
                 await self.app(scope, receive, send_with_id)
             except Exception as exc:
-                log.error("unhandled_error", exc_info=exc)
                 if response_started:
+                    log.error("unhandled_error", exc_info=exc)
                     raise
-                response = problem_response(
-                    status=500,
-                    title="Internal error",
-                    detail="Something went wrong on our side. "
-                    "Quote the correlation id when reporting it.",
-                    type_slug="internal-error",
-                )
-                await response(scope, receive, send_with_id)
+                await _answer_failure(exc)(scope, receive, send_with_id)
             finally:
                 elapsed = time.perf_counter() - started
                 route = _route_template(scope)
@@ -186,3 +181,25 @@ class BodyLimitMiddleware(_HttpMiddleware):
 def client_address(scope: Scope | dict[str, Any]) -> str:
     client = scope.get("client")
     return str(client[0]) if client else "unknown"
+
+
+def _answer_failure(exc: Exception) -> Response:
+    """What a request that raised is answered: 503 when the database is away or has no
+    free connection (an outage to wait out, as a client's retry policy expects), else 500."""
+    if database_unavailable(exc):
+        log.warning("database_unavailable", error=f"{type(exc).__name__}: {exc}")
+        return problem_response(
+            status=503,
+            title="Database unavailable",
+            detail="The service cannot reach its database just now. Try again shortly; "
+            "a request sent with an Idempotency-Key is safe to repeat.",
+            type_slug="database-unavailable",
+            headers={"Retry-After": "1"},
+        )
+    log.error("unhandled_error", exc_info=exc)
+    return problem_response(
+        status=500,
+        title="Internal error",
+        detail="Something went wrong on our side. Quote the correlation id when reporting it.",
+        type_slug="internal-error",
+    )

@@ -25,6 +25,11 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     database_url: str = "sqlite:///./var/pos.db"
+    # Connections to PostgreSQL: `pool_size` kept open between requests, up to
+    # `max_overflow` more opened for a burst and closed after it. Every service on a
+    # host shares the server's max_connections (100 by default): size them together.
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
     nats_url: str = "nats://127.0.0.1:14222"
     # Largest request body a service accepts; the gateway has its own limit too.
     max_body_bytes: int = 1_048_576

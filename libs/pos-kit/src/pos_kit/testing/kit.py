@@ -10,6 +10,8 @@ service, so the kits live in a registry keyed by the service's name.
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -23,13 +25,13 @@ from sqlalchemy import text
 
 from pos_kit.db import Database
 from pos_kit.events.testing import wait_until
+from pos_kit.migrations import locate_alembic_ini
 from pos_kit.settings import ServiceSettings
 from pos_kit.testing.app import app_client
 from pos_kit.testing.bus import EventBus
 from pos_kit.testing.nats import NatsServer, running_nats_server
 from pos_kit.testing.postgres import fresh_database
 from pos_kit.testing.tokens import TestTokens
-from pos_kit.tokens import TokenVerifier
 
 # What every service's tests want of the settings: fast retries, so that a failing
 # event reaches the dead letters in about a second rather than minutes.
@@ -38,24 +40,70 @@ TEST_SETTINGS: dict[str, Any] = {
     "consumer_max_deliver": 2,
     "consumer_backoff_initial_seconds": 0.2,
     "consumer_backoff_max_seconds": 1.0,
+    # One pytest process holds every service's engine at once, and the end-to-end
+    # system's services share the same PostgreSQL: keep few idle connections each.
+    "database_pool_size": 2,
+    "database_max_overflow": 18,
 }
 
 
 @dataclass(frozen=True)
 class ServiceUnderTest:
-    """How to build one service for its tests.
+    """How to build one service for its tests; `ServiceUnderTest.of(create_app, ...)` for a
+    service whose `create_app` is as the kernel expects it.
 
     `settings` takes the field values (database and NATS URLs, the test defaults and a
     test's overrides) and returns the service's settings, adding its own; `create_app`
-    builds the app from settings and a token verifier that trusts `tokens`.
+    is called as `create_app(settings, token_verifier=...)` with a verifier that trusts
+    `tokens`. `alembic_ini` is found unless given, as the service's `migrate` finds it
+    from the package of its settings class; a service without one has no database of
+    its own.
     """
 
     name: str
     settings: Callable[..., ServiceSettings]
-    create_app: Callable[[Any, TokenVerifier], FastAPI]
+    create_app: Callable[..., FastAPI]
     alembic_ini: Path | None = None
     uses_nats: bool = True
     defaults: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.alembic_ini is None:
+            object.__setattr__(self, "alembic_ini", service_alembic_ini(self.settings))
+
+    @classmethod
+    def of(cls, create_app: Callable[..., FastAPI], **defaults: Any) -> ServiceUnderTest:
+        """The service that `create_app(settings, *, token_verifier)` builds, with `defaults`
+        for its test settings: its settings class is the one `settings` is annotated with,
+        and its name that class's `service_name`."""
+        settings = settings_class(create_app)
+        name = settings.model_fields["service_name"].default
+        return cls(name=name, settings=settings, create_app=create_app, defaults=defaults)
+
+
+def settings_class(create_app: Callable[..., FastAPI]) -> type[ServiceSettings]:
+    """The settings class that `create_app`'s `settings` parameter is annotated with."""
+    hint = typing.get_type_hints(create_app).get("settings")
+    for candidate in (hint, *typing.get_args(hint)):
+        if isinstance(candidate, type) and issubclass(candidate, ServiceSettings):
+            return candidate
+    raise TypeError(f"{create_app.__qualname__}(settings: ...) names no ServiceSettings class")
+
+
+def service_alembic_ini(settings: Callable[..., Any]) -> Path | None:
+    """The alembic.ini of the service whose settings class this is, found as its own
+    `migrate` finds it (beside its package, or in its source tree); None for a service
+    with no database of its own."""
+    try:
+        module_file = inspect.getsourcefile(settings)
+    except TypeError:
+        return None
+    if module_file is None:
+        return None
+    try:
+        return locate_alembic_ini(None, module_file)
+    except FileNotFoundError:
+        return None
 
 
 class ServiceKit:
@@ -101,7 +149,9 @@ class ServiceKit:
 
     def create_app(self, **overrides: Any) -> FastAPI:
         """A new instance of the app (a second process of the service, as it were)."""
-        return self.service.create_app(self.settings(**overrides), self.tokens.verifier())
+        return self.service.create_app(
+            self.settings(**overrides), token_verifier=self.tokens.verifier()
+        )
 
     def app(self) -> FastAPI:
         if self._app is None:
@@ -123,7 +173,7 @@ class ServiceKit:
     def database(self) -> Database:
         """The test database, to read what the service stored (closed when the session ends)."""
         if self._database is None:
-            self._database = Database(self.database_url())
+            self._database = Database(self.database_url(), pool_size=2, max_overflow=8)
             self._stack.push_async_callback(self._database.dispose)
         return self._database
 

@@ -20,7 +20,8 @@ def admin_url() -> str:
     return os.environ.get("POS_TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL)
 
 
-def _sync_admin_engine() -> sa.Engine:
+def admin_engine() -> sa.Engine:
+    """A synchronous engine on the admin database, for CREATE and DROP DATABASE or ROLE."""
     url = make_url(admin_url()).set(drivername="postgresql+psycopg")
     return sa.create_engine(url, isolation_level="AUTOCOMMIT")
 
@@ -31,7 +32,7 @@ def fresh_database(
 ) -> Iterator[str]:
     """Create a uniquely named database, migrate it to head, yield its URL, drop it."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = _sync_admin_engine()
+    admin = admin_engine()
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = make_url(admin_url()).set(database=name).render_as_string(hide_password=False)
