@@ -28,7 +28,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Self, TypeVar
@@ -208,10 +208,11 @@ Cursor = Annotated[
 ]
 
 
-def page_request(keyset: Keyset) -> Callable[[int, str | None], PageRequest]:
+def page_request(keyset: Keyset) -> Callable[[int, str | None], Awaitable[PageRequest]]:
     """A dependency reading `limit` and `cursor` for a list ordered by `keyset`."""
 
-    def read(limit: Limit = DEFAULT_PAGE_SIZE, cursor: Cursor = None) -> PageRequest:
+    # async: FastAPI would run a plain `def` in a worker thread.
+    async def read(limit: Limit = DEFAULT_PAGE_SIZE, cursor: Cursor = None) -> PageRequest:
         return PageRequest(limit=limit, after=keyset.decode(cursor))
 
     return read

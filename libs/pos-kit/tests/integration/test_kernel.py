@@ -167,7 +167,7 @@ async def test_routers_reach_the_use_cases_and_trust_the_kits_tokens(
     assert isinstance(app.state.kernel, ServiceKernel)
     assert app.state.settings.environment == "test"
     with pytest.raises(TypeError, match="not ServiceKernel"):
-        app_state(ServiceKernel)(SimpleNamespace(app=app))  # type: ignore[arg-type]
+        await app_state(ServiceKernel)(SimpleNamespace(app=app))  # type: ignore[arg-type]
 
     order = f"/orders/{uuid.uuid4()}"
     assert (await client.post(order, headers=restaurant.headers("cook"))).status_code == 202

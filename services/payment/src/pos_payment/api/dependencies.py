@@ -23,7 +23,7 @@ CashHandler = Annotated[Principal, Depends(require_roles(*CASHIERS))]
 Manager = Annotated[Principal, Depends(require_roles(*MANAGERS))]
 
 
-def _idempotency_key(
+async def _idempotency_key(
     idempotency_key: Annotated[
         str | None,
         Header(
