@@ -325,3 +325,26 @@ async def test_a_product_reads_as_pos_core_reads_it(inventory_api, http, pos_cor
     )
     expect_problem(missing, 404)
     assert (await http.get(f"/api/v1/products/{pizza['id']}")).status_code == 401
+
+
+async def test_an_orders_products_are_read_in_one_call(inventory_api, pos_core_client) -> None:
+    ours, theirs = inventory_api.restaurant(), inventory_api.restaurant()
+    soup = await inventory_api.add_product(ours, name="Soup", price=650)
+    bread = await inventory_api.add_product(ours, name="Bread", price=300, available=False)
+    their_wine = await inventory_api.add_product(theirs, name="Wine")
+    soup_id, bread_id = uuid.UUID(soup["id"]), uuid.UUID(bread["id"])
+
+    found = await pos_core_client.products(
+        [soup_id, bread_id, soup_id], token=ours.token("waiter")
+    )
+    assert {pid: (p.name, p.price, p.available) for pid, p in found.items()} == {
+        soup_id: ("Soup", 650, True),
+        bread_id: ("Bread", 300, False),
+    }
+    # Another restaurant's product is unknown here, named as the one refused.
+    with pytest.raises(UnknownProduct) as refused:
+        await pos_core_client.products(
+            [soup_id, uuid.UUID(their_wine["id"])], token=ours.token("waiter")
+        )
+    assert their_wine["id"] in str(refused.value.detail)
+

@@ -156,6 +156,15 @@ class StandinInventory:
         async def unauthorized(_: Request, exc: Exception) -> JSONResponse:
             return _problem(401, str(exc))
 
+        @app.get("/api/v1/products")
+        async def list_products(request: Request) -> JSONResponse:
+            # Only the `id` filter pos-core uses; by name, as inventory lists them.
+            tenant = await tenant_of(request)
+            asked = [(tenant, pid) for pid in request.query_params.getlist("id")]
+            found = [self.products[key] for key in asked if key in self.products]
+            found.sort(key=lambda p: (p["name"], p["id"]))
+            return JSONResponse({"items": found, "next_cursor": None})
+
         @app.get("/api/v1/products/{product_id}")
         async def get_product(product_id: str, request: Request) -> JSONResponse:
             product = self.products.get((await tenant_of(request), product_id))

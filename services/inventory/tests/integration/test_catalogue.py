@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 PIZZA_MODIFIERS = [
     {
         "name": "Size",
@@ -139,6 +141,43 @@ async def test_products_are_listed_in_pages_and_filtered(client, restaurant) -> 
         "/api/v1/products", params={"limit": 101}, headers=restaurant.headers()
     )
     assert too_many.status_code == 422
+
+
+async def test_an_orders_products_are_read_in_one_call_by_id(
+    client, restaurant, another_restaurant
+) -> None:
+    """pos-core looks up an order's items with one `?id=...&id=...`, not one call each."""
+    soup = await restaurant.product(name="Soup")
+    bread = await restaurant.product(name="Bread", available=False)
+    await restaurant.product(name="Salad")
+    gone = await restaurant.product(name="Stew")
+    await client.delete(f"/api/v1/products/{gone['id']}", headers=restaurant.headers())
+    theirs = await another_restaurant.product(name="Their soup")
+
+    asked = [soup["id"], bread["id"], gone["id"], theirs["id"], str(uuid.uuid4())]
+    found = await client.get(
+        "/api/v1/products", params={"id": asked}, headers=restaurant.headers("waiter")
+    )
+    assert found.status_code == 200, found.text
+    # Unavailable ones are there (pos-core says why it refuses them); deleted ones,
+    # other restaurants' and unknown ones are not.
+    assert [(p["name"], p["available"]) for p in found.json()["items"]] == [
+        ("Bread", False),
+        ("Soup", True),
+    ]
+    assert found.json()["next_cursor"] is None
+
+    too_many = await client.get(
+        "/api/v1/products",
+        params={"id": [str(uuid.uuid4()) for _ in range(101)]},
+        headers=restaurant.headers(),
+    )
+    assert too_many.status_code == 422
+    assert too_many.headers["content-type"] == "application/problem+json"
+    not_an_id = await client.get(
+        "/api/v1/products", params={"id": "soup"}, headers=restaurant.headers()
+    )
+    assert not_an_id.status_code == 422
 
 
 async def test_a_deleted_item_is_gone_and_its_sku_is_free_again(client, restaurant) -> None:

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from pos_inventory.api.dependencies import MenuManager, MenuReader, StockReader, UseCases
 from pos_inventory.api.schemas import (
@@ -26,7 +26,7 @@ from pos_inventory.domain.events import product_document
 from pos_inventory.domain.menu import Product, modifier_groups_from
 from pos_inventory.domain.stock import AdjustmentReason
 from pos_kit.dependencies import UoW
-from pos_kit.pagination import Keyset, PageRequest, page_request
+from pos_kit.pagination import MAX_PAGE_SIZE, Keyset, PageRequest, page_request
 
 router = APIRouter(prefix="/api/v1/products", tags=["products"])
 
@@ -83,10 +83,26 @@ async def list_products(
     page: Annotated[PageRequest, Depends(page_request(PRODUCTS))],
     category_id: uuid.UUID | None = None,
     available: bool | None = None,
+    product_ids: Annotated[
+        list[uuid.UUID] | None,
+        Query(
+            alias="id",
+            max_length=MAX_PAGE_SIZE,
+            description="Only these products (repeat `id`, at most "
+            f"{MAX_PAGE_SIZE}): the items of an order looked up in one call. Unknown ids "
+            "are left out, as are deleted products and other restaurants' ones.",
+        ),
+    ] = None,
 ) -> ProductPage:
-    """By name. Filter by category, or by `available=true` for what can be ordered now."""
+    """By name. Filter by category, by `available=true` for what can be ordered now, or by
+    `id` for the products of an order."""
     found = await use_cases.products.list_page(
-        uow, tenant_id=who.tenant, page=page, category_id=category_id, available=available
+        uow,
+        tenant_id=who.tenant,
+        page=page,
+        category_id=category_id,
+        available=available,
+        product_ids=product_ids,
     )
     return ProductPage.build(found, PRODUCTS, _out)
 

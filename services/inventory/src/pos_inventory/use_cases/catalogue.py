@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -208,9 +208,14 @@ class Products:
         page: PageRequest,
         category_id: uuid.UUID | None,
         available: bool | None,
+        product_ids: Sequence[uuid.UUID] | None = None,
     ) -> Slice[Product]:
         return await ProductRepository(uow.session).list_page(
-            tenant_id=tenant_id, page=page, category_id=category_id, available=available
+            tenant_id=tenant_id,
+            page=page,
+            category_id=category_id,
+            available=available,
+            product_ids=product_ids,
         )
 
     async def update(

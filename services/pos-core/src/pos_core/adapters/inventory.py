@@ -9,6 +9,7 @@ person. Inventory's answers are checked strictly: money must be an integer.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any, TypeVar, Unpack
 
 import httpx
@@ -36,6 +37,8 @@ from pos_kit.mapping import build
 log = structlog.get_logger(__name__)
 
 DOWNSTREAM = "inventory"
+# Inventory's largest page: the most ids one `GET /api/v1/products?id=...` may name.
+MAX_IDS_PER_LOOKUP = 100
 
 
 class _Lenient(BaseModel):
@@ -76,6 +79,10 @@ class _ProductIn(_Lenient):
         return build(
             Product, self, modifier_groups=tuple(g.to_domain() for g in self.modifier_groups)
         )
+
+
+class _ProductPageIn(_Lenient):
+    items: list[_ProductIn]
 
 
 class _LineIn(_Lenient):
@@ -182,6 +189,37 @@ class InventoryClient(DownstreamClient):
         if product.id != product_id:
             raise InventoryBadAnswer("Inventory answered with a different product than asked for.")
         return product
+
+    async def products(
+        self, product_ids: Sequence[uuid.UUID], *, token: str
+    ) -> dict[uuid.UUID, Product]:
+        """The products of an order as inventory sells them now, in one call per hundred
+        (`GET /api/v1/products?id=...`), not one per item; an unknown one is refused."""
+        wanted = list(dict.fromkeys(product_ids))
+        found: dict[uuid.UUID, Product] = {}
+        for start in range(0, len(wanted), MAX_IDS_PER_LOOKUP):
+            found |= await self._products(wanted[start : start + MAX_IDS_PER_LOOKUP], token)
+        for product_id in wanted:
+            if product_id not in found:
+                raise UnknownProduct(str(product_id))
+        return found
+
+    async def _products(self, wanted: list[uuid.UUID], token: str) -> dict[uuid.UUID, Product]:
+        action = "look up the order's products"
+        params = [("id", str(product_id)) for product_id in wanted]
+        response = await self._call(
+            action,
+            "GET",
+            "/api/v1/products",
+            params=[*params, ("limit", str(len(wanted)))],
+            token=token,
+        )
+        if response.status_code != 200:
+            raise self._unexpected(response, action)
+        products = [p.to_domain() for p in _parse(_ProductPageIn, response, "products").items]
+        if not {p.id for p in products} <= set(wanted):
+            raise InventoryBadAnswer("Inventory answered with products that were not asked for.")
+        return {p.id: p for p in products}
 
     async def reserve(
         self, *, order_id: uuid.UUID, lines: list[StockLine], token: str

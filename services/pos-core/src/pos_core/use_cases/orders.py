@@ -6,7 +6,6 @@ so the request's transaction is never open while inventory answers.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import uuid
@@ -65,21 +64,6 @@ def request_fingerprint(
 class OrderTaking:
     inventory: InventoryClient
 
-    async def _products(
-        self, caller: Caller, product_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, Product]:
-        wanted = sorted(set(product_ids), key=str)
-        found = await asyncio.gather(
-            *(self.inventory.product(pid, token=caller.token) for pid in wanted),
-            return_exceptions=True,
-        )
-        products: dict[uuid.UUID, Product] = {}
-        for pid, result in zip(wanted, found, strict=True):
-            if isinstance(result, BaseException):
-                raise result
-            products[pid] = result
-        return products
-
     async def open_order(
         self,
         uow: UnitOfWork,
@@ -97,7 +81,7 @@ class OrderTaking:
             if idempotency_key
             else None
         )
-        products = await self._products(caller, [i.product_id for i in items])
+        products = await self.inventory.products([i.product_id for i in items], token=caller.token)
         repo = OrderRepository(uow.session)
         if idempotency_key:
             earlier = await self._earlier(repo, caller, idempotency_key, fingerprint)

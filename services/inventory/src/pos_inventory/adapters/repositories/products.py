@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -89,9 +89,12 @@ class ProductRepository(Repository):
         page: PageRequest,
         category_id: uuid.UUID | None = None,
         available: bool | None = None,
+        product_ids: Sequence[uuid.UUID] | None = None,
     ) -> Slice[Product]:
         """By name."""
         query = self._live(tenant_id)
+        if product_ids is not None:
+            query = query.where(ProductRow.id.in_(product_ids))
         if category_id is not None:
             query = query.where(ProductRow.category_id == category_id)
         if available is not None:
