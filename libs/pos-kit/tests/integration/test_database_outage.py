@@ -123,3 +123,30 @@ async def test_a_request_meeting_a_full_pool_is_answered_503(full_pool: Database
     answer = await _service_answer(full_pool)
     expect_problem(answer, 503)
     assert answer.headers["retry-after"] == "1"
+
+
+async def test_a_connection_the_server_dropped_costs_one_503_and_the_pool_recovers() -> None:
+    """Connections are not pinged before use (a round trip per transaction): a dropped
+    one fails the request that meets it, cleanly, and the pool starts afresh."""
+    with fresh_database(prefix="pos_kit_dropped") as url:
+        database = Database(url, pool_size=2, max_overflow=0)
+        try:
+            assert (await _service_answer(database)).status_code == 200
+            admin = admin_engine()
+            with admin.connect() as conn:
+                dropped = conn.execute(
+                    sa.text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": sa.make_url(url).database},
+                ).scalar_one()
+            admin.dispose()
+            assert dropped >= 1
+
+            met_it = await _service_answer(database)
+            expect_problem(met_it, 503)
+            assert met_it.headers["retry-after"] == "1"
+            assert (await _service_answer(database)).status_code == 200
+        finally:
+            await database.dispose()
