@@ -334,9 +334,7 @@ async def test_an_orders_products_are_read_in_one_call(inventory_api, pos_core_c
     their_wine = await inventory_api.add_product(theirs, name="Wine")
     soup_id, bread_id = uuid.UUID(soup["id"]), uuid.UUID(bread["id"])
 
-    found = await pos_core_client.products(
-        [soup_id, bread_id, soup_id], token=ours.token("waiter")
-    )
+    found = await pos_core_client.products([soup_id, bread_id, soup_id], token=ours.token("waiter"))
     assert {pid: (p.name, p.price, p.available) for pid, p in found.items()} == {
         soup_id: ("Soup", 650, True),
         bread_id: ("Bread", 300, False),
@@ -347,4 +345,3 @@ async def test_an_orders_products_are_read_in_one_call(inventory_api, pos_core_c
             [soup_id, uuid.UUID(their_wine["id"])], token=ours.token("waiter")
         )
     assert their_wine["id"] in str(refused.value.detail)
-

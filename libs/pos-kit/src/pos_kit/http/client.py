@@ -44,7 +44,9 @@ from pos_kit.http.retry import (
 
 log = structlog.get_logger(__name__)
 
-QueryParams = Mapping[str, str | int | float | bool | None]
+_QueryValue = str | int | float | bool | None
+# A mapping, or (name, value) pairs for a name given more than once (`?id=a&id=b`).
+QueryParams = Mapping[str, _QueryValue] | list[tuple[str, _QueryValue]]
 
 
 @dataclass(frozen=True, kw_only=True)
