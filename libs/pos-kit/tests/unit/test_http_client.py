@@ -348,3 +348,54 @@ async def test_the_call_site_chooses_between_a_503_problem_and_a_fallback(
     assert problem["downstream"] == "inventory"
     assert degraded.status_code == 200
     assert degraded.json() == {"items": [], "stale": True}
+
+
+async def test_retries_stop_while_most_calls_fail_and_resume_once_answers_return(
+    fake_time: FakeTime,
+) -> None:
+    """gRPC's retry throttling: a downstream timing out under load gets no retries on top."""
+    downstream = Downstream(*[503] * 6)
+    never_opens = BreakerPolicy(
+        consecutive_failures=100, failure_rate=1.0, window=100, min_calls_for_rate=100
+    )
+    policy = ClientPolicy(retry=RetryPolicy(max_attempts=3, backoff_base=0.1), breaker=never_opens)
+    async with ResilientClient(
+        "inventory",
+        "http://inventory.test",
+        policy=policy,
+        transport=httpx.MockTransport(downstream),
+        clock=fake_time,
+        sleep=fake_time.sleep,
+        rand=lambda: 1.0,
+    ) as client:
+        with pytest.raises(DownstreamUnavailable):
+            await client.get("/api/v1/products")  # 3 attempts: 10 -> 7 tokens
+        with pytest.raises(DownstreamUnavailable):
+            await client.get("/api/v1/products")  # 2 attempts: 7 -> 5, at half: no more
+        assert len(downstream.requests) == 5
+        throttled_before = metric("pos_downstream_retries_throttled_total", downstream="inventory")
+        with pytest.raises(DownstreamUnavailable) as caught:
+            await client.get("/api/v1/products")  # the 6th 503: one attempt only
+        assert caught.value.attempts == 1
+        assert len(downstream.requests) == 6
+        assert (
+            metric("pos_downstream_retries_throttled_total", downstream="inventory")
+            == throttled_before + 1
+        )
+
+        # Answers give back a tenth of a token each (4 -> 6.1 after 21): a failure then
+        # leaves more than half, and is retried again.
+        for _ in range(21):
+            assert (await client.get("/api/v1/products")).status_code == 200
+        downstream.script = [503]
+        assert (await client.get("/api/v1/products")).status_code == 200
+    assert len(downstream.requests) == 6 + 21 + 2
+
+
+async def test_a_client_error_neither_spends_nor_blocks_retries(fake_time: FakeTime) -> None:
+    downstream = Downstream(*[404] * 20, 503)
+    async with make_client(downstream, fake_time) as client:
+        for _ in range(20):
+            assert (await client.get("/api/v1/products/x")).status_code == 404
+        assert (await client.get("/api/v1/products")).status_code == 200
+    assert len(downstream.requests) == 22

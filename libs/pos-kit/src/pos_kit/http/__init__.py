@@ -8,7 +8,7 @@ from pos_kit.http.errors import (
     DownstreamUnavailable,
     answer_detail,
 )
-from pos_kit.http.retry import IDEMPOTENCY_KEY_HEADER, RetryPolicy
+from pos_kit.http.retry import IDEMPOTENCY_KEY_HEADER, RetryPolicy, RetryThrottlePolicy
 from pos_kit.http.service_tokens import ServiceTokenRefused, ServiceTokens
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "RequestOptions",
     "ResilientClient",
     "RetryPolicy",
+    "RetryThrottlePolicy",
     "ServiceTokenRefused",
     "ServiceTokens",
     "answer_detail",

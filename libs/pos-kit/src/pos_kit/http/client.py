@@ -35,6 +35,8 @@ from pos_kit.http.retry import (
     AttemptFailure,
     FailureKind,
     RetryPolicy,
+    RetryThrottle,
+    RetryThrottlePolicy,
     failure_from_exception,
     failure_from_response,
     is_idempotent,
@@ -56,6 +58,7 @@ class ClientPolicy:
     total_timeout: float = 5.0
     attempt_timeout: float = 2.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    retry_throttle: RetryThrottlePolicy = field(default_factory=RetryThrottlePolicy)
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
     # What our own 503 advertises when neither the breaker nor the downstream knows better.
     retry_after_seconds: int = 5
@@ -158,6 +161,7 @@ class ResilientClient:
         self.breaker = CircuitBreaker(
             name, self.policy.breaker, clock=clock, on_change=self._on_breaker_change
         )
+        self.retry_throttle = RetryThrottle(self.policy.retry_throttle)
         self._http = httpx.AsyncClient(
             base_url=base_url,
             transport=transport,
@@ -258,6 +262,10 @@ class ResilientClient:
                 failure, idempotent=idempotent, policy=retry
             ):
                 raise self._give_up(failure, attempts)
+            if not self.retry_throttle.allows_retry:
+                # Most recent calls failed: a retry would only add to the downstream's load.
+                metrics.RETRIES_THROTTLED.labels(self.name).inc()
+                raise self._give_up(failure, attempts)
             delay = retry_delay(failure, attempts, retry, self._rand)
             if self._clock() + delay >= deadline:
                 # Waiting would spend the whole budget (or a Retry-After beyond it): stop now.
@@ -303,13 +311,16 @@ class ResilientClient:
                 if failure is None:
                     raise
                 self.breaker.record_failure(permit)
+                self.retry_throttle.failed()
                 settled = True
                 return failure
             answered = failure_from_response(response, self.policy.retry)
             if answered is not None and answered.is_downstream_fault:
                 self.breaker.record_failure(permit)
+                self.retry_throttle.failed()
             else:
                 self.breaker.record_success(permit)
+                self.retry_throttle.answered()
             settled = True
             return answered or response
         finally:

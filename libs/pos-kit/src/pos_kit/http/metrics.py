@@ -37,6 +37,12 @@ RETRIES = _collector(
     "Attempts repeated after a failure, by the failure that caused them.",
     ["downstream", "reason"],
 )
+RETRIES_THROTTLED = _collector(
+    Counter,
+    "pos_downstream_retries_throttled",
+    "Retries not sent because most recent calls to the downstream failed.",
+    ["downstream"],
+)
 DURATION = _collector(
     Histogram,
     "pos_downstream_request_duration_seconds",

@@ -42,6 +42,42 @@ class RetryPolicy:
             raise ValueError("backoff_base and backoff_cap must not be negative")
 
 
+@dataclass(frozen=True, kw_only=True)
+class RetryThrottlePolicy:
+    """gRPC's retry throttling (gRFC A6): retries stop while a downstream mostly fails.
+
+    A client holds up to `max_tokens`; a failed attempt takes one, an answer gives
+    back `token_ratio`, and a retry is sent only while more than half are left. A
+    healthy downstream's occasional failure is retried as before; a downstream slowed
+    by overload, where every call times out, gets no retries on top of its load.
+    """
+
+    max_tokens: float = 10.0
+    token_ratio: float = 0.1
+
+    def __post_init__(self) -> None:
+        if self.max_tokens <= 0 or self.token_ratio <= 0:
+            raise ValueError("max_tokens and token_ratio must be positive")
+
+
+class RetryThrottle:
+    """The tokens of one client (see `RetryThrottlePolicy`)."""
+
+    def __init__(self, policy: RetryThrottlePolicy) -> None:
+        self.policy = policy
+        self.tokens = policy.max_tokens
+
+    def answered(self) -> None:
+        self.tokens = min(self.policy.max_tokens, self.tokens + self.policy.token_ratio)
+
+    def failed(self) -> None:
+        self.tokens = max(0.0, self.tokens - 1)
+
+    @property
+    def allows_retry(self) -> bool:
+        return self.tokens > self.policy.max_tokens / 2
+
+
 class FailureKind(StrEnum):
     CONNECT = "connect_error"
     TIMEOUT = "timeout"
