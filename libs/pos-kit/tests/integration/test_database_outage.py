@@ -42,6 +42,14 @@ def refused_url() -> Iterator[str]:
 
 
 @pytest.fixture
+async def full_database(refused_url: str) -> AsyncIterator[Database]:
+    """A database that refuses every connection for want of room."""
+    database = Database(refused_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
 async def full_pool() -> AsyncIterator[Database]:
     """A database whose pool's one connection is held for the whole test."""
     with fresh_database(prefix="pos_kit_full_pool") as url:
@@ -52,23 +60,19 @@ async def full_pool() -> AsyncIterator[Database]:
         await database.dispose()
 
 
-async def _first_failure(database: Database) -> Exception:
+async def _first_failure(database: Database, statement: str = "SELECT 1") -> Exception:
     try:
         async with database.engine.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
+            await conn.execute(sa.text(statement))
     except Exception as exc:  # what the driver and SQLAlchemy raise, whatever it is
         return exc
-    raise AssertionError("the database let the connection in")
+    raise AssertionError(f"the database ran {statement!r}")
 
 
 async def test_postgresql_refusing_a_connection_for_want_of_room_is_an_outage(
-    refused_url: str,
+    full_database: Database,
 ) -> None:
-    database = Database(refused_url)
-    try:
-        refusal = await _first_failure(database)
-    finally:
-        await database.dispose()
+    refusal = await _first_failure(full_database)
     assert "too many connections" in str(refusal)
     assert database_unavailable(refusal)
 
@@ -81,12 +85,11 @@ async def test_a_bad_statement_is_not_an_outage() -> None:
     with fresh_database(prefix="pos_kit_bad_sql") as url:
         database = Database(url)
         try:
-            async with database.engine.connect() as conn:
-                with pytest.raises(sa.exc.DBAPIError) as raised:
-                    await conn.execute(sa.text("SELECT * FROM no_such_table"))
+            mistake = await _first_failure(database, "SELECT * FROM no_such_table")
         finally:
             await database.dispose()
-    assert not database_unavailable(raised.value)
+    assert isinstance(mistake, sa.exc.DBAPIError)
+    assert not database_unavailable(mistake)
 
 
 async def _service_answer(database: Database) -> httpx.Response:
@@ -105,13 +108,9 @@ async def _service_answer(database: Database) -> httpx.Response:
 
 
 async def test_a_request_meeting_a_full_database_is_answered_503_with_retry_after(
-    refused_url: str,
+    full_database: Database,
 ) -> None:
-    database = Database(refused_url)
-    try:
-        answer = await _service_answer(database)
-    finally:
-        await database.dispose()
+    answer = await _service_answer(full_database)
     problem = expect_problem(answer, 503)
     assert answer.headers["retry-after"] == "1"
     assert answer.headers["x-correlation-id"] == "full-db-1"

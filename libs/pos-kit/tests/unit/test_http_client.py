@@ -67,12 +67,14 @@ def make_client(
     max_attempts: int = 3,
     backoff_base: float = 0.1,
     consecutive_failures: int = 5,
+    breaker: BreakerPolicy | None = None,
 ) -> ResilientClient:
     policy = ClientPolicy(
         total_timeout=total_timeout,
         attempt_timeout=1.0,
         retry=RetryPolicy(max_attempts=max_attempts, backoff_base=backoff_base, backoff_cap=5.0),
-        breaker=BreakerPolicy(consecutive_failures=consecutive_failures, open_seconds=30.0),
+        breaker=breaker
+        or BreakerPolicy(consecutive_failures=consecutive_failures, open_seconds=30.0),
     )
     return ResilientClient(
         name,
@@ -358,16 +360,7 @@ async def test_retries_stop_while_most_calls_fail_and_resume_once_answers_return
     never_opens = BreakerPolicy(
         consecutive_failures=100, failure_rate=1.0, window=100, min_calls_for_rate=100
     )
-    policy = ClientPolicy(retry=RetryPolicy(max_attempts=3, backoff_base=0.1), breaker=never_opens)
-    async with ResilientClient(
-        "inventory",
-        "http://inventory.test",
-        policy=policy,
-        transport=httpx.MockTransport(downstream),
-        clock=fake_time,
-        sleep=fake_time.sleep,
-        rand=lambda: 1.0,
-    ) as client:
+    async with make_client(downstream, fake_time, breaker=never_opens) as client:
         with pytest.raises(DownstreamUnavailable):
             await client.get("/api/v1/products")  # 3 attempts: 10 -> 7 tokens
         with pytest.raises(DownstreamUnavailable):
