@@ -60,6 +60,17 @@ def test_metadata_link_local_and_non_destinations_are_refused_always(address: st
         "fd12:3456::1",
         "::ffff:10.0.0.1",
         "64:ff9b::a00:1",
+        # Special-purpose ranges Python's `is_global` still calls global (issue 12):
+        "fec0::1",  # deprecated site-local
+        "192.88.99.1",  # deprecated 6to4 relay anycast
+        "3fff::1",  # IPv6 documentation (RFC 9637)
+        # ... and others of the IANA registries, in their plain and mapped forms:
+        "192.0.2.1",
+        "198.18.0.1",
+        "2001:db8::1",
+        "2001::1",  # Teredo
+        "2002:a00:1::",  # 6to4 of 10.0.0.1
+        "::a00:1",  # IPv4-compatible 10.0.0.1
     ],
 )
 def test_private_networks_are_refused_in_production_only(address: str) -> None:

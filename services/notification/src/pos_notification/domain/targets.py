@@ -32,6 +32,12 @@ METADATA_ADDRESSES = frozenset(
 )
 # 0.0.0.0/8: "this host on this network"; Linux even connects 0.0.0.0 to itself.
 _THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
+# Not globally reachable, by the IANA special-purpose registries, though Python's
+# `is_global` (its copy of them) says they are: deprecated site-local IPv6 (RFC 3879),
+# the deprecated 6to4 relay anycast (RFC 7526), IPv6 documentation (RFC 9637).
+_NOT_GLOBAL_BEYOND_PYTHON = tuple(
+    ipaddress.ip_network(n) for n in ("fec0::/10", "192.88.99.0/24", "3fff::/20")
+)
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,7 @@ def address_refusal(address: IPAddress, policy: TargetPolicy) -> str | None:
         return None if policy.allow_loopback else f"{address} is a loopback address."
     if address.is_reserved:  # includes 255.255.255.255
         return f"{address} is a reserved address."
-    if not address.is_global:
+    if not address.is_global or any(address in n for n in _NOT_GLOBAL_BEYOND_PYTHON):
         # RFC 1918, unique-local fc00::/7, carrier-grade NAT, documentation ranges...
         return None if policy.allow_private else f"{address} is a private network address."
     return None
