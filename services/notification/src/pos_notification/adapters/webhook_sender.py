@@ -37,13 +37,11 @@ class WebhookSender:
     ) -> int:
         """POST and return the status code; raises `httpx.HTTPError` when no answer came."""
         path, _, query = target.path.partition("?")
-        url = httpx.URL(
-            scheme=target.scheme,
-            host=str(address),
-            port=target.port,
-            path=path,
-            query=query.encode(),
-        )
+        url = httpx.URL(scheme=target.scheme, host=str(address), port=target.port, path=path)
+        if query:
+            # Only then: an empty query would still put a "?" on the URL, and a receiver
+            # matching its path exactly would not know the call.
+            url = url.copy_with(query=query.encode())
         extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
         async with self._client.stream(
             "POST",
