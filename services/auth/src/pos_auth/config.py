@@ -43,10 +43,16 @@ class AuthSettings(ServiceSettings):
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
 
-    # Login throttling, per hour.
-    max_failed_logins_per_account: int = 100
-    max_failed_logins_per_address: int = 500
+    # Login throttling (domain/throttling.py), per window. An account's failures count per
+    # client address: a guesser elsewhere never locks the owner out.
+    max_failed_logins_per_account: int = 100  # from any one address (NIST: at most 100)
+    max_failed_logins_per_address: int = 500  # across accounts
     login_throttle_window_seconds: int = 3600
+    # From one address, after this many failures on an account, a delay before each next
+    # attempt: the base, doubling with every further failure, up to the cap.
+    login_free_failures: int = Field(default=5, ge=1)
+    login_delay_base_seconds: float = Field(default=1.0, ge=0)
+    login_delay_cap_seconds: float = Field(default=900.0, gt=0)
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1/32", "::1/128"])
 
     bootstrap_clients: list[BootstrapClient] = Field(default_factory=list)

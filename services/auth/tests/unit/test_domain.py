@@ -9,7 +9,7 @@ import pytest
 
 from pos_auth.domain.refresh_tokens import RefreshToken, RefreshVerdict
 from pos_auth.domain.roles import Role, ensure_may_manage
-from pos_auth.domain.throttling import FailureWindow, ThrottlePolicy
+from pos_auth.domain.throttling import FailureWindow, GrowingDelay, ThrottlePolicy
 from pos_auth.domain.users import User, normalise_email
 from pos_kit.errors import Conflict, Forbidden
 
@@ -71,6 +71,24 @@ def test_throttle_allows_until_the_limit_then_says_when_to_retry() -> None:
     oldest = NOW - timedelta(minutes=50)
     assert policy.retry_after_seconds(FailureWindow(99, oldest), NOW) is None
     assert policy.retry_after_seconds(FailureWindow(100, oldest), NOW) == 600
+
+
+def test_a_growing_delay_starts_after_the_free_failures_and_doubles_up_to_its_cap() -> None:
+    delay = GrowingDelay(free=5, base_seconds=1, cap_seconds=900)
+    just_now = NOW - timedelta(milliseconds=1)
+
+    def wait(failures: int) -> int | None:
+        return delay.retry_after_seconds(FailureWindow(failures, just_now, just_now), NOW)
+
+    assert [wait(n) for n in (0, 4)] == [None, None]
+    assert [wait(n) for n in (5, 6, 7, 10)] == [1, 2, 4, 32]
+    assert wait(40) == 900
+    # Waited out: the next attempt may go.
+    later = FailureWindow(7, just_now, NOW - timedelta(seconds=5))
+    assert delay.retry_after_seconds(later, NOW) is None
+    # A base of zero turns delays off (the hard limit still applies).
+    off = GrowingDelay(free=5, base_seconds=0, cap_seconds=900)
+    assert off.retry_after_seconds(FailureWindow(50, just_now, just_now), NOW) is None
 
 
 def test_refresh_token_verdicts() -> None:

@@ -132,18 +132,19 @@ class RefreshTokenRepository(Repository):
 
 class LoginFailureRepository(Repository):
     async def window(self, throttle_key: str, since: datetime) -> FailureWindow:
-        count, oldest = (
+        count, oldest, newest = (
             await self.session.execute(
-                select(func.count(LoginFailureRow.id), func.min(LoginFailureRow.failed_at)).where(
+                select(
+                    func.count(LoginFailureRow.id),
+                    func.min(LoginFailureRow.failed_at),
+                    func.max(LoginFailureRow.failed_at),
+                ).where(
                     LoginFailureRow.throttle_key == throttle_key,
                     LoginFailureRow.failed_at > since,
                 )
             )
         ).one()
-        if oldest is not None and oldest.tzinfo is None:
-            # Aggregates bypass the column type on SQLite; the value is UTC all the same.
-            oldest = oldest.replace(tzinfo=UTC)
-        return FailureWindow(count=int(count), oldest=oldest)
+        return FailureWindow(count=int(count), oldest=_utc(oldest), newest=_utc(newest))
 
     async def record(
         self, throttle_keys: list[str], now: datetime, forget_before: datetime
@@ -215,3 +216,10 @@ class ServiceClientRepository(Repository):
             row.scopes = " ".join(scopes)
             row.is_active = True
         await self.session.flush()
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    # Aggregates bypass the column type on SQLite; the value is UTC all the same.
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment

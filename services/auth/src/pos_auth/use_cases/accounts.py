@@ -28,7 +28,7 @@ from pos_auth.domain.errors import (
 )
 from pos_auth.domain.refresh_tokens import RefreshToken, RefreshVerdict
 from pos_auth.domain.roles import Role
-from pos_auth.domain.throttling import ThrottlePolicy
+from pos_auth.domain.throttling import GrowingDelay, ThrottlePolicy
 from pos_auth.domain.users import User, normalise_email
 from pos_auth.use_cases.tokens import TokenIssuer, hash_refresh_token, new_refresh_token
 from pos_kit import context
@@ -133,19 +133,35 @@ class Accounts:
     ) -> Session:
         now = utcnow()
         email = normalise_email(email)
-        policy_window = timedelta(seconds=self.settings.login_throttle_window_seconds)
-        account_key = "account:" + hashlib.sha256(email.encode()).hexdigest()
+        settings = self.settings
+        policy_window = timedelta(seconds=settings.login_throttle_window_seconds)
+        # The account's failures from this address only (see domain/throttling.py).
+        account_key = "account:" + hashlib.sha256(email.encode()).hexdigest() + "@" + client_address
         address_key = "address:" + client_address
         failures = LoginFailureRepository(uow.session)
-        for key, limit in (
-            (account_key, self.settings.max_failed_logins_per_account),
-            (address_key, self.settings.max_failed_logins_per_address),
+        account_failures = await failures.window(account_key, now - policy_window)
+        delay = GrowingDelay(
+            free=settings.login_free_failures,
+            base_seconds=settings.login_delay_base_seconds,
+            cap_seconds=settings.login_delay_cap_seconds,
+        )
+        for throttle, wait in (
+            ("account_delay", delay.retry_after_seconds(account_failures, now)),
+            (
+                "account",
+                ThrottlePolicy(
+                    limit=settings.max_failed_logins_per_account, window=policy_window
+                ).retry_after_seconds(account_failures, now),
+            ),
+            (
+                "address",
+                ThrottlePolicy(
+                    limit=settings.max_failed_logins_per_address, window=policy_window
+                ).retry_after_seconds(await failures.window(address_key, now - policy_window), now),
+            ),
         ):
-            wait = ThrottlePolicy(limit=limit, window=policy_window).retry_after_seconds(
-                await failures.window(key, now - policy_window), now
-            )
             if wait is not None:
-                log.warning("login_throttled", throttle=key.split(":")[0], retry_after=wait)
+                log.warning("login_throttled", throttle=throttle, retry_after=wait)
                 raise LoginThrottled(retry_after_seconds=wait)
 
         users = UserRepository(uow.session)
