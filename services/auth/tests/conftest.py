@@ -27,8 +27,9 @@ def service() -> ServiceUnderTest:
         settings=AuthSettings,
         # auth trusts only the tokens it signs itself.
         create_app=lambda settings, token_verifier: create_app(settings),
-        # 203.0.113.10 is the in-process test client's address; trust no proxy.
-        defaults={"trusted_proxies": []},
+        # 203.0.113.10 is the in-process test client's address; trust no proxy. Every
+        # test restaurant signs up from it: the per-address limit is tested on its own.
+        defaults={"trusted_proxies": [], "max_signups_per_address": 100_000},
     )
 
 

@@ -53,6 +53,9 @@ class AuthSettings(ServiceSettings):
     login_free_failures: int = Field(default=5, ge=1)
     login_delay_base_seconds: float = Field(default=1.0, ge=0)
     login_delay_cap_seconds: float = Field(default=900.0, gt=0)
+    # Sign-ups per client address and window: a 409 says an e-mail is registered (people
+    # need the clear answer), so the registry must not be readable at scale.
+    max_signups_per_address: int = Field(default=30, ge=1)
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1/32", "::1/128"])
 
     bootstrap_clients: list[BootstrapClient] = Field(default_factory=list)

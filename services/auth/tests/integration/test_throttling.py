@@ -120,3 +120,40 @@ async def test_one_address_guessing_many_accounts_is_throttled(kit) -> None:
             headers=from_("198.51.100.8"),
         )
         assert elsewhere.status_code == 401
+
+
+async def test_sign_ups_from_one_address_are_limited_counting_the_refused_ones(kit) -> None:
+    """A 409 tells whether an e-mail is registered; the limit keeps that from being read
+    at scale (issue 12), and counts the 409s too, which are what an enumeration reads."""
+
+    def owner(email: str) -> dict[str, str]:
+        return {
+            "restaurant_name": "Chez Test",
+            "email": email,
+            "password": "correct horse battery",
+            "full_name": "Olive Owner",
+        }
+
+    async with kit.other_client(max_signups_per_address=3, trusted_proxies=[PROXY]) as client:
+        office = from_("198.51.100.90")
+        taken = "taken@bistro.example"
+        first = await client.post("/api/v1/auth/signup", json=owner(taken), headers=office)
+        assert first.status_code == 201, first.text
+        again = await client.post("/api/v1/auth/signup", json=owner(taken), headers=office)
+        assert again.status_code == 409
+        other = await client.post(
+            "/api/v1/auth/signup", json=owner("second@bistro.example"), headers=office
+        )
+        assert other.status_code == 201
+
+        probe = await client.post(
+            "/api/v1/auth/signup", json=owner("who@bistro.example"), headers=office
+        )
+        assert probe.status_code == 429
+        assert probe.headers["content-type"] == "application/problem+json"
+        assert 0 < int(probe.headers["retry-after"]) <= 3600
+
+        elsewhere = await client.post(
+            "/api/v1/auth/signup", json=owner("who@bistro.example"), headers=from_("192.0.2.30")
+        )
+        assert elsewhere.status_code == 201

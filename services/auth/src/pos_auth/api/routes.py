@@ -53,14 +53,17 @@ USERS = Keyset(datetime, uuid.UUID)  # oldest first by (created_at, id)
 
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=SessionOut)
-async def sign_up(body: SignUpIn, uow: UoW, use_cases: UseCases) -> SessionOut:
-    """Register a restaurant: mints its tenant id and creates its owner's login."""
+async def sign_up(body: SignUpIn, request: Request, uow: UoW, use_cases: UseCases) -> SessionOut:
+    """Register a restaurant: mints its tenant id and creates its owner's login.
+
+    At most `max_signups_per_address` an hour from one address (429 with Retry-After)."""
     session = await use_cases.accounts.sign_up(
         uow,
         restaurant_name=body.restaurant_name,
         email=str(body.email),
         password=body.password,
         full_name=body.full_name,
+        client_address=client_address(request, request.app.state.settings.trusted_proxies),
     )
     return SessionOut.model_validate(session)
 

@@ -22,6 +22,14 @@ class LoginThrottled(TooManyRequests):
         )
 
 
+class SignUpThrottled(TooManyRequests):
+    def __init__(self, *, retry_after_seconds: int) -> None:
+        super().__init__(
+            "Too many sign-ups from this address. Try again later.",
+            retry_after_seconds=retry_after_seconds,
+        )
+
+
 class RefreshTokenRejected(Unauthorized):
     # A replay revokes the whole family; that revocation must survive the 401.
     commit_changes = True

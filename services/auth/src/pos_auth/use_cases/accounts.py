@@ -25,6 +25,7 @@ from pos_auth.domain.errors import (
     InvalidCredentials,
     LoginThrottled,
     RefreshTokenRejected,
+    SignUpThrottled,
 )
 from pos_auth.domain.refresh_tokens import RefreshToken, RefreshVerdict
 from pos_auth.domain.roles import Role
@@ -89,8 +90,10 @@ class Accounts:
         email: str,
         password: str,
         full_name: str,
+        client_address: str,
     ) -> Session:
         now = utcnow()
+        await self._count_sign_up(uow, client_address, now)
         email = normalise_email(email)
         users = UserRepository(uow.session)
         if await users.email_taken(email):
@@ -127,6 +130,22 @@ class Accounts:
         )
         log.info("tenant_registered", user_id=str(owner.id))
         return await self._start_session(uow, owner, now)
+
+    async def _count_sign_up(self, uow: UnitOfWork, client_address: str, now: datetime) -> None:
+        """Count the attempt, in a step of its own so that it counts whatever the answer
+        (a 409 for a registered e-mail is what an enumeration reads); refuse it once the
+        address has used its sign-ups for the window."""
+        window = timedelta(seconds=self.settings.login_throttle_window_seconds)
+        key = "signup:" + client_address
+        async with uow.step():
+            attempts = LoginFailureRepository(uow.session)
+            wait = ThrottlePolicy(
+                limit=self.settings.max_signups_per_address, window=window
+            ).retry_after_seconds(await attempts.window(key, now - window), now)
+            if wait is not None:
+                log.warning("sign_up_throttled", retry_after=wait)
+                raise SignUpThrottled(retry_after_seconds=wait)
+            await attempts.record([key], now, now - window)
 
     async def log_in(
         self, uow: UnitOfWork, *, email: str, password: str, client_address: str
