@@ -429,6 +429,19 @@ class Restaurant:
         ).json()
         return result
 
+    def add_table(self, name: str = "T1", seats: int = 4) -> dict[str, Any]:
+        """A table on a new floor of this restaurant's floor plan."""
+        floor = self.call(
+            "POST", "/api/v1/floors", 201, json={"name": f"Floor {uuid.uuid4().hex[:6]}"}
+        ).json()
+        table: dict[str, Any] = self.call(
+            "POST",
+            "/api/v1/tables",
+            201,
+            json={"floor_id": floor["id"], "name": name, "seats": seats},
+        ).json()
+        return table
+
     def open_order(self, **fields: Any) -> dict[str, Any]:
         body = {"type": "takeout", **fields}
         order: dict[str, Any] = self.call("POST", "/api/v1/orders", 201, json=body).json()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -72,12 +71,7 @@ class Table:
 
     def __init__(self, restaurant: Restaurant, name: str = "T1") -> None:
         self.restaurant = restaurant
-        floor = restaurant.call(
-            "POST", "/api/v1/floors", 201, json={"name": f"Floor {uuid.uuid4().hex[:6]}"}
-        ).json()
-        self.id: str = restaurant.call(
-            "POST", "/api/v1/tables", 201, json={"floor_id": floor["id"], "name": name, "seats": 4}
-        ).json()["id"]
+        self.id: str = restaurant.add_table(name)["id"]
 
     def guest_link(self) -> dict[str, Any]:
         link: dict[str, Any] = self.restaurant.call(

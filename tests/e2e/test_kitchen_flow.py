@@ -76,19 +76,6 @@ def kitchen_screen(system: MakeRun, bistro: Restaurant) -> Iterator[KitchenScree
         screen.close()
 
 
-def a_table(bistro: Restaurant) -> dict[str, Any]:
-    floor = bistro.call(
-        "POST", "/api/v1/floors", 201, json={"name": f"Floor {uuid.uuid4().hex[:4]}"}
-    )
-    table: dict[str, Any] = bistro.call(
-        "POST",
-        "/api/v1/tables",
-        201,
-        json={"floor_id": floor.json()["id"], "name": "T1", "seats": 4},
-    ).json()
-    return table
-
-
 def placed_order(bistro: Restaurant, product_id: str, **fields: Any) -> dict[str, Any]:
     order = bistro.open_order(**fields)
     bistro.add_item(order["id"], product_id, 2, notes="no onions")
@@ -125,7 +112,7 @@ def test_a_dine_in_order_seats_its_table_and_reaches_the_kitchen(
 ) -> None:
     bistro = new_restaurant("Kitchen Bistro")
     soup = bistro.add_product(name="Onion soup", price=750, tax_rate_bps=1000)
-    table = a_table(bistro)
+    table = bistro.add_table()
 
     with kitchen_screen(system, bistro) as screen:
         order = placed_order(bistro, soup["id"], type="dine_in", table_id=table["id"], guests=3)

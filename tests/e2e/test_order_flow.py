@@ -31,7 +31,8 @@ def test_an_order_reserves_releases_and_prints_a_receipt_right_to_the_cent(
     fries = bistro.add_product(name="Fries", price=450, tax_rate_bps=1000)
     wine = bistro.add_product(stock=10, name="House red", price=650, tax_rate_bps=2000)
 
-    order = bistro.open_order(type="dine_in", guests=2, table_id=str(uuid.uuid4()))
+    table = bistro.add_table()
+    order = bistro.open_order(type="dine_in", guests=2, table_id=table["id"])
     bistro.add_item(order["id"], steak["id"], 2, modifiers=[large], notes="medium rare")
     bistro.add_item(order["id"], fries["id"], 1, notes="no salt")
     bistro.add_item(order["id"], wine["id"], 3)

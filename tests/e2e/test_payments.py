@@ -319,14 +319,6 @@ def open_drawer(bistro: Restaurant, opening_float: int = 10_000) -> dict[str, An
     return session
 
 
-def a_table(bistro: Restaurant) -> dict[str, Any]:
-    floor = bistro.call("POST", "/api/v1/floors", 201, json={"name": "Main room"}).json()
-    table: dict[str, Any] = bistro.call(
-        "POST", "/api/v1/tables", 201, json={"floor_id": floor["id"], "name": "T7", "seats": 4}
-    ).json()
-    return table
-
-
 def table_status(bistro: Restaurant, table_id: str) -> str:
     return str(bistro.call("GET", f"/api/v1/tables/{table_id}", 200).json()["status"])
 
@@ -456,7 +448,7 @@ def test_an_order_paid_in_three_parts_is_paid_after_the_third_sells_its_stock_an
 ) -> None:
     bistro = new_restaurant("Three Parts Bistro")
     open_drawer(bistro)
-    table = a_table(bistro)
+    table = bistro.add_table("T7")
     the_dinner = dinner(bistro, type="dine_in", table_id=table["id"], guests=4)
     assert eventually(lambda: table_status(bistro, table["id"]) == "occupied")
     assert bistro.stock(the_dinner.steak["id"])["reserved"] == 2
@@ -511,7 +503,7 @@ def test_a_restaurant_that_closes_paid_orders_frees_the_table_with_the_last_paym
     bistro = new_restaurant("Quick Turn Bistro")
     settings = bistro.call("PATCH", "/api/v1/restaurant", 200, json={"close_when_paid": True})
     assert settings.json()["close_when_paid"] is True
-    table = a_table(bistro)
+    table = bistro.add_table("T7")
     # A copy of the profile reaches pos-core through restaurant.profile_changed; an order
     # placed after that settles under the new setting.
     the_dinner = dinner(bistro, type="dine_in", table_id=table["id"])

@@ -63,26 +63,43 @@ TRATTORIA = {
 
 @dataclass
 class StandinRestaurantService:
-    """The restaurant service as pos-core calls it: `GET /api/v1/restaurant`, per tenant."""
+    """The restaurant service as pos-core calls it, per tenant: `GET /api/v1/restaurant` and
+    `GET /api/v1/tables/{id}`."""
 
     verifier: TokenVerifier
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)  # the tenants whose profile was asked for
+    tables: set[tuple[str, str]] = field(default_factory=set)  # (tenant, table id)
+    tables_asked: list[str] = field(default_factory=list)
 
     def app(self) -> FastAPI:
         app = FastAPI()
 
-        @app.get("/api/v1/restaurant")
-        async def profile(request: Request) -> JSONResponse:
+        async def tenant_of(request: Request) -> str:
             token = request.headers.get("authorization", "").removeprefix("Bearer ")
             tenant_id = (await self.verifier.verify(token)).tenant_id
             assert tenant_id is not None
+            return tenant_id
+
+        def not_found(detail: str) -> JSONResponse:
+            body = {"status": 404, "detail": detail}
+            return JSONResponse(body, status_code=404, media_type=PROBLEM)
+
+        @app.get("/api/v1/restaurant")
+        async def profile(request: Request) -> JSONResponse:
+            tenant_id = await tenant_of(request)
             self.asked.append(tenant_id)
             found = self.profiles.get(tenant_id)
             if found is None:
-                body = {"status": 404, "detail": "No profile for this restaurant yet."}
-                return JSONResponse(body, status_code=404, media_type=PROBLEM)
+                return not_found("No profile for this restaurant yet.")
             return JSONResponse({"tenant_id": tenant_id, **found})
+
+        @app.get("/api/v1/tables/{table_id}")
+        async def table(table_id: str, request: Request) -> JSONResponse:
+            self.tables_asked.append(table_id)
+            if (await tenant_of(request), table_id) not in self.tables:
+                return not_found("No such table.")
+            return JSONResponse({"id": table_id, "status": "free"})
 
         return app
 
@@ -149,8 +166,15 @@ class Restaurant(TestTenant):
         super().__init__(tokens)
         self.client = client
         self.inventory = inventory
+        self.restaurant_service = restaurant_service
         if profile is not None:
             restaurant_service.profiles[self.tenant_id] = dict(profile)
+
+    def table(self, table_id: str | None = None) -> str:
+        """A table on this restaurant's floor plan, as the restaurant service knows it."""
+        table_id = table_id or str(uuid.uuid4())
+        self.restaurant_service.tables.add((self.tenant_id, table_id))
+        return table_id
 
     # The menu.
 

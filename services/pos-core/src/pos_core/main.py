@@ -18,6 +18,7 @@ from pos_core.use_cases.orders import OrderTaking
 from pos_core.use_cases.receipts import Receipts
 from pos_core.use_cases.restaurant_profiles import RestaurantProfiles
 from pos_core.use_cases.settlement import Settlement
+from pos_core.use_cases.tables import TableCheck
 from pos_kit.kernel import ServiceKernel
 from pos_kit.tokens import TokenVerifier
 
@@ -34,7 +35,7 @@ def create_app(
     kernel.on_shutdown(restaurant.aclose)
     profiles = RestaurantProfiles(restaurant=restaurant)
     use_cases = CoreUseCases(
-        taking=OrderTaking(inventory=inventory),
+        taking=OrderTaking(inventory=inventory, tables=TableCheck(restaurant)),
         lifecycle=OrderLifecycle(
             inventory=inventory,
             placing_lease=timedelta(seconds=settings.placing_lease_seconds),

@@ -13,7 +13,7 @@ async def test_an_order_goes_from_open_to_closed(
 ) -> None:
     pizza = restaurant.pizza()
     cola = restaurant.product(name="Cola", price=350, tax_rate_bps=2000)
-    table_id = "5b0c0a6e-8f7e-4a38-9d5c-0d6d3f1f2a11"
+    table_id = restaurant.table()
 
     order = await restaurant.open_order(
         type="dine_in",

@@ -14,7 +14,7 @@ async def dinner(restaurant):
     water = restaurant.product(name="Water", price=0, tax_rate_bps=550)
     order = await restaurant.open_order(
         type="dine_in",
-        table_id="0f6f2c4e-5a8b-4a36-9d0e-5d9c3f3a7b21",
+        table_id=restaurant.table("0f6f2c4e-5a8b-4a36-9d0e-5d9c3f3a7b21"),
         guests=3,
         items=[
             restaurant.line(

@@ -11,8 +11,6 @@ from pos_kit.testing.app import captured_logs
 from pos_kit.testing.bus import new_event
 from pos_kit.testing.http import expect
 
-TABLE = "5b0c0a6e-8f7e-4a38-9d5c-0d6d3f1f2a11"
-
 
 async def order_events(bus: Any, restaurant: Any, order_id: str) -> list[tuple[str, str]]:
     """(type, correlation id) of the order's order.* events on the stream, oldest first."""
@@ -100,7 +98,8 @@ async def test_a_restaurant_that_closes_paid_orders_frees_dine_in_tables_at_once
     restaurant, bus, handled
 ) -> None:
     await bus.publish(restaurant.profile_changed(2, close_when_paid=True))
-    dine_in = await placed(restaurant, 1100, type="dine_in", table_id=TABLE, guests=2)
+    table = restaurant.table()
+    dine_in = await placed(restaurant, 1100, type="dine_in", table_id=table, guests=2)
     takeout = await placed(restaurant, 2200)
     # The profile is handled before the payments: the consumer takes events in order.
     await bus.publish(restaurant.payment_completed(dine_in, 1100))
@@ -112,7 +111,7 @@ async def test_a_restaurant_that_closes_paid_orders_frees_dine_in_tables_at_once
     assert [t for t, _ in events] == ["order.placed", "order.paid", "order.closed"]
     [closed] = await bus.events("order.closed", tenant_id=restaurant.tenant_id)
     assert closed["data"]["previous_status"] == "paid"
-    assert closed["data"]["table_id"] == TABLE
+    assert closed["data"]["table_id"] == table
     assert closed["data"]["closed_by"] == "cashier-7"
     # A takeout order has no table to free: it stays paid until staff close it.
     assert [t for t, _ in await order_events(bus, restaurant, takeout["id"])] == [
@@ -128,7 +127,7 @@ async def test_by_default_a_paid_dine_in_order_waits_for_staff_to_close_it(
     # And a restaurant pos-core has no copy of yet: the same.
     unknown = restaurant_factory(profile=None)
     for owner in (restaurant, unknown):
-        order = await placed(owner, 1100, type="dine_in", table_id=TABLE)
+        order = await placed(owner, 1100, type="dine_in", table_id=owner.table())
         await bus.publish(owner.payment_completed(order, 1100))
         await owner.status_becomes(order["id"], "paid")
         closed = await owner.act(order["id"], "close", role="cashier")

@@ -1,4 +1,5 @@
-"""The client of the restaurant service: a restaurant's profile, when pos-core has no copy yet.
+"""The client of the restaurant service: a restaurant's profile, when pos-core has no copy
+yet, and whether a table is one of the caller's restaurant's.
 
 One `ResilientClient` for the restaurant service (a short time budget, retries of the
 GET, one circuit breaker). The call carries the caller's bearer token, so the
@@ -7,10 +8,12 @@ restaurant service answers with the caller's own restaurant.
 
 from __future__ import annotations
 
+import uuid
+
 import structlog
 from pydantic import Field, StrictBool, StrictInt, ValidationError, field_validator
 
-from pos_core.domain.errors import RestaurantProfileUnavailable
+from pos_core.domain.errors import RestaurantProfileUnavailable, TableUnverifiable
 from pos_core.domain.restaurant_profile import RestaurantProfile, known_timezone
 from pos_kit.events import EventData
 from pos_kit.http import DownstreamError
@@ -69,3 +72,21 @@ class RestaurantClient(DownstreamClient):
             raise RestaurantProfileUnavailable(
                 "The restaurant service answered a profile pos-core cannot read."
             ) from exc
+
+    async def has_table(self, table_id: uuid.UUID, *, token: str) -> bool:
+        """Whether the caller's restaurant has this table (another's answers 404 there)."""
+        try:
+            response = await self.http.get(f"/api/v1/tables/{table_id}", token=token)
+        except DownstreamError as exc:
+            raise TableUnverifiable(
+                f"{exc.detail} The table could not be checked, so the order was not opened;"
+                " open it without a table, or try again shortly.",
+                retry_after_seconds=exc.retry_after_seconds,
+            ) from exc
+        if response.status_code in (200, 404):
+            return response.status_code == 200
+        log.error("restaurant_table_lookup_failed", status_code=response.status_code)
+        raise TableUnverifiable(
+            f"The restaurant service answered {response.status_code} for the table.",
+            retry_after_seconds=5,
+        )

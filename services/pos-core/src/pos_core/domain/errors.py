@@ -33,6 +33,20 @@ class UnknownProduct(Unprocessable):
         )
 
 
+class UnknownTable(Unprocessable):
+    """A table id that is not one of this restaurant's tables (issue 12: another
+    restaurant's table is unknown here, exactly like a made-up one)."""
+
+    type_slug = "unknown-table"
+    title = "Unknown table"
+
+    def __init__(self, table_id: str) -> None:
+        super().__init__(
+            f"There is no table {table_id} on this restaurant's floor plan.",
+            extra={"table_id": table_id},
+        )
+
+
 class IdempotencyKeyReused(Unprocessable):
     type_slug = "idempotency-key-reused"
     title = "Idempotency-Key reused"
@@ -152,6 +166,14 @@ class ReservationRefused(Conflict):
 
 
 # --- the restaurant service's answers -------------------------------------------------------
+
+
+class TableUnverifiable(ServiceUnavailable):
+    """The restaurant service cannot say whether the table is this restaurant's: nothing
+    was changed; the order can be opened without a table, or again shortly."""
+
+    type_slug = "restaurant-unavailable"
+    title = "Restaurant service unavailable"
 
 
 class RestaurantProfileUnavailable(Exception):

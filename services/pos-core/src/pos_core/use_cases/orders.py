@@ -21,6 +21,7 @@ from pos_core.domain.errors import DuplicateIdempotencyKey, IdempotencyKeyReused
 from pos_core.domain.menu import Product
 from pos_core.domain.orders import Order, OrderItem, OrderStatus, OrderType
 from pos_core.use_cases.caller import Caller, load_order
+from pos_core.use_cases.tables import TableCheck
 from pos_kit.clock import utcnow
 from pos_kit.pagination import PageRequest, Slice
 from pos_kit.uow import UnitOfWork
@@ -63,6 +64,7 @@ def request_fingerprint(
 @dataclass
 class OrderTaking:
     inventory: InventoryClient
+    tables: TableCheck
 
     async def open_order(
         self,
@@ -81,6 +83,8 @@ class OrderTaking:
             if idempotency_key
             else None
         )
+        if table_id is not None:
+            await self.tables.ensure_ours(caller, table_id)
         products = await self.inventory.products([i.product_id for i in items], token=caller.token)
         repo = OrderRepository(uow.session)
         if idempotency_key:
