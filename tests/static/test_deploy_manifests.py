@@ -455,7 +455,13 @@ def test_k8s_deployments_probe_and_run_as_non_root(services) -> None:
         deployment = found[("Deployment", name)]
         where = f"deploy/k8s/services/{name}: Deployment"
         pod, container = _pod_and_container(deployment)
-        assert [p["containerPort"] for p in container["ports"]] == [service.port], where
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        # The service's own port, and for a service facing the internet (the gateway) a
+        # port of the cluster's for Prometheus, which the annotations name.
+        assert ports.get("http") == service.port, where
+        assert set(ports) <= {"http", "metrics"}, where
+        scraped = deployment["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"]
+        assert int(scraped) == ports.get("metrics", service.port), where
         for kind, path in (
             ("readinessProbe", "/readyz"),
             ("livenessProbe", "/healthz"),

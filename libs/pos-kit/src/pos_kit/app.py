@@ -26,6 +26,7 @@ def create_service_app(
     degrading: Mapping[str, ReadinessCheck] | None = None,
     lifespan: Lifespan | None = None,
     version: str = "1.0.0",
+    metrics: bool = True,
 ) -> FastAPI:
     configure_logging(settings.service_name, settings.log_level)
     app = FastAPI(title=title, version=version, lifespan=lifespan)
@@ -33,7 +34,7 @@ def create_service_app(
     install_problem_handlers(app)
     for router in routers:
         app.include_router(router)
-    app.include_router(health_router(readiness or {}, degrading))
+    app.include_router(health_router(readiness or {}, degrading, metrics=metrics))
     # Added last = outermost: the request context wraps everything, the body limit
     # sits inside it so a 413 still carries the correlation id.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -32,7 +32,11 @@ def health_router(
     required: Mapping[str, ReadinessCheck],
     degrading: Mapping[str, ReadinessCheck] | None = None,
     timeout_seconds: float = 2.0,
+    *,
+    metrics: bool = True,
 ) -> APIRouter:
+    """`metrics=False` for a process whose port faces the internet (the gateway): it
+    serves its metrics on a port of the cluster's instead."""
     router = APIRouter(include_in_schema=False)
     degrading = degrading or {}
 
@@ -54,8 +58,10 @@ def health_router(
             status, code = "ready", 200
         return JSONResponse({"status": status, "checks": results}, status_code=code)
 
-    @router.get("/metrics")
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    if metrics:
+
+        @router.get("/metrics")
+        async def prometheus_metrics() -> Response:
+            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router

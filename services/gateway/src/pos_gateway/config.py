@@ -120,6 +120,17 @@ class GatewaySettings(ServiceSettings):
         description="Longest wait for a free connection to an upstream whose pool is full "
         "(else 503 with Retry-After naming that service). Other upstreams never wait for it.",
     )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Where Prometheus scrapes the gateway's metrics: a port of the cluster's, "
+        "never the public one (the gateway's port answers /metrics with 404). Unset: no "
+        "metrics are served (make run).",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="The address the metrics port listens on."
+    )
     upstream_keepalive_seconds: float = Field(
         default=2.0,
         gt=0,

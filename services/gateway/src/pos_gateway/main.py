@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from wsgiref.simple_server import WSGIServer
 
 from fastapi import FastAPI
+from prometheus_client import start_http_server
 from starlette.middleware.cors import CORSMiddleware
 
 from pos_gateway.config import GatewaySettings
@@ -21,9 +23,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await proxy.upstreams.start()
+        metrics = _serve_metrics(settings)
         try:
             yield
         finally:
+            if metrics is not None:
+                metrics.shutdown()
+                metrics.server_close()
             await proxy.upstreams.stop()
 
     async def upstream_client_open() -> None:
@@ -36,6 +42,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="POS gateway",
         readiness={"upstream_client": upstream_client_open},
         lifespan=lifespan,
+        # The gateway's port is the internet's: its metrics go on a port of the cluster's.
+        metrics=False,
     )
     app.state.proxy = proxy
     # httpx logs every upstream call at INFO; the request line already says it all.
@@ -55,3 +63,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             max_age=600,
         )
     return app
+
+
+def _serve_metrics(settings: GatewaySettings) -> WSGIServer | None:
+    """Prometheus' exposition on `metrics_port` (a thread of this process), if one is set."""
+    if settings.metrics_port is None:
+        return None
+    server, _ = start_http_server(settings.metrics_port, addr=settings.metrics_host)
+    return server

@@ -11,6 +11,7 @@ from asgi_lifespan import LifespanManager
 
 from pos_gateway.config import GatewaySettings
 from pos_gateway.main import create_app
+from pos_kit.testing.net import free_port
 
 ORIGIN = "https://till.example"
 
@@ -21,15 +22,28 @@ async def gateway(open_gateway: Any) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def test_the_gateway_answers_its_own_health_and_metrics(
-    gateway: httpx.AsyncClient,
-) -> None:
+async def test_the_gateway_answers_its_own_health(gateway: httpx.AsyncClient) -> None:
     assert (await gateway.get("/healthz")).json() == {"status": "ok"}
     ready = await gateway.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"upstream_client": "ok"}
-    metrics = await gateway.get("/metrics")
-    assert metrics.status_code == 200
+
+
+async def test_metrics_are_not_on_the_public_port_but_on_the_clusters(open_gateway: Any) -> None:
+    """Issue 12: /metrics answered at the gateway without a token, to the internet."""
+    port = free_port()
+    async with open_gateway(GatewaySettings(metrics_port=port)) as client:
+        public = await client.get("/metrics")
+        assert public.status_code == 404
+        assert public.headers["content-type"] == "application/problem+json"
+        async with httpx.AsyncClient(trust_env=False) as scraper:
+            scraped = await scraper.get(f"http://127.0.0.1:{port}/metrics")
+        assert scraped.status_code == 200
+        assert "pos_gateway_upstream_requests_total" in scraped.text
+    # Stopped with the gateway.
+    with pytest.raises(httpx.ConnectError):
+        async with httpx.AsyncClient(trust_env=False) as scraper:
+            await scraper.get(f"http://127.0.0.1:{port}/metrics")
 
 
 async def test_not_ready_before_the_upstream_client_is_open() -> None:
