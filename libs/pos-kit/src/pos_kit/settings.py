@@ -7,8 +7,9 @@ Nothing else in a service reads `os.environ`; values come from the environment
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -69,3 +70,36 @@ class ServiceSettings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+
+class ServiceAccountSettings(ServiceSettings):
+    """A service that also calls others as itself, with client-credentials tokens from
+    auth (`pos_kit.http.ServiceTokens`). A subclass names its client and the dev-only
+    secret `make run`'s auth knows it by, which production refuses:
+
+        auth_client_id: str = "restaurant"
+        auth_client_secret: SecretStr = SecretStr(DEV_AUTH_CLIENT_SECRET)
+        dev_auth_client_secret: ClassVar[str] = DEV_AUTH_CLIENT_SECRET
+    """
+
+    dev_auth_client_secret: ClassVar[str] = ""
+
+    auth_url: str = "http://127.0.0.1:8001"
+    auth_client_id: str = ""
+    auth_client_secret: SecretStr = SecretStr("")
+    auth_timeout_seconds: float = Field(default=3.0, gt=0)
+    # A kept token is renewed this long before auth says it expires.
+    auth_token_refresh_margin_seconds: float = Field(default=30.0, ge=0)
+
+    @model_validator(mode="after")
+    def _real_secret_in_production(self) -> Self:
+        variable = f"{self.model_config.get('env_prefix', '')}AUTH_CLIENT_SECRET"
+        secret = self.auth_client_secret.get_secret_value()
+        if not secret:
+            raise ValueError(f"{variable} must not be empty")
+        if self.is_production and secret == self.dev_auth_client_secret:
+            raise ValueError(
+                f"{variable} is the dev-only default; "
+                "set the secret auth knows for this client before running in production"
+            )
+        return self

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, model_validator
+from typing import ClassVar
+
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from pos_kit.settings import ServiceSettings
+from pos_kit.settings import ServiceAccountSettings
 
 # Known to everyone who reads this file, so only good enough for a laptop or a test.
 DEV_AUTH_CLIENT_SECRET = "chatbot-dev-secret"  # noqa: S105 - a documented dev-only value
 
 
-class ChatbotSettings(ServiceSettings):
+class ChatbotSettings(ServiceAccountSettings):
     model_config = SettingsConfigDict(env_prefix="POS_CHATBOT_", extra="ignore")
 
     service_name: str = "chatbot"
@@ -60,12 +62,9 @@ class ChatbotSettings(ServiceSettings):
 
     # auth, for the chatbot's own client-credentials tokens (scope menu:read, one per
     # restaurant): the menu copy catches up with them, whoever asked the question.
-    auth_url: str = "http://127.0.0.1:8001"
     auth_client_id: str = "chatbot"
     auth_client_secret: SecretStr = SecretStr(DEV_AUTH_CLIENT_SECRET)
-    auth_timeout_seconds: float = Field(default=3.0, gt=0)
-    # A kept token is renewed this long before auth says it expires.
-    auth_token_refresh_margin_seconds: float = Field(default=30.0, ge=0)
+    dev_auth_client_secret: ClassVar[str] = DEV_AUTH_CLIENT_SECRET
 
     inventory_url: str = "http://127.0.0.1:8003"
     inventory_total_timeout_seconds: float = Field(default=5.0, gt=0)
@@ -80,15 +79,3 @@ class ChatbotSettings(ServiceSettings):
     pos_core_max_attempts: int = Field(default=3, ge=1)
     pos_core_breaker_failures: int = Field(default=5, ge=1)
     pos_core_breaker_open_seconds: float = Field(default=10.0, gt=0)
-
-    @model_validator(mode="after")
-    def _real_secret_in_production(self) -> ChatbotSettings:
-        secret = self.auth_client_secret.get_secret_value()
-        if not secret:
-            raise ValueError("POS_CHATBOT_AUTH_CLIENT_SECRET must not be empty")
-        if self.is_production and secret == DEV_AUTH_CLIENT_SECRET:
-            raise ValueError(
-                "POS_CHATBOT_AUTH_CLIENT_SECRET is the dev-only default; "
-                "set the secret auth knows for this client before running in production"
-            )
-        return self

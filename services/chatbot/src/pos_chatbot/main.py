@@ -27,7 +27,13 @@ from pos_chatbot.use_cases.conversations import Conversations
 from pos_chatbot.use_cases.drafts import Drafts
 from pos_chatbot.use_cases.menu_copy import MenuCopy
 from pos_chatbot.use_cases.retention import ExpiredConversationSweeper, Retention
-from pos_kit.http import BreakerPolicy, CircuitBreaker, ClientPolicy, ResilientClient, ServiceTokens
+from pos_kit.http import (
+    BreakerPolicy,
+    CircuitBreaker,
+    ResilientClient,
+    ServiceTokens,
+    auth_client,
+)
 from pos_kit.kernel import ServiceKernel
 from pos_kit.tokens import TokenVerifier
 
@@ -64,21 +70,10 @@ def create_app(
         timeout_seconds=settings.store_timeout_seconds,
     )
     kernel.on_shutdown(store.close)  # closed last: after every worker and answer using it
-    budget = settings.auth_timeout_seconds
-    auth = ResilientClient(
-        "auth",
-        settings.auth_url,
-        policy=ClientPolicy(total_timeout=budget, attempt_timeout=min(budget, 2.0)),
-    )
+    auth = auth_client(settings)
     inventory = InventoryClient(
         ResilientClient.for_downstream("inventory", settings),
-        ServiceTokens(
-            auth,
-            client_id=settings.auth_client_id,
-            client_secret=settings.auth_client_secret.get_secret_value(),
-            scope=MENU_READ_SCOPE,
-            refresh_margin_seconds=settings.auth_token_refresh_margin_seconds,
-        ),
+        ServiceTokens.from_settings(auth, settings, scope=MENU_READ_SCOPE),
     )
     pos_core = PosCoreClient.from_settings(settings)
     conversation_repository = ConversationRepository(store.collection(conversations.COLLECTION))

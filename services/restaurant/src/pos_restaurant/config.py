@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, SecretStr, model_validator
+from pydantic import AfterValidator, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from pos_kit.settings import ServiceSettings
+from pos_kit.settings import ServiceAccountSettings
 from pos_restaurant.domain.guest_links import check_guest_link_base_url
 from pos_restaurant.domain.profile import check_currency, check_tax_rate_bps, check_timezone
 
@@ -15,7 +15,7 @@ from pos_restaurant.domain.profile import check_currency, check_tax_rate_bps, ch
 DEV_AUTH_CLIENT_SECRET = "restaurant-dev-secret"  # noqa: S105 - a documented dev-only value
 
 
-class RestaurantSettings(ServiceSettings):
+class RestaurantSettings(ServiceAccountSettings):
     model_config = SettingsConfigDict(env_prefix="POS_RESTAURANT_", extra="ignore")
 
     service_name: str = "restaurant"
@@ -23,12 +23,9 @@ class RestaurantSettings(ServiceSettings):
     database_url: str = "sqlite:///./var/restaurant.db"
 
     # auth, for creating and deactivating staff logins with a client-credentials token.
-    auth_url: str = "http://127.0.0.1:8001"
     auth_client_id: str = "restaurant"
     auth_client_secret: SecretStr = SecretStr(DEV_AUTH_CLIENT_SECRET)
-    auth_timeout_seconds: float = 3.0
-    # A cached service token is renewed this long before auth says it expires.
-    auth_token_refresh_margin_seconds: float = 30.0
+    dev_auth_client_secret: ClassVar[str] = DEV_AUTH_CLIENT_SECRET
 
     # The guest page a table's guest link opens; the guest token follows as `#token=...`.
     guest_link_base_url: Annotated[str, AfterValidator(check_guest_link_base_url)] = (
@@ -40,15 +37,3 @@ class RestaurantSettings(ServiceSettings):
     default_currency: Annotated[str, AfterValidator(check_currency)] = "EUR"
     default_timezone: Annotated[str, AfterValidator(check_timezone)] = "UTC"
     default_tax_rate_bps: Annotated[int, AfterValidator(check_tax_rate_bps)] = 0
-
-    @model_validator(mode="after")
-    def _real_secret_in_production(self) -> RestaurantSettings:
-        secret = self.auth_client_secret.get_secret_value()
-        if not secret:
-            raise ValueError("POS_RESTAURANT_AUTH_CLIENT_SECRET must not be empty")
-        if self.is_production and secret == DEV_AUTH_CLIENT_SECRET:
-            raise ValueError(
-                "POS_RESTAURANT_AUTH_CLIENT_SECRET is the dev-only default; "
-                "set the secret auth knows for this client before running in production"
-            )
-        return self

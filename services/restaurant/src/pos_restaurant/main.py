@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from pos_kit.http import ClientPolicy, ResilientClient, ServiceTokens
+from pos_kit.http import ServiceTokens, auth_client
 from pos_kit.kernel import ServiceKernel
 from pos_kit.tokens import TokenVerifier
 from pos_restaurant.adapters.auth_logins import USERS_WRITE_SCOPE, AuthLogins
@@ -20,30 +20,13 @@ from pos_restaurant.use_cases.seating import Seating
 from pos_restaurant.use_cases.staff import StaffRoster
 
 
-def _own_tokens(auth: ResilientClient, settings: RestaurantSettings, scope: str) -> ServiceTokens:
-    """The restaurant service's own tokens, one scope each: a token carries only what its
-    calls need."""
-    return ServiceTokens(
-        auth,
-        client_id=settings.auth_client_id,
-        client_secret=settings.auth_client_secret.get_secret_value(),
-        scope=scope,
-        refresh_margin_seconds=settings.auth_token_refresh_margin_seconds,
-    )
-
-
 def create_app(
     settings: RestaurantSettings | None = None, *, token_verifier: TokenVerifier | None = None
 ) -> FastAPI:
     """`token_verifier` defaults to auth's JWKS at `settings.jwks_url`; tests pass their own."""
     settings = settings or RestaurantSettings()
     kernel = ServiceKernel(settings, outbox=outbox, token_verifier=token_verifier)
-    budget = settings.auth_timeout_seconds
-    auth = ResilientClient(
-        "auth",
-        settings.auth_url,
-        policy=ClientPolicy(total_timeout=budget, attempt_timeout=min(budget, 2.0)),
-    )
+    auth = auth_client(settings)
     kernel.on_shutdown(auth.aclose)
     use_cases = RestaurantUseCases(
         profiles=Profiles(
@@ -55,9 +38,16 @@ def create_app(
         ),
         floor_plan=FloorPlan(),
         seating=Seating(),
-        staff=StaffRoster(logins=AuthLogins(auth, _own_tokens(auth, settings, USERS_WRITE_SCOPE))),
+        # The service's own tokens, one scope each: a token carries only what its calls need.
+        staff=StaffRoster(
+            logins=AuthLogins(
+                auth, ServiceTokens.from_settings(auth, settings, scope=USERS_WRITE_SCOPE)
+            )
+        ),
         guest_links=GuestLinks(
-            AuthGuestTokens(auth, _own_tokens(auth, settings, GUESTS_ISSUE_SCOPE)),
+            AuthGuestTokens(
+                auth, ServiceTokens.from_settings(auth, settings, scope=GUESTS_ISSUE_SCOPE)
+            ),
             base_url=settings.guest_link_base_url,
         ),
     )

@@ -9,7 +9,7 @@ from pos_kit.http.errors import (
     answer_detail,
 )
 from pos_kit.http.retry import IDEMPOTENCY_KEY_HEADER, RetryPolicy, RetryThrottlePolicy
-from pos_kit.http.service_tokens import ServiceTokenRefused, ServiceTokens
+from pos_kit.http.service_tokens import ServiceTokenRefused, ServiceTokens, auth_client
 
 __all__ = [
     "IDEMPOTENCY_KEY_HEADER",
@@ -27,4 +27,5 @@ __all__ = [
     "ServiceTokenRefused",
     "ServiceTokens",
     "answer_detail",
+    "auth_client",
 ]

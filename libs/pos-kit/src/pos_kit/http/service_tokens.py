@@ -21,8 +21,9 @@ from typing import Unpack
 import httpx
 import structlog
 
-from pos_kit.http.client import CallOptions, ResilientClient
+from pos_kit.http.client import CallOptions, ClientPolicy, ResilientClient
 from pos_kit.http.errors import DownstreamUnavailable, answer_detail
+from pos_kit.settings import ServiceAccountSettings
 
 log = structlog.get_logger(__name__)
 
@@ -43,11 +44,35 @@ class _Token:
     renew_at: float
 
 
+def auth_client(settings: ServiceAccountSettings) -> ResilientClient:
+    """The client of auth a service fetches its own tokens through (`auth_url`, within
+    `auth_timeout_seconds`); whoever builds it closes it."""
+    budget = settings.auth_timeout_seconds
+    return ResilientClient(
+        "auth",
+        settings.auth_url,
+        policy=ClientPolicy(total_timeout=budget, attempt_timeout=min(budget, 2.0)),
+    )
+
+
 class ServiceTokens:
     """Tokens with `scope` for `client_id`, fetched from auth through `auth` per restaurant.
 
     `auth` is a `ResilientClient` on auth's base URL; whoever built it closes it.
     """
+
+    @classmethod
+    def from_settings(
+        cls, auth: ResilientClient, settings: ServiceAccountSettings, *, scope: str
+    ) -> ServiceTokens:
+        """The service's own tokens with `scope`, as its settings name its client."""
+        return cls(
+            auth,
+            client_id=settings.auth_client_id,
+            client_secret=settings.auth_client_secret.get_secret_value(),
+            scope=scope,
+            refresh_margin_seconds=settings.auth_token_refresh_margin_seconds,
+        )
 
     def __init__(
         self,
