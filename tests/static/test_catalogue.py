@@ -70,7 +70,7 @@ def _settings_class(package: str) -> type[ServiceSettings]:
         for value in vars(config).values()
         if isinstance(value, type)
         and issubclass(value, ServiceSettings)
-        and value is not ServiceSettings
+        and value.__module__ == config.__name__  # not the kit's bases it imports
     ]
     assert len(found) == 1, f"{package}.config holds one settings class"
     return found[0]
