@@ -15,7 +15,12 @@ from pos_chatbot.adapters.store.menu_items import MenuItemRepository
 from pos_chatbot.adapters.store.restaurants import RetentionRepository
 from pos_chatbot.domain.callers import Caller
 from pos_chatbot.domain.conversations import Prompt, ToolBox
-from pos_chatbot.domain.errors import ConversationFull, QuestionTooLong
+from pos_chatbot.domain.errors import (
+    AssistantBusy,
+    ConversationFull,
+    ConversationNotFound,
+    QuestionTooLong,
+)
 from pos_chatbot.domain.menu import Menu
 from pos_chatbot.use_cases.admission import Bulkhead, Rate, RateLimits
 from pos_chatbot.use_cases.answers import Answers, GuardedLlm, Limits
@@ -170,3 +175,36 @@ async def test_a_question_too_long_or_a_full_conversation_is_refused(make_answer
         await answers.ask(caller, conversation.id, "x" * 201)
     with pytest.raises(ConversationFull):
         await answers.ask(caller, conversation.id, "hello again")
+
+
+async def test_a_full_bulkhead_refuses_before_the_conversation_is_read(make_answers: Any) -> None:
+    answers = make_answers(Writer("The **Burrata** is €11.50."))
+    caller = guest()
+    conversation = await answers.conversations.open(caller)
+    answers.llm.bulkhead.admitted = answers.llm.bulkhead.capacity  # every place taken
+    reads = 0
+    read = answers.conversations.get
+
+    async def counted_read(*args: Any) -> Any:
+        nonlocal reads
+        reads += 1
+        return await read(*args)
+
+    answers.conversations.get = counted_read  # type: ignore[method-assign]
+
+    with pytest.raises(AssistantBusy):
+        await answers.ask(caller, conversation.id, "burrata?")
+    assert reads == 0
+
+
+async def test_a_question_refused_after_admission_gives_its_place_back(make_answers: Any) -> None:
+    answers = make_answers(Writer("The **Burrata** is €11.50."), max_messages=2)
+    caller = guest()
+    conversation = await answers.conversations.open(caller)
+    await (await answers.ask(caller, conversation.id, "burrata?")).reply()
+
+    with pytest.raises(ConversationNotFound):
+        await answers.ask(caller, uuid.uuid4(), "burrata?")
+    with pytest.raises(ConversationFull):
+        await answers.ask(caller, conversation.id, "and the burrata?")
+    assert answers.llm.bulkhead.admitted == 0

@@ -2,9 +2,9 @@
 assistant, checked against the menu copy sentence by sentence, then kept.
 
 `Answers.ask` does everything that can refuse a question before any of the answer is
-sent: the question's size, the guest's and the restaurant's rate limits, the
-conversation (404 if not the caller's), and a place in the LLM bulkhead (503 at once
-when full). The answer is then produced by a task of its own, which the request
+sent, cheapest first: the question's size, the guest's and the restaurant's rate limits,
+a place in the LLM bulkhead (503 at once when full), then the conversation (404 if not
+the caller's). The answer is then produced by a task of its own, which the request
 reads as a stream of checked sentences (Server-Sent Events) or waits for whole (JSON);
 a guest who goes away does not cut the answer short, so it is still in the history.
 
@@ -102,12 +102,19 @@ class Answers:
         if len(text) > self.limits.max_question_chars:
             raise QuestionTooLong(self.limits.max_question_chars)
         self.rate_limits.admit(caller)
-        conversation = await self.conversations.get(caller, conversation_id)
-        if len(conversation.messages) + 2 > self.limits.max_messages:
-            raise ConversationFull(self.limits.max_messages)
+        # The bulkhead before the store: under a flood, a question turned away (503) must
+        # cost next to nothing, and reading the conversation is the dearest part of a refusal.
         ticket = None
         if self.llm is not None and self.llm.breaker.state is not CircuitState.OPEN:
             ticket = self.llm.bulkhead.admit()
+        try:
+            conversation = await self.conversations.get(caller, conversation_id)
+            if len(conversation.messages) + 2 > self.limits.max_messages:
+                raise ConversationFull(self.limits.max_messages)
+        except BaseException:
+            if ticket is not None:
+                ticket.leave()
+            raise
         turn = Turn(self, caller, conversation, redact(text), ticket)
         task = asyncio.create_task(turn.run(), name=f"answer:{conversation.id}")
         self._running.add(task)
