@@ -4,6 +4,11 @@ Adding a service is a short list of edits (CONTRIBUTING.md); these checks fail w
 of them is missing, in either direction: a service somewhere (a folder, compose,
 Kubernetes, the root pyproject, the gateway, the launcher) that the catalogue does not
 list, or a catalogued service missing where it must be.
+
+A service may also be deployed a second time in another role (the guest edge is the
+gateway routing guest chat only): one package, two entries. What `python -m` runs
+(`main_module`) is then what tells them apart, and the role's module must exist in the
+package, with settings of the catalogue's port and prefix.
 """
 
 from __future__ import annotations
@@ -30,13 +35,21 @@ def built() -> list[ServiceEntry]:
     return [s for s in CATALOGUE if (REPO / "services" / s.name).is_dir()]
 
 
+def roles() -> list[ServiceEntry]:
+    """The catalogued deployments of another service's package in a role of their own."""
+    return [s for s in CATALOGUE if s.module]
+
+
 @pytest.fixture(scope="module")
 def root_pyproject() -> dict[str, Any]:
     return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def test_names_ports_packages_and_paths_are_unique() -> None:
-    for attribute in ("name", "package", "port"):
+def test_names_ports_modules_prefixes_and_paths_are_unique() -> None:
+    """Two entries may share a package (a role of it), never what they run or read: the
+    same module twice is the same service, and a shared prefix would let one variable
+    configure both."""
+    for attribute in ("name", "main_module", "port", "env_prefix"):
         values = [getattr(s, attribute) for s in CATALOGUE]
         assert len(values) == len(set(values)), f"two services share a {attribute}: {values}"
     prefixes = [p for s in CATALOGUE for p in s.prefixes]
@@ -61,6 +74,32 @@ def test_a_built_service_is_what_the_catalogue_says(service: ServiceEntry) -> No
     assert has_alembic == (service.store is Store.POSTGRESQL), (
         f"{service.name}: a PostgreSQL store goes with an Alembic history, and only it"
     )
+
+
+@pytest.mark.parametrize("role", roles(), ids=lambda s: s.name)
+def test_a_role_runs_a_module_of_a_built_service(role: ServiceEntry) -> None:
+    """A role has no code of its own: a module of a built service's package, runnable with
+    `python -m`, whose settings class (the one subclass there of the package's) has the
+    catalogue's port and prefix."""
+    assert not (REPO / "services" / role.name).exists(), f"{role.name} is a role: no folder"
+    owners = [s for s in built() if s.package == role.package and not s.module]
+    assert len(owners) == 1, f"{role.name}: {role.package} is no built service's package"
+    assert role.module.startswith(f"{role.package}."), f"{role.module} is not in {role.package}"
+    module = importlib.import_module(role.module)
+    source = inspect.getsource(module)
+    assert 'if __name__ == "__main__":' in source, f"python -m {role.module} runs nothing"
+    base = _settings_class(role.package)
+    found = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, base)
+        and value.__module__ == module.__name__
+    ]
+    assert len(found) == 1, f"{role.module} holds one subclass of {base.__name__}"
+    (settings,) = found
+    assert settings.model_fields["port"].default == role.port, "the catalogue's port"
+    assert settings.model_config.get("env_prefix") == role.env_prefix, "the catalogue's prefix"
 
 
 def _settings_class(package: str) -> type[ServiceSettings]:

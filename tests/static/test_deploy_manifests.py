@@ -2,7 +2,9 @@
 
 The manifests must agree with what the code says: which services can be built
 (services/*/Dockerfile), each service's settings prefix (its config.py), their ports
-(the service catalogue) and the services the gateway's route table names.
+(the service catalogue) and the services the gateway's route table names. A role of a
+service (the guest edge: the gateway routing guest chat only) is deployed like any
+service, with the image of its package and the command of its module.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pytest
 import yaml
 
 from pos_gateway.routes import ROUTE_TABLE
+from pos_kit.catalogue import upstreams
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -53,6 +56,32 @@ def load_one(path: Path) -> Any:
     documents = load_documents(path)
     assert len(documents) == 1, f"{path}: expected one YAML document, found {len(documents)}"
     return documents[0]
+
+
+def image_command(service: Any) -> list[str]:
+    """What a container of the service's image runs unless told otherwise: its CMD.
+
+    The images have no ENTRYPOINT, so a compose service's or a Kubernetes container's
+    `command` replaces the CMD whole: that is how a role runs its own module in the image.
+    """
+    dockerfile = service.dockerfile.read_text(encoding="utf-8")
+    assert not re.search(r"^ENTRYPOINT\b", dockerfile, re.MULTILINE), service.dockerfile
+    commands = re.findall(r"^CMD\s+(\[.*\])\s*$", dockerfile, re.MULTILINE)
+    assert commands, f"{service.dockerfile}: no CMD in exec form"
+    return json.loads(commands[-1])
+
+
+def routed_by(service: Any) -> set[str]:
+    """The upstream services an edge sends requests to: its settings' `routes_to`, where
+    empty means all of them (the gateway); the guest edge routes the chatbot only."""
+    field = service.settings_class().model_fields["routes_to"]
+    return set(field.get_default(call_default_factory=True)) or {s.name for s in upstreams()}
+
+
+def upstream_urls(service: Any, env: dict[str, str]) -> dict[str, str]:
+    """An edge's upstream URLs in its environment, by upstream: `<PREFIX>POS_CORE_URL`."""
+    urls = {u.name: env.get(f"{service.prefix}{u.upstream_env}_URL") for u in upstreams()}
+    return {name: url for name, url in urls.items() if url is not None}
 
 
 def env_file_keys(path: Path) -> dict[str, str]:
@@ -162,13 +191,22 @@ def test_compose_keeps_unbuildable_services_in_the_future_profile(compose: dict[
         )
 
 
-def test_compose_builds_each_service_from_its_own_directory(compose: dict[str, Any], services):
+def test_compose_builds_each_service_from_the_directory_of_its_code(
+    compose: dict[str, Any], services
+) -> None:
+    """A role (the guest edge) builds its package's image and runs its own module in it."""
     for name, spec in compose["services"].items():
         if name in INFRASTRUCTURE:
             continue
         service = services[name.removesuffix(MIGRATE_SUFFIX)]
         assert dockerfile_of(spec) == service.dockerfile.resolve(), name
-        assert spec["image"] == f"pos-{service.name.removeprefix('pos-')}:local", name
+        assert spec["image"] == f"{service.image}:local", name
+        if name == service.name and service.has_dockerfile:
+            assert "entrypoint" not in spec, name
+            runs = spec.get("command", image_command(service))
+            assert runs == ["python", "-m", service.main_module], (
+                f"{name} must run python -m {service.main_module}, not {runs}"
+            )
 
 
 def test_compose_env_names_use_the_package_prefix(compose: dict[str, Any], services) -> None:
@@ -195,17 +233,19 @@ def test_compose_ports_are_the_gateway_defaults(compose: dict[str, Any], compose
         assert f"http://127.0.0.1:{service.port}/readyz" in healthcheck, (
             f"{name}: the health check must call /readyz on port {service.port}"
         )
-        if name != "gateway":
+        if not service.edge:
             assert [str(p) for p in spec.get("expose", [])] == [str(service.port)], name
-    gateway_env = compose_apps["gateway"]["environment"]
     for name, service in services.items():
-        if name == "gateway":
+        if not service.edge:
             continue
-        key = f"POS_GATEWAY_{name.upper().replace('-', '_')}_URL"
-        assert gateway_env.get(key) == f"http://{name}:{service.port}", key
+        # The gateway knows every upstream, the guest edge only the chatbot.
+        assert upstream_urls(service, compose_apps[name]["environment"]) == {
+            upstream: f"http://{upstream}:{services[upstream].port}"
+            for upstream in routed_by(service)
+        }, f"{name}: the URL of each upstream it routes to, and no other"
     published = {n: s["ports"] for n, s in compose["services"].items() if s.get("ports")}
-    assert published == {"gateway": [f"{services['gateway'].port}:{services['gateway'].port}"]}, (
-        "only the gateway is published"
+    assert published == {n: [f"{s.port}:{s.port}"] for n, s in services.items() if s.edge}, (
+        "only the edges (the gateway, the guest edge) are published, each on its own port"
     )
 
 
@@ -214,7 +254,7 @@ def test_compose_wires_databases_nats_and_jwks(compose: dict[str, Any], compose_
         service = services[name]
         env = spec["environment"]
         assert env[f"{service.prefix}ENVIRONMENT"] == "production", name
-        if name == "gateway":
+        if service.edge:
             continue
         assert env[f"{service.prefix}NATS_URL"] == "nats://nats:4222", name
         assert env[f"{service.prefix}JWKS_URL"] == "http://auth:8001/.well-known/jwks.json", name
@@ -267,6 +307,16 @@ def test_compose_dependencies_exist_and_respect_profiles(compose: dict[str, Any]
                     f"{name} starts on every `up` but depends on {target}, which is only in "
                     f"profile(s) {profiles(all_services[target])}: `docker compose up` would fail"
                 )
+
+
+def test_compose_background_work_has_a_budget_of_its_own(compose_apps, services) -> None:
+    """Work that can wait (the chatbot, the guest edge) gets CPU and memory limits, so a
+    flood of guests can never take the CPU order taking runs on."""
+    for name, service in services.items():
+        if not service.background:
+            continue
+        limits = compose_apps[name].get("deploy", {}).get("resources", {}).get("limits", {})
+        assert {"cpus", "memory"} <= set(limits), f"{name}: deploy.resources.limits"
 
 
 def test_compose_containers_are_hardened(compose: dict[str, Any]) -> None:
@@ -348,7 +398,8 @@ def test_gateway_routes_only_to_deployed_services(compose_apps, services) -> Non
     assert routed <= set(compose_apps), f"not in compose: {sorted(routed - set(compose_apps))}"
     k8s_dirs = {p.name for p in (K8S / "services").iterdir() if p.is_dir()}
     assert routed <= k8s_dirs, f"no deploy/k8s/services/<name>: {sorted(routed - k8s_dirs)}"
-    assert routed == set(services) - {"gateway"}, "every upstream the gateway knows gets routes"
+    behind = {name for name, service in services.items() if not service.edge}
+    assert routed == behind, "every upstream the gateway knows gets routes"
 
 
 # --- kubernetes ------------------------------------------------------------------------
@@ -411,7 +462,7 @@ def test_k8s_deploys_exactly_the_services_with_a_dockerfile(services, dockerfile
     root = kustomization(K8S)
     assert root["namespace"] == NAMESPACE
     images = {image["name"] for image in root["images"]}
-    assert {f"pos-{n.removeprefix('pos-')}" for n in services} <= images
+    assert {service.image for service in services.values()} <= images
 
 
 def test_k8s_namespace_enforces_restricted_pods() -> None:
@@ -475,7 +526,13 @@ def test_k8s_deployments_probe_and_run_as_non_root(services) -> None:
         _assert_env_from(where, name, container)
         for bound in ("requests", "limits"):
             assert {"cpu", "memory"} <= set(container["resources"][bound]), f"{where}: {bound}"
-        assert container["image"] == f"pos-{name.removeprefix('pos-')}", where
+        assert container["image"] == service.image, where
+        if service.has_dockerfile:
+            assert "args" not in container, where
+            runs = container.get("command", image_command(service))
+            assert runs == ["python", "-m", service.main_module], (
+                f"{where} must run python -m {service.main_module}, not {runs}"
+            )
         labels = deployment["spec"]["template"]["metadata"]["labels"]
         selector = deployment["spec"]["selector"]["matchLabels"]
         assert selector.items() <= labels.items(), f"{where}: the selector misses its pods"
@@ -512,7 +569,7 @@ def test_k8s_settings_use_the_prefix_and_cluster_dns(services) -> None:
         assert literals[f"{service.prefix}PORT"] == str(service.port), name
         if service.has_database:
             assert f"{service.prefix}DATABASE_URL" in secret_keys(name), name
-        if name != "gateway":
+        if not service.edge:
             assert f"{service.prefix}NATS_URL" in secret_keys(name), name
             assert literals[f"{service.prefix}JWKS_URL"] == (
                 f"http://auth.{NAMESPACE}.svc.cluster.local:8001/.well-known/jwks.json"
@@ -522,11 +579,13 @@ def test_k8s_settings_use_the_prefix_and_cluster_dns(services) -> None:
                 assert host in services, f"{name}: {value} names no service"
                 assert namespace == NAMESPACE, f"{name}: {value} is not in {NAMESPACE}"
                 assert int(port) == services[host].port, f"{name}: {value}"
-    gateway = config_literals("gateway")
     for name, service in services.items():
-        if name != "gateway":
-            key = f"POS_GATEWAY_{name.upper().replace('-', '_')}_URL"
-            assert gateway[key] == f"http://{name}.{NAMESPACE}.svc.cluster.local:{service.port}"
+        if service.edge:
+            # The gateway knows every upstream, the guest edge only the chatbot.
+            assert upstream_urls(service, config_literals(name)) == {
+                upstream: f"http://{upstream}.{NAMESPACE}.svc.cluster.local:{services[upstream].port}"
+                for upstream in routed_by(service)
+            }, f"{name}: the URL of each upstream it routes to, and no other"
 
 
 def test_k8s_secret_templates_hold_placeholders_only(services) -> None:
@@ -565,7 +624,7 @@ def test_k8s_disruption_budgets_autoscalers_and_ingress(services) -> None:
         if pdb is not None:
             assert pdb["spec"]["selector"]["matchLabels"].items() <= pod_labels.items(), name
         hpa = found.get(("HorizontalPodAutoscaler", name))
-        if name in {"pos-core", "gateway", "chatbot"}:
+        if name in {"pos-core", "gateway", "chatbot", "guest-edge"}:
             assert hpa is not None, f"{name} needs a HorizontalPodAutoscaler"
         if hpa is not None:
             target = hpa["spec"]["scaleTargetRef"]
@@ -573,25 +632,43 @@ def test_k8s_disruption_budgets_autoscalers_and_ingress(services) -> None:
             assert hpa["spec"]["maxReplicas"] > hpa["spec"]["minReplicas"], name
     for name in ("pos-core", "gateway"):
         assert ("PodDisruptionBudget", name) in objects(name), f"{name} needs a PDB"
-    ingresses = [doc for (kind, _), doc in objects("gateway").items() if kind == "Ingress"]
-    (ingress,) = ingresses
-    backends = [
-        path["backend"]["service"]
-        for rule in ingress["spec"]["rules"]
-        for path in rule["http"]["paths"]
-    ]
-    assert backends == [{"name": "gateway", "port": {"name": "http"}}]
-    for name in set(services) - {"gateway"}:
-        assert not [k for k, _ in objects(name) if k == "Ingress"], "only the gateway is exposed"
+    # The ways in from outside: the staff's gateway and the guests' edge, each on its own
+    # host; every other service is reached through them.
+    hosts: dict[str, str] = {}
+    for name, service in services.items():
+        ingresses = [doc for (kind, _), doc in objects(name).items() if kind == "Ingress"]
+        if not service.edge:
+            assert not ingresses, f"only the edges are exposed, not {name}"
+            continue
+        (ingress,) = ingresses
+        backends = [
+            path["backend"]["service"]
+            for rule in ingress["spec"]["rules"]
+            for path in rule["http"]["paths"]
+        ]
+        assert backends == [{"name": name, "port": {"name": "http"}}], name
+        for rule in ingress["spec"]["rules"]:
+            assert rule["host"] not in hosts, f"{name} and {hosts[rule['host']]} share a host"
+            hosts[rule["host"]] = name
 
 
-def test_k8s_the_chatbot_yields_to_order_taking() -> None:
+def test_k8s_background_work_yields_to_order_taking(services) -> None:
+    """What the catalogue calls background (the chatbot, the guest edge) is scheduled
+    below order taking and preempts nobody: a flood of guests never evicts a waiter's."""
+
+    def priority_class(name: str) -> dict[str, Any]:
+        pod = objects(name)[("Deployment", name)]["spec"]["template"]["spec"]
+        return classes[pod["priorityClassName"]]
+
     classes = {d["metadata"]["name"]: d for d in load_documents(K8S / "priorityclasses.yaml")}
-    order_path = objects("pos-core")[("Deployment", "pos-core")]["spec"]["template"]["spec"]
-    chatbot = objects("chatbot")[("Deployment", "chatbot")]["spec"]["template"]["spec"]
-    high, low = classes[order_path["priorityClassName"]], classes[chatbot["priorityClassName"]]
-    assert low["value"] < high["value"]
-    assert low.get("preemptionPolicy") == "Never"
+    high = priority_class("pos-core")
+    assert priority_class("gateway") == high, "the staff gateway is on the order path"
+    background = [name for name, service in services.items() if service.background]
+    assert "chatbot" in background
+    for name in background:
+        low = priority_class(name)
+        assert low["value"] < high["value"], name
+        assert low.get("preemptionPolicy") == "Never", name
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")

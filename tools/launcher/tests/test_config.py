@@ -49,6 +49,20 @@ def test_the_gateway_gets_every_upstream_and_no_database(tmp_path: Path) -> None
     assert "POS_GATEWAY_DATABASE_URL" not in gateway
 
 
+def test_the_guest_edge_has_its_own_port_and_guest_links_point_at_it(tmp_path: Path) -> None:
+    config = LauncherConfig.from_environ(
+        {"POS_VAR_DIR": str(tmp_path), "POS_GUEST_EDGE_PORT": "9108"}, CATALOGUE
+    )
+
+    guest_edge = env_of(config, "guest-edge")
+    restaurant = env_of(config, "restaurant")
+
+    assert guest_edge["POS_GUEST_EDGE_PORT"] == "9108"
+    assert guest_edge["POS_GUEST_EDGE_CHATBOT_URL"] == "http://127.0.0.1:8006"
+    assert "POS_GATEWAY_PORT" not in guest_edge  # the gateway's own port stays its own
+    assert restaurant["POS_RESTAURANT_GUEST_LINK_BASE_URL"] == "http://127.0.0.1:9108/guest"
+
+
 def test_settings_from_the_shell_win_and_the_upstreams_follow_the_ports(tmp_path: Path) -> None:
     config = LauncherConfig.from_environ(
         {

@@ -19,7 +19,7 @@ class Stage(enum.IntEnum):
 
     IDENTITY = 0  # auth: every other service verifies tokens against its JWKS
     DOMAIN = 1
-    EDGE = 2  # the gateway: routes to all the others, so it comes up last
+    EDGE = 2  # the gateway (and the guest edge): routes to the others, so it comes up last
 
 
 class Store(enum.StrEnum):
@@ -42,14 +42,26 @@ class ServiceEntry:
     prefixes: tuple[str, ...] = ()
     store: Store | None = Store.POSTGRESQL
     stage: Stage = Stage.DOMAIN
-    # How much lower its CPU priority is under `make run` (Unix nice): work that can wait
-    # (the chatbot's answers) yields to order taking on a shared machine.
-    niceness: int = 0
+    # Work that can wait (the chatbot's answers, the guests' edge) runs on the CPU time
+    # order taking leaves: under `make run` in the kernel's idle scheduling class, so a
+    # flood of guests never delays a waiter's order on a shared machine; in Kubernetes
+    # its own Deployment with its own limits and a lower PriorityClass.
+    background: bool = False
+    # A deployment of another service's package in another role (the guest edge is the
+    # gateway routing guest chat only): the module `python -m` runs and the prefix of its
+    # settings, when they are not the package's own.
+    module: str = ""
+    settings_prefix: str = ""
+
+    @property
+    def main_module(self) -> str:
+        """What `python -m` runs: the package, or the module of this role of it."""
+        return self.module or self.package
 
     @property
     def env_prefix(self) -> str:
         """`pos_core` -> `POS_CORE_`: the prefix of the service's own settings class."""
-        return f"POS_{self.package.removeprefix('pos_').upper()}_"
+        return self.settings_prefix or f"POS_{self.package.removeprefix('pos_').upper()}_"
 
     @property
     def upstream_env(self) -> str:
@@ -96,7 +108,7 @@ CATALOGUE: tuple[ServiceEntry, ...] = (
         ("/api/v1/restaurant", "/api/v1/floors", "/api/v1/tables", "/api/v1/staff"),
     ),
     ServiceEntry(
-        "chatbot", "pos_chatbot", 8006, ("/api/v1/chat",), store=Store.MONGODB, niceness=10
+        "chatbot", "pos_chatbot", 8006, ("/api/v1/chat",), store=Store.MONGODB, background=True
     ),
     ServiceEntry(
         "notification",
@@ -105,6 +117,19 @@ CATALOGUE: tuple[ServiceEntry, ...] = (
         ("/api/v1/kitchen", "/api/v1/webhooks", "/api/v1/notifications"),
     ),
     ServiceEntry("gateway", "pos_gateway", 8000, store=None, stage=Stage.EDGE),
+    # The guests' way in: the gateway routing guest chat only, in a process (a Deployment)
+    # of its own at background priority, so that 200 guests chatting at once cost the
+    # gateway that staff and order taking use nothing (docs/adr/0006-guest-edge.md).
+    ServiceEntry(
+        "guest-edge",
+        "pos_gateway",
+        8008,
+        store=None,
+        stage=Stage.EDGE,
+        background=True,
+        module="pos_gateway.guest_edge",
+        settings_prefix="POS_GUEST_EDGE_",
+    ),
 )
 
 

@@ -66,6 +66,12 @@ class GatewaySettings(ServiceSettings):
     service_name: str = "gateway"
     port: int = 8000
 
+    routes_to: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="The upstream services whose public paths this gateway routes, by "
+        "catalogue name (a JSON list or comma-separated); empty: all of them. Any other "
+        "path answers 404.",
+    )
     upstream_urls: dict[str, UpstreamUrl] = Field(
         default_factory=local_upstream_urls,
         description="Base URL of each upstream service, by its catalogue name: "
@@ -144,9 +150,9 @@ class GatewaySettings(ServiceSettings):
         description="On shutdown, how long open requests (event streams never end) may finish.",
     )
 
-    @field_validator("cors_allowed_origins", mode="before")
+    @field_validator("cors_allowed_origins", "routes_to", mode="before")
     @classmethod
-    def _split_origins(cls, value: Any) -> Any:
+    def _split_list(cls, value: Any) -> Any:
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):
@@ -195,6 +201,19 @@ class GatewaySettings(ServiceSettings):
             ]
             raise ValueError("; ".join(problems)) from None
 
+    @field_validator("routes_to")
+    @classmethod
+    def _known_services(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - {service.name for service in catalogue.upstreams()})
+        if unknown:
+            raise ValueError(f"no upstream service in the catalogue is named {unknown}")
+        return value
+
+    @property
+    def routed_services(self) -> frozenset[str]:
+        """The upstream services this gateway sends requests to."""
+        return frozenset(self.routes_to or self.upstream_urls)
+
     @model_validator(mode="after")
     def _every_upstream_has_a_connection_limit(self) -> Self:
         self.upstream_connection_limits = {
@@ -226,7 +245,7 @@ class UpstreamEnvironment(EnvSettingsSource):
         for field_name, ending in PER_UPSTREAM.items():
             by_service = {}
             for service in catalogue.upstreams():
-                name = GatewaySettings.variable(service.name, ending)
+                name = self.settings_cls.variable(service.name, ending)  # type: ignore[attr-defined]
                 value = self.env_vars.get(name if self.case_sensitive else name.lower())
                 if value is not None:
                     by_service[service.name] = value

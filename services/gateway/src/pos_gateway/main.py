@@ -13,12 +13,14 @@ from starlette.middleware.cors import CORSMiddleware
 
 from pos_gateway.config import GatewaySettings
 from pos_gateway.proxy import UpstreamProxy
+from pos_gateway.routes import ROUTE_TABLE
 from pos_kit.app import create_service_app
+from pos_kit.serve import serve
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
-    proxy = UpstreamProxy(settings)
+    proxy = UpstreamProxy(settings, ROUTE_TABLE.only(settings.routed_services))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -71,3 +73,13 @@ def _serve_metrics(settings: GatewaySettings) -> WSGIServer | None:
         return None
     server, _ = start_http_server(settings.metrics_port, addr=settings.metrics_host)
     return server
+
+
+def run(settings: GatewaySettings) -> None:
+    """Serve the gateway with uvicorn on the configured host and port, until stopped."""
+    serve(
+        create_app(settings),
+        settings,
+        # Event streams never end by themselves; do not let them hold a shutdown forever.
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+    )

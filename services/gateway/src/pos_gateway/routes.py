@@ -83,6 +83,11 @@ class RouteTable:
     def services(self) -> frozenset[str]:
         return frozenset(route.service for route in self._routes)
 
+    def only(self, services: Iterable[str]) -> RouteTable:
+        """The routes of `services` alone (the guest edge routes the chatbot's paths only)."""
+        wanted = frozenset(services)
+        return RouteTable(route for route in self._routes if route.service in wanted)
+
     def match(self, path: str) -> Route | None:
         """The route for a request path, or None when no service answers it."""
         segments = _segments(path)

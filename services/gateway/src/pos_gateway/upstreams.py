@@ -25,7 +25,9 @@ class Upstreams:
     def __init__(self, settings: GatewaySettings) -> None:
         self._settings = settings
         self._base_urls = {
-            service: httpx.URL(url) for service, url in settings.upstream_urls.items()
+            service: httpx.URL(url)
+            for service, url in settings.upstream_urls.items()
+            if service in settings.routed_services
         }
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._exit_stack: contextlib.AsyncExitStack | None = None

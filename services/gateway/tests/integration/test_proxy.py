@@ -314,3 +314,16 @@ async def test_a_post_on_a_connection_the_upstream_dropped_is_not_repeated(
     body = assert_problem(response, 502)
     assert body["service"] == "payment"
     assert flaky_server.connections == 1
+
+
+async def test_a_gateway_routing_the_chatbot_only_answers_404_for_order_taking(
+    gateway_with: Any, upstream: Any
+) -> None:
+    # The guest edge: guest chat reaches the chatbot, nothing else gets through it.
+    async with gateway_with(routes_to=["chatbot"]) as guest_edge:
+        chat = await guest_edge.get("/api/v1/chat/conversations/c-1")
+        orders = await guest_edge.post("/api/v1/orders", json={"type": "takeout"})
+
+    assert chat.status_code == 200
+    assert assert_problem(orders, 404)["detail"] == "No API is served at /api/v1/orders."
+    assert [seen["path"] for seen in upstream.state.requests] == ["/api/v1/chat/conversations/c-1"]

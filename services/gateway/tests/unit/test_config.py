@@ -147,3 +147,25 @@ def test_every_upstream_in_the_catalogue_has_its_own_variables(
 
     assert settings.upstream_urls == {s.name: f"http://{s.name}:1" for s in catalogue.upstreams()}
     assert settings.upstream_connection_limits == {s.name: 7 for s in catalogue.upstreams()}
+
+
+def test_the_guest_edge_routes_guest_chat_only_from_settings_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pos_gateway.guest_edge import GuestEdgeSettings
+
+    monkeypatch.setenv("POS_GATEWAY_PORT", "9000")  # the gateway's, not the guest edge's
+    monkeypatch.setenv("POS_GUEST_EDGE_CHATBOT_URL", "http://chatbot:8006")
+
+    settings = GuestEdgeSettings()
+
+    assert (settings.port, settings.service_name) == (8008, "guest-edge")
+    assert settings.routed_services == {"chatbot"}
+    assert settings.upstream_urls["chatbot"] == "http://chatbot:8006"
+
+
+def test_routing_an_unknown_service_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POS_GATEWAY_ROUTES_TO", "chatbot,kitchen-printer")
+
+    with pytest.raises(ValidationError, match="kitchen-printer"):
+        GatewaySettings()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pos_kit.catalogue import ServiceEntry, Stage
 from pos_launcher import logs, seed
 from pos_launcher.catalogue import InstalledService
-from pos_launcher.config import LauncherConfig
+from pos_launcher.config import GATEWAY, GUEST_EDGE, LauncherConfig
 
 
 def _print(text: str) -> None:
@@ -32,13 +32,15 @@ def announce(
     *,
     demo_seeded: bool,
 ) -> None:
-    gateway = next((s.spec for s in installed if s.spec.stage is Stage.EDGE), None)
-    gateway_url = config.url_of(gateway) if gateway else None
+    edges = {s.name: config.url_of(s.spec) for s in installed if s.spec.stage is Stage.EDGE}
+    gateway_url = edges.get(GATEWAY)
+    guest_url = edges.get(GUEST_EDGE)
     docs = {s.name: f"{config.url_of(s.spec)}/docs" for s in installed}
     seconds = round(time.monotonic() - began, 1)
     logs.emit(
         "system ready",
         gateway_url=gateway_url,
+        guest_edge_url=guest_url,
         docs=docs,
         demo_login=(
             {"email": seed.DEMO_EMAIL, "password": seed.DEMO_PASSWORD} if demo_seeded else None
@@ -58,6 +60,9 @@ def announce(
         f"  Restaurant POS is running ({len(installed)} services, up in {seconds}s)",
         "",
         f"  {'Open':<12}{gateway_url or '(no gateway installed)'}",
+        f"  {'Guests':<12}{guest_url}   (guest chat from a table's guest link)"
+        if guest_url
+        else f"  {'Guests':<12}(no guest edge)",
         f"  {'Demo login':<12}{seed.DEMO_EMAIL} / {seed.DEMO_PASSWORD}"
         f'   (owner of "{seed.DEMO_RESTAURANT}")'
         if demo_seeded

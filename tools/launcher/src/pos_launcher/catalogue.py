@@ -40,7 +40,8 @@ def discover(
     for spec in catalogue:
         found = importlib.util.find_spec(spec.package)
         locations = found.submodule_search_locations if found else None
-        if locations is None or not _has_submodule(locations, f"{spec.package}.__main__"):
+        runs = f"{spec.main_module}" if spec.module else f"{spec.package}.__main__"
+        if locations is None or not _has_submodule(locations, runs):
             missing.append(spec)
             continue
         installed.append(

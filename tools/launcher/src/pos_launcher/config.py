@@ -19,6 +19,9 @@ from pos_kit.catalogue import ServiceEntry, Stage, Store
 from pos_launcher.catalogue import InstalledService
 
 LOOPBACK = "127.0.0.1"
+# The edge staff and order taking use, and the guests' own (docs/adr/0006-guest-edge.md).
+GATEWAY = "gateway"
+GUEST_EDGE = "guest-edge"
 DEFAULT_NATS_PORT = 14222
 # A local SMTP sink keeps the e-mails notification sends (low stock) under var/mail.
 DEFAULT_SMTP_PORT = 14025
@@ -192,6 +195,10 @@ class LauncherConfig:
                     for name, s in LOCAL_SERVICE_ACCOUNTS.items()
                 ]
             )
+        if spec.name == "restaurant" and GUEST_EDGE in self.ports:
+            # Guest links open the guest page on the guests' own edge.
+            guest_edge = next(s for s in catalogue if s.name == GUEST_EDGE)
+            defaults["GUEST_LINK_BASE_URL"] = f"{self.url_of(guest_edge)}/guest"
         if spec.name == "notification" and self.mail_sink_port is not None:
             defaults["SMTP_HOST"] = LOOPBACK
             defaults["SMTP_PORT"] = str(self.mail_sink_port)

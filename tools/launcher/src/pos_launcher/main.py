@@ -23,7 +23,7 @@ import httpx
 from pos_kit.catalogue import CATALOGUE, ServiceEntry, Stage
 from pos_launcher import banner, logs, process, seed
 from pos_launcher.catalogue import InstalledService, discover
-from pos_launcher.config import LOOPBACK, ConfigError, LauncherConfig
+from pos_launcher.config import GATEWAY, LOOPBACK, ConfigError, LauncherConfig
 from pos_launcher.probes import http_ready, tcp_ready
 from pos_launcher.process import ChildProcess, StartError, SupervisedProcess, wait_until_ready
 
@@ -265,11 +265,11 @@ class Launcher:
             await self._migrate(service, env)
         supervised = SupervisedProcess(
             spec.name,
-            [sys.executable, "-m", spec.package],
+            [sys.executable, "-m", spec.main_module],
             env,
             http_ready(self._probe, self.config.url_of(spec) + READINESS_PATH),
             stop_timeout=self.config.stop_timeout,
-            niceness=spec.niceness,
+            background=spec.background,
         )
         self.running[spec.name] = supervised
         child = await supervised.start()
@@ -304,7 +304,7 @@ class Launcher:
         logs.emit("migrated", process=name, seconds=round(time.monotonic() - started, 2))
 
     async def _seed(self) -> None:
-        gateway = next((s for s in self.installed if s.spec.stage is Stage.EDGE), None)
+        gateway = next((s for s in self.installed if s.spec.name == GATEWAY), None)
         identity = next((s for s in self.installed if s.spec.stage is Stage.IDENTITY), None)
         running = frozenset(self.running)
         if gateway is None or identity is None:
