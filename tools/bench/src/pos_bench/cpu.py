@@ -19,8 +19,9 @@ GENERATOR = "generator"
 POSTGRES = "postgresql"
 POSTGRES_SHARED = "postgresql (background)"
 # Not the system under test (the generator, the shared PostgreSQL workers, the launcher
-# relaying logs, the stand-in LLM): listed, but not part of the cost of an order.
-NOT_SYSTEM = frozenset({GENERATOR, POSTGRES_SHARED, "launcher", "llm-simulator"})
+# relaying logs, the stand-in LLM, the chatting guests' process): listed, but not part of
+# the cost of an order.
+NOT_SYSTEM = frozenset({GENERATOR, POSTGRES_SHARED, "launcher", "llm-simulator", "guests"})
 
 
 def _cpu(proc: psutil.Process) -> float | None:

@@ -364,6 +364,7 @@ async def _start(bench: Bench, scenarios: list[str]) -> None:
                 "POS_LLM_SIMULATOR_LATENCY_SECONDS": f"{LLM_LATENCY_SECONDS:g}",
             },
             bench.var_dir / "llm-simulator.log",
+            elsewhere=True,  # a hosted LLM, not this machine's work
         )
         await bench.llm.start(bench.llm_port)
         extra |= chatbot_env(f"http://{LOOPBACK}:{bench.llm_port}/v1")

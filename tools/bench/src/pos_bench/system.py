@@ -158,7 +158,7 @@ class System:
         self.stdout_path = var_dir / "launcher.out"
         self.stderr_path = var_dir / "launcher.err"
         self._seen: dict[int, psutil.Process] = {}
-        self._packages = {spec.package: spec.name for spec in CATALOGUE}
+        self._packages = {spec.main_module: spec.name for spec in CATALOGUE}
 
     # -- where things are -----------------------------------------------------------------
 
@@ -316,14 +316,33 @@ def postgres_shared() -> list[psutil.Process]:
     return found
 
 
+def outside_the_system() -> None:
+    """For a process of the suite's that stands in for something on other machines (the
+    guests' phones, a hosted LLM): it takes only the CPU time the system under test leaves
+    (the kernel's idle scheduling class, where there is one)."""
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
+        with contextlib.suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
 class Sidecar:
     """A helper process of the suite's own (the scripted LLM, a calibration server)."""
 
-    def __init__(self, name: str, argv: list[str], env: Mapping[str, str], log: Path) -> None:
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        env: Mapping[str, str],
+        log: Path,
+        *,
+        elsewhere: bool = False,
+    ) -> None:
         self.name = name
         self.argv = argv
         self.env = dict(env)
         self.log = log
+        # Stands in for something on another machine: see `outside_the_system`.
+        self.elsewhere = elsewhere
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, port: int, within: float = 30.0) -> None:
@@ -336,6 +355,7 @@ class Sidecar:
                 stdout=out,
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=outside_the_system if self.elsewhere else None,
             )
         deadline = time.monotonic() + within
         while True:

@@ -17,29 +17,26 @@ import contextlib
 import re
 import uuid
 from collections import Counter
-from typing import Any
 
 from pos_bench import api
-from pos_bench.http import HttpClient, HttpFailure, Response
+from pos_bench.cpu import CpuMeter, Snapshot
+from pos_bench.guests import READING_SECONDS, RETRY_AFTER_CAP, GuestCrowd
+from pos_bench.http import HttpClient, HttpFailure
+from pos_bench.loadgen import LoadResult, combine
+from pos_bench.report import load_line
 from pos_bench.results import Figure, ScenarioResult
 from pos_bench.runner import LLM_LATENCY_SECONDS, Bench, say
 from pos_bench.scenarios.common import STEADY_RATE, latency_figure, order_load, ready_for_orders
-from pos_bench.stats import Latencies
 from pos_bench.system import LOOPBACK
 
 GUESTS = 200
+ROUNDS = 3
+# Where the guests chat: the guest edge, where guest links point (docs/adr/0006-guest-edge.md).
+GUESTS_VIA = "guest-edge"
+GUESTS_PROCESS = "guests"  # the CPU census's name for the guests' process (not the system)
 ORDER_RATE = STEADY_RATE
-READING_SECONDS = 1.0
-RETRY_AFTER_CAP = 10.0
 RAMP_SECONDS = 5.0
 TABLES_PER_RESTAURANT = 10
-QUESTIONS = (
-    "What do you recommend under 20?",
-    "Is the steak frites available tonight?",
-    "Anything vegan?",
-    "How much is the burger?",
-    "What beers do you have?",
-)
 # The chatbot's isolation settings, pinned by the suite (they are the service's defaults
 # at the time of writing) so that runs compare; they are written to the report.
 CHATBOT_SETTINGS = {
@@ -60,98 +57,6 @@ CHATBOT_SETTINGS = {
 def chatbot_env(llm_base_url: str) -> dict[str, str]:
     """What the launcher passes on for this scenario (only set when it runs)."""
     return {"POS_CHATBOT_LLM_BASE_URL": llm_base_url, **CHATBOT_SETTINGS}
-
-
-def classify(response: Response) -> str:
-    """What a guest got: ok, 429, or which 503 (the chatbot's bulkhead or the gateway's pool)."""
-    if response.status in (200, 201):
-        return "answered"
-    if response.status == 503:
-        if b"assistant-busy" in response.body:
-            return "503 chatbot busy (bulkhead)"
-        if b"connections to it are in use" in response.body:
-            return "503 gateway pool full"
-        return "503 other"
-    if response.status == 429:
-        return "429 rate limited"
-    return f"http {response.status}"
-
-
-def retry_after(response: Response) -> float:
-    value = response.header("retry-after")
-    try:
-        return min(RETRY_AFTER_CAP, max(0.5, float(value))) if value else 1.0
-    except ValueError:
-        return 1.0
-
-
-class Guests:
-    """The chatting guests: tokens, their loops, and what they got."""
-
-    def __init__(self, client: HttpClient, tokens: list[str], clock: Any) -> None:
-        self.client = client
-        self.tokens = tokens
-        self.clock = clock
-        self.outcomes: Counter[str] = Counter()
-        self.answers = Latencies()
-        self.recording = False
-        self._stop = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
-
-    def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._guest(i, t)) for i, t in enumerate(self.tokens)]
-
-    async def stop(self) -> None:
-        self._stop.set()
-        _, pending = await asyncio.wait(self._tasks, timeout=30) if self._tasks else (set(), set())
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def _pause(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stop.wait(), seconds)
-
-    async def _guest(self, index: int, token: str) -> None:
-        headers = {"Authorization": f"Bearer {token}"}
-        conversation = None
-        while conversation is None and not self._stop.is_set():
-            try:
-                opened = await self.client.post("/api/v1/chat/conversations", headers=headers)
-            except HttpFailure:
-                await self._pause(1.0)
-                continue
-            if opened.status == 201:
-                conversation = opened.json()["id"]
-            else:
-                await self._pause(retry_after(opened))
-        asked = index
-        while not self._stop.is_set():
-            question = QUESTIONS[asked % len(QUESTIONS)]
-            asked += 1
-            started = self.clock.now()
-            try:
-                response = await self.client.post(
-                    f"/api/v1/chat/conversations/{conversation}/messages",
-                    json={"text": question},
-                    headers=headers,
-                )
-            except HttpFailure as exc:
-                self._count(exc.kind)
-                await self._pause(1.0)
-                continue
-            outcome = classify(response)
-            self._count(outcome)
-            if outcome == "answered":
-                if self.recording:
-                    self.answers.record(self.clock.now() - started)
-                await self._pause(READING_SECONDS)
-            else:
-                await self._pause(retry_after(response))
-
-    def _count(self, outcome: str) -> None:
-        if self.recording:
-            self.outcomes[outcome] += 1
 
 
 async def guest_tokens(
@@ -231,63 +136,74 @@ async def run(bench: Bench, result: ScenarioResult) -> None:
     say(f"  isolation: making {GUESTS} guests ...")
     tokens, how = await guest_tokens(bench, tenants, GUESTS)
     system = bench.require_system()
-    chat_client = HttpClient(LOOPBACK, system.port("gateway"), max_connections=GUESTS, timeout=60)
     chatbot = bench.direct("chatbot")
     duration, warmup = bench.seconds(20), bench.seconds(3)
     result.settings = {
-        "orders": f"{ORDER_RATE:g}/s for {duration:g} s after {warmup:g} s warm-up, "
-        f"{len(tenants)} restaurants, without then with the chat load",
+        "orders": f"{ORDER_RATE:g}/s, {len(tenants)} restaurants, in {ROUNDS} rounds of "
+        f"{duration:g} s alone then {duration:g} s with the chat load (each after {warmup:g} s "
+        "of warm-up), each condition's rounds taken as one: interleaving keeps a drift of the "
+        "machine out of the ratio, and 300 orders a side make a steadier p99 than 100",
         "guests": f"{len(tokens)} over {len(tenants)} restaurants, {how}; each asks, waits for "
         f"the answer (JSON), reads {READING_SECONDS:g} s, asks again; honours Retry-After "
-        f"(capped at {RETRY_AFTER_CAP:g} s)",
+        f"(capped at {RETRY_AFTER_CAP:g} s); in a process of their own (python -m "
+        "pos_bench.guests), not the order generator's",
         "LLM": f"tools/llm-simulator, {LLM_LATENCY_SECONDS:g} s per completion",
         "chatbot and gateway settings": ", ".join(f"{k}={v}" for k, v in CHATBOT_SETTINGS.items()),
-        "chatbot CPU priority": "nice 10 under the launcher (the catalogue's niceness)",
+        "CPU priority": "the chatbot and the guest edge run in the background (the "
+        "catalogue's `background`: SCHED_IDLE under the launcher, their logs not relayed "
+        "by it); so do the guests' process and the scripted LLM, which stand in for "
+        "phones and a hosted LLM, not for this machine's work",
+        "guests connect to": f"the {GUESTS_VIA}",
     }
-    guests = Guests(chat_client, tokens, bench.clock)
+    assert bench.var_dir is not None
+    guests = GuestCrowd(bench.var_dir / "guests.log")
+    seen_by_chatbot: Counter[str] = Counter()
+    slices: dict[bool, list[LoadResult]] = {False: [], True: []}
+    windows: dict[bool, list[tuple[Snapshot, Snapshot]]] = {False: [], True: []}
+
+    async def orders(chatting: bool) -> None:
+        before = bench.cpu_snapshot()
+        slices[chatting].append(
+            await order_load(bench, tenants, rate=ORDER_RATE, duration=duration, warmup=warmup)
+        )
+        windows[chatting].append((before, bench.cpu_snapshot()))
+
     try:
-        await ready_for_orders(bench, tenants)
-        without, _ = await bench.measure(
-            result,
-            f"orders at {ORDER_RATE:g}/s, no chat",
-            lambda: order_load(bench, tenants, rate=ORDER_RATE, duration=duration, warmup=warmup),
-            unit="order",
-        )
-        await bench.quiesce(within=45)
-        await ready_for_orders(bench, tenants)
-        guests.start()
-        await asyncio.sleep(RAMP_SECONDS)
-        before = await chatbot_counters(chatbot)
-        guests.recording = True
-        with_chat, record = await bench.measure(
-            result,
-            f"orders at {ORDER_RATE:g}/s, {len(tokens)} guests chatting",
-            lambda: order_load(bench, tenants, rate=ORDER_RATE, duration=duration, warmup=warmup),
-            unit="order",
-            breakdown=True,
-        )
-        guests.recording = False
-        after = await chatbot_counters(chatbot)
+        await guests.start(LOOPBACK, system.port(GUESTS_VIA), tokens)
+        if guests.process is not None:
+            bench.extra_processes[GUESTS_PROCESS] = guests.process
+        for number in range(1, ROUNDS + 1):
+            say(f"  isolation: round {number} of {ROUNDS}: orders alone, then with the guests")
+            await bench.quiesce(within=45)
+            await ready_for_orders(bench, tenants)
+            await orders(chatting=False)
+            await guests.chat()
+            await asyncio.sleep(RAMP_SECONDS)
+            counted = await chatbot_counters(chatbot)
+            await guests.record()
+            await orders(chatting=True)
+            await guests.pause()
+            seen_by_chatbot.update(await chatbot_counters(chatbot) - counted)
     finally:
-        await guests.stop()
-        await chat_client.aclose()
-    seen_by_chatbot = {
-        k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)
-    }
-    answers = guests.answers.summary()
+        got = await guests.stop()
+        bench.extra_processes.pop(GUESTS_PROCESS, None)
+    without = _record(result, slices[False], windows[False], "no chat")
+    with_chat = _record(result, slices[True], windows[True], f"{len(tokens)} guests chatting")
+    record = result.loads[-1]
+    answers = got.answers.summary()
     result.details["chat"] = {
-        "window_s": round(with_chat.duration + warmup, 1),
-        "guests_got": dict(guests.outcomes),
+        "window_s": round(with_chat.duration + ROUNDS * warmup, 1),
+        "guests_got": dict(got.outcomes),
         "answer_latency_ms": answers.as_dict(),
-        "chatbot_metrics": seen_by_chatbot,
+        "chatbot_metrics": dict(seen_by_chatbot),  # a plain dict: asdict() rebuilds a Counter wrong
     }
     record["chat"] = result.details["chat"]
-    outcomes = guests.outcomes
+    outcomes = got.outcomes
     busy = sum(v for k, v in outcomes.items() if k.startswith("503"))
     limited = outcomes.get("429 rate limited", 0)
     say(
         f"  isolation: guests got {dict(outcomes)}; answers p50 {answers.p50:.0f} ms, p99 "
-        f"{answers.p99:.0f} ms; chatbot metrics {seen_by_chatbot}"
+        f"{answers.p99:.0f} ms; chatbot metrics {dict(seen_by_chatbot)}"
     )
     result.notes.append(
         "During the measured window the guests got: "
@@ -321,3 +237,24 @@ async def run(bench: Bench, result: ScenarioResult) -> None:
                          float(limited), "responses", "lower"))  # fmt: skip
     bench.run.add(Figure("isolation.chat_answered", "isolation: questions answered",
                          float(outcomes.get("answered", 0)), "answers", "higher"))  # fmt: skip
+
+
+def _record(
+    result: ScenarioResult,
+    slices: list[LoadResult],
+    windows: list[tuple[Snapshot, Snapshot]],
+    label: str,
+) -> LoadResult:
+    """One condition's slices recorded (and printed) as one load."""
+    load = combine(slices)
+    usage = CpuMeter.usage_sum(windows)
+    record = load.as_dict() | {
+        "name": f"orders at {ORDER_RATE:g}/s, {label}",
+        "unit": "order",
+        "breakdown": True,
+        "cpu": usage.as_dict(load.ok, "order"),
+    }
+    result.loads.append(record)
+    result.other_load_cores = max(result.other_load_cores, usage.foreign_cores)
+    say(f"  {load_line(result.name + ': ' + str(record['name']), record)}")
+    return load
