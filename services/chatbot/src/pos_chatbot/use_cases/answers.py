@@ -106,7 +106,7 @@ class Answers:
         # cost next to nothing, and reading the conversation is the dearest part of a refusal.
         ticket = None
         if self.llm is not None and self.llm.breaker.state is not CircuitState.OPEN:
-            ticket = self.llm.bulkhead.admit()
+            ticket = self.llm.bulkhead.admit(caller.limit_key)
         try:
             conversation = await self.conversations.get(caller, conversation_id)
             if len(conversation.messages) + 2 > self.limits.max_messages:
