@@ -8,7 +8,20 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 VENV_PY := .venv/bin/python
 
-.PHONY: run test test-unit test-integration test-e2e lint typecheck layering sync bench clean
+.PHONY: run test test-unit test-integration test-e2e lint typecheck layering sync bench clean affected
+
+# SERVICE=<name> (a folder under services/) narrows test, lint, typecheck, test-unit and
+# test-integration to that service: `make test SERVICE=pos-core` runs what its pipeline
+# (.github/workflows/pos-core.yml) runs. Without SERVICE every target covers everything.
+SERVICE ?=
+ifneq ($(SERVICE),)
+ifeq ($(wildcard services/$(SERVICE)/pyproject.toml),)
+$(error SERVICE=$(SERVICE): no such folder under services/ (the guest edge is the gateway's role: SERVICE=gateway))
+endif
+endif
+LINTED := $(if $(SERVICE),services/$(SERVICE),.)
+TYPED := $(if $(SERVICE),services/$(SERVICE)/src,libs/pos-kit/src services/*/src tools/*/src tools/layering/check.py tools/delivery/affected.py)
+TESTED := $(if $(SERVICE),services/$(SERVICE),libs services tools)
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -21,28 +34,36 @@ sync: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
 run: sync
 	@exec $(VENV_PY) -m pos_launcher
 
-## Every test: lint, types, layering, unit, integration and end-to-end.
+## Every test: lint, types, layering, unit, integration and end-to-end. SERVICE=<name>:
+## that service's pipeline (its lint, types, unit and integration tests; layering).
 test: sync lint typecheck layering
-	$(VENV_PY) -m pytest -q libs services tools tests
+	$(VENV_PY) -m pytest -q $(if $(SERVICE),$(TESTED),libs services tools tests)
 
 test-unit: sync
-	$(VENV_PY) -m pytest -q -m "not integration and not e2e" libs services tools
+	$(VENV_PY) -m pytest -q -m "not integration and not e2e" $(TESTED)
 
 test-integration: sync
-	$(VENV_PY) -m pytest -q -m integration libs services tools
+	$(VENV_PY) -m pytest -q -m integration $(TESTED)
 
 test-e2e: sync
 	$(VENV_PY) -m pytest -q tests/e2e
 
 lint: sync
-	$(VENV_PY) -m ruff check .
-	$(VENV_PY) -m ruff format --check .
+	$(VENV_PY) -m ruff check $(LINTED)
+	$(VENV_PY) -m ruff format --check $(LINTED)
 
 typecheck: sync
-	$(VENV_PY) -m mypy libs/pos-kit/src services/*/src tools/*/src tools/layering/check.py
+	$(VENV_PY) -m mypy $(TYPED)
 
 layering: sync
 	$(VENV_PY) tools/layering/check.py
+
+## The services a change since BASE touches (one a line: a change under services/<name>/
+## touches it; pos-kit, uv.lock, pyproject.toml or the shared pipeline touch all), then
+## their tests. The same rules as the workflows' path filters (tools/delivery/affected.py).
+affected: sync
+	@test -n "$(BASE)" || { echo "usage: make affected BASE=<git ref>, e.g. BASE=origin/main" >&2; exit 2; }
+	$(VENV_PY) tools/delivery/affected.py --test $(BASE)
 
 ## The benchmark suite of issue 10 (docs/benchmarks.md, JSON in bench/results/): the whole
 ## system on PostgreSQL (POS_BENCH_DATABASE_URL), open-loop load. SCENARIO=orders,edge runs
