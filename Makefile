@@ -20,7 +20,7 @@ $(error SERVICE=$(SERVICE): no such folder under services/ (the guest edge is th
 endif
 endif
 LINTED := $(if $(SERVICE),services/$(SERVICE),.)
-TYPED := $(if $(SERVICE),services/$(SERVICE)/src,libs/pos-kit/src services/*/src tools/*/src tools/layering/check.py tools/delivery/affected.py)
+TYPED := $(if $(SERVICE),services/$(SERVICE)/src,libs/pos-kit/src services/*/src tools/*/src tools/layering/check.py tools/delivery/affected.py tools/delivery/openapi_contracts.py)
 TESTED := $(if $(SERVICE),services/$(SERVICE),libs services tools)
 
 .tools/bin/uv:

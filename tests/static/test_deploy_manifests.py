@@ -5,19 +5,27 @@ The manifests must agree with what the code says: which services can be built
 (the service catalogue) and the services the gateway's route table names. A role of a
 service (the guest edge: the gateway routing guest chat only) is deployed like any
 service, with the image of its package and the command of its module.
+
+The files are also checked against the official schemas: compose.yaml against the
+compose-spec (check-jsonschema's vendored copy), every Kubernetes manifest and the
+`kubectl kustomize` output against the Kubernetes API of KUBERNETES_VERSION
+(kubernetes-validate's copy); both work offline.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import shutil
 import subprocess
+import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -34,6 +42,20 @@ FUTURE = "future"
 INFRASTRUCTURE = frozenset({"postgres", "mongo", "nats"})
 MIGRATE_SUFFIX = "-migrate"
 RUN_AS = 10001
+# The official compose-spec schema, as check-jsonschema vendors it (works offline).
+COMPOSE_SPEC_CHECK = (
+    sys.executable,
+    "-m",
+    "check_jsonschema",
+    "--builtin-schema",
+    "vendor.compose-spec",
+)
+# The Kubernetes version whose API schemas (kubernetes-validate's) the manifests must
+# match: 1.30, the oldest minor still supported by the major managed offerings when this
+# was set; everything used here (autoscaling/v2, policy/v1, networking.k8s.io/v1,
+# scheduling.k8s.io/v1) is GA there. Raise it with the clusters, never past the newest
+# version kubernetes-validate ships.
+KUBERNETES_VERSION = "1.30"
 
 _INTERPOLATION_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?][^}]*)?\}")
 _CREATE_DATABASE_RE = re.compile(r"CREATE\s+DATABASE\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
@@ -147,14 +169,43 @@ def dockerfile_of(spec: dict[str, Any]) -> Path:
     return (COMPOSE_DIR / build["context"] / build["dockerfile"]).resolve()
 
 
-def test_compose_matches_the_compose_spec_subset(compose: dict[str, Any]) -> None:
-    schema = json.loads((Path(__file__).parent / "compose-spec-subset.schema.json").read_text())
-    jsonschema.Draft202012Validator.check_schema(schema)
-    errors = sorted(
-        f"{'/'.join(str(p) for p in error.absolute_path)}: {error.message}"
-        for error in jsonschema.Draft202012Validator(schema).iter_errors(compose)
+def check_compose_spec(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema with the official compose-spec schema it vendors (no network)."""
+    return subprocess.run(
+        [*COMPOSE_SPEC_CHECK, *(str(path) for path in paths)],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
-    assert not errors, "compose.yaml is outside the compose-spec subset:\n" + "\n".join(errors)
+
+
+def test_compose_matches_the_official_compose_spec() -> None:
+    checked = check_compose_spec(COMPOSE_FILE)
+    assert checked.returncode == 0, (
+        f"compose.yaml breaks the compose-spec schema:\n{checked.stdout}{checked.stderr}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "reported"),
+    [
+        # `ports` is a list: a bare string is refused.
+        (lambda doc: doc["services"]["gateway"].update(ports="8000"), "gateway.ports"),
+        # Only `x-*` keys may be added at the top level.
+        (lambda doc: doc.update(servics={}), "servics"),
+    ],
+    ids=["ports-as-a-string", "unknown-top-level-key"],
+)
+def test_the_compose_spec_check_fails_on_a_broken_compose(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], reported: str
+) -> None:
+    broken = copy.deepcopy(load_one(COMPOSE_FILE))
+    change(broken)
+    path = tmp_path / "compose.yaml"
+    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
+    checked = check_compose_spec(path)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert reported in checked.stdout, checked.stdout
 
 
 def test_compose_has_every_service_and_nothing_unknown(compose_apps, services) -> None:
@@ -450,6 +501,62 @@ def deployed_services() -> set[str]:
     return listed
 
 
+def kubernetes_schema_errors(documents: list[Any], where: str) -> list[str]:
+    """What the Kubernetes API schemas of KUBERNETES_VERSION refuse in the documents,
+    strictly (an unknown field is an error, as `kubectl apply --validate=strict` has it)."""
+    errors = []
+    for document in documents:
+        name = f"{where}: {document.get('kind')} {document.get('metadata', {}).get('name')}"
+        try:
+            kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            errors.append(f"{name}: {error.json_path}: {error.message}")
+        except kubernetes_validate.SchemaNotFoundError as error:
+            errors.append(f"{name}: {error.message}")
+    return errors
+
+
+def _k8s_resource_files() -> list[Path]:
+    """The manifests under deploy/k8s; kustomization.yaml files are kustomize's, not
+    Kubernetes resources."""
+    return sorted(p for p in K8S.rglob("*.yaml") if p.name != "kustomization.yaml")
+
+
+@pytest.mark.parametrize("path", _k8s_resource_files(), ids=lambda p: str(p.relative_to(K8S)))
+def test_k8s_manifests_match_the_kubernetes_schemas(path: Path) -> None:
+    errors = kubernetes_schema_errors(load_documents(path), str(path.relative_to(REPO)))
+    assert not errors, f"not valid Kubernetes {KUBERNETES_VERSION}:\n" + "\n".join(errors)
+
+
+def test_the_k8s_manifests_are_found() -> None:
+    kinds = {d["kind"] for path in _k8s_resource_files() for d in load_documents(path)}
+    assert {"Deployment", "Service", "Job", "HorizontalPodAutoscaler", "Ingress"} <= kinds
+    assert {"PodDisruptionBudget", "NetworkPolicy", "PriorityClass", "Namespace"} <= kinds
+
+
+def _container(deployment: dict[str, Any]) -> dict[str, Any]:
+    return deployment["spec"]["template"]["spec"]["containers"][0]
+
+
+@pytest.mark.parametrize(
+    ("change", "reported"),
+    [
+        (lambda d: d["spec"].update(replicas="two"), "'two' is not of type"),
+        (lambda d: _container(d).pop("name"), "'name' is a required property"),
+        (lambda d: _container(d).update(imagePullPolice="Always"), "'imagePullPolice'"),
+    ],
+    ids=["replicas-as-a-string", "container-without-a-name", "misspelt-field"],
+)
+def test_the_kubernetes_schema_check_fails_on_a_broken_deployment(
+    change: Callable[[dict[str, Any]], None], reported: str
+) -> None:
+    broken = copy.deepcopy(load_one(k8s_dir("pos-core") / "deployment.yaml"))
+    change(broken)
+    errors = kubernetes_schema_errors([broken], "a broken copy")
+    assert len(errors) == 1, errors
+    assert reported in errors[0]
+
+
 def test_k8s_deploys_exactly_the_services_with_a_dockerfile(services, dockerfile_services):
     deployed = deployed_services()
     assert deployed == dockerfile_services, (
@@ -688,6 +795,8 @@ def test_k8s_renders_with_kustomize(tmp_path: Path, services) -> None:
         )
         assert rendered.returncode == 0, f"kubectl kustomize {target.name}: {rendered.stderr}"
         documents = [d for d in yaml.safe_load_all(rendered.stdout) if d]
+        errors = kubernetes_schema_errors(documents, f"kubectl kustomize {target.name}")
+        assert not errors, f"not valid Kubernetes {KUBERNETES_VERSION}:\n" + "\n".join(errors)
         names = {(d["kind"], d["metadata"]["name"]) for d in documents}
         for document in documents:
             if document["kind"] not in ("Deployment", "Job"):
