@@ -29,7 +29,7 @@ def test_names_packages_ports_and_prefixes_are_each_claimed_once() -> None:
 
     for values in (
         [s.name for s in CATALOGUE],
-        [s.package for s in CATALOGUE],
+        [s.main_module for s in CATALOGUE],  # a role shares its package, not its module
         [s.port for s in CATALOGUE],
         [s.env_prefix for s in CATALOGUE],
         prefixes,
@@ -40,8 +40,21 @@ def test_names_packages_ports_and_prefixes_are_each_claimed_once() -> None:
 
 def test_every_package_follows_its_name() -> None:
     for service in CATALOGUE:
+        if service.module:
+            continue  # a role of another service's package (below)
         assert service.package == "pos_" + service.name.removeprefix("pos-").replace("-", "_")
         assert service.distribution == f"pos-{service.name.removeprefix('pos-')}"
+
+
+def test_a_role_runs_a_module_of_a_catalogued_package_with_settings_of_its_own() -> None:
+    roles = [service for service in CATALOGUE if service.module]
+    packages = {service.package for service in CATALOGUE if not service.module}
+
+    assert [role.name for role in roles] == ["guest-edge"]
+    for role in roles:
+        assert role.package in packages
+        assert role.main_module.startswith(f"{role.package}.")
+        assert role.env_prefix != f"POS_{role.package.removeprefix('pos_').upper()}_"
 
 
 def test_auth_starts_first_and_the_gateway_last_in_front_of_the_rest() -> None:
@@ -49,7 +62,11 @@ def test_auth_starts_first_and_the_gateway_last_in_front_of_the_rest() -> None:
     gateway = entry("gateway")
 
     assert [name for name, stage in stages.items() if stage is Stage.IDENTITY] == ["auth"]
-    assert [name for name, stage in stages.items() if stage is Stage.EDGE] == ["gateway"]
+    # The gateway, and the guests' edge (the gateway's package routing guest chat only).
+    assert [name for name, stage in stages.items() if stage is Stage.EDGE] == [
+        "gateway",
+        "guest-edge",
+    ]
     assert gateway.store is None
     assert gateway not in upstreams()
     assert upstreams()
