@@ -11,10 +11,13 @@ cannot drift from what it stands in for. Each test takes an `inventory_api`:
   implementation's own way, as `GET /api/v1/products/{id}` answers it (`stock`
   None: stock not tracked, always reservable);
 - `holds_lasting(seconds)`: a context manager giving the URL of an inventory (the
-  same data) whose new holds expire after `seconds`.
+  same data) whose new holds expire after `seconds`;
+- `tokens`: the `TestTokens` it trusts (pos-core's own tokens are signed with them).
 
 What pos-core needs (see its README, "What pos-core needs from inventory's
-contract"): a reservation keyed on the order per tenant, 201 when it holds stock
+contract"): stock held, committed and released with pos-core's own service token
+(`inventory:reserve`, for the restaurant) and with no member of staff's (403);
+a reservation keyed on the order per tenant, 201 when it holds stock
 and 200 for a repeat; 409 with `short_lines` when stock is short and 409 without
 them for other refusals; 422 naming unknown products; idempotent commit and
 release; a released or expired order held again on the same reservation; and a
@@ -31,11 +34,12 @@ from typing import Any
 import httpx
 import pytest
 
-from pos_core.adapters.inventory import InventoryClient
+from pos_core.adapters.inventory import RESERVE_SCOPE, InventoryClient
 from pos_core.domain.errors import InsufficientStock, ReservationRefused, UnknownProduct
 from pos_core.domain.stock import StockLine
 from pos_kit.http import ResilientClient
-from pos_kit.testing.http import expect_problem
+from pos_kit.testing.auth import StandinTokenIssuer
+from pos_kit.testing.http import expect, expect_problem
 from pos_kit.testing.tenants import TestTenant
 
 RESERVATIONS = "/api/v1/reservations"
@@ -49,10 +53,20 @@ async def http(inventory_api: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def pos_core_client(inventory_api: Any) -> AsyncIterator[InventoryClient]:
-    """pos-core's own client of inventory, pointed at the implementation under test."""
-    client = InventoryClient(ResilientClient("inventory-contract", inventory_api.url))
+    """pos-core's own client of inventory, pointed at the implementation under test, with
+    its own tokens from a stand-in auth that signs as the suite's tokens."""
+    auth = StandinTokenIssuer(inventory_api.tokens, {"pos-core": ("secret", [RESERVE_SCOPE])})
+    tokens = auth.service_tokens("pos-core", RESERVE_SCOPE)
+    client = InventoryClient(ResilientClient("inventory-contract", inventory_api.url), tokens)
     yield client
     await client.aclose()
+    await tokens.auth.aclose()
+
+
+def pos_core(restaurant: TestTenant) -> dict[str, str]:
+    """pos-core's own token for the restaurant: the only one stock is held, committed and
+    released with."""
+    return restaurant.service_headers("pos-core", RESERVE_SCOPE)
 
 
 async def reserve(
@@ -61,7 +75,7 @@ async def reserve(
     *lines: tuple[dict[str, Any], int],
     order_id: str | None = None,
 ) -> httpx.Response:
-    """POST a reservation as pos-core sends it: the waiter's token, keyed on the order."""
+    """POST a reservation as pos-core sends it: its own token, keyed on the order."""
     order_id = order_id or str(uuid.uuid4())
     return await http.post(
         RESERVATIONS,
@@ -69,16 +83,14 @@ async def reserve(
             "order_id": order_id,
             "lines": [{"product_id": p["id"], "quantity": quantity} for p, quantity in lines],
         },
-        headers={**restaurant.headers("waiter"), "Idempotency-Key": order_id},
+        headers={**pos_core(restaurant), "Idempotency-Key": order_id},
     )
 
 
 async def settle(
     http: httpx.AsyncClient, restaurant: TestTenant, reservation_id: str, verb: str
 ) -> httpx.Response:
-    return await http.post(
-        f"{RESERVATIONS}/{reservation_id}/{verb}", headers=restaurant.headers("cashier")
-    )
+    return await http.post(f"{RESERVATIONS}/{reservation_id}/{verb}", headers=pos_core(restaurant))
 
 
 async def available(
@@ -120,6 +132,24 @@ async def test_a_reservation_holds_an_order_once(inventory_api, http) -> None:
     assert await available(http, restaurant, pizza, refusing=9) == 8
 
 
+async def test_only_pos_cores_own_token_holds_commits_and_releases_stock(
+    inventory_api, http
+) -> None:
+    restaurant = inventory_api.restaurant()
+    soup = await inventory_api.add_product(restaurant, name="Soup", stock=5)
+    held = expect(await reserve(http, restaurant, (soup, 2)), 201)
+    body = {"order_id": str(uuid.uuid4()), "lines": [{"product_id": soup["id"], "quantity": 1}]}
+
+    for role in ("owner", "manager", "cashier", "waiter", "kitchen"):
+        staff = restaurant.headers(role)
+        expect_problem(await http.post(RESERVATIONS, json=body, headers=staff), 403)
+        for verb in ("commit", "release"):
+            path = f"{RESERVATIONS}/{held['id']}/{verb}"
+            expect_problem(await http.post(path, headers=staff), 403)
+    # Nothing changed: the hold is as it was, 3 left.
+    assert await available(http, restaurant, soup, refusing=4) == 3
+
+
 async def test_concurrent_requests_for_one_order_hold_it_once(inventory_api, http) -> None:
     restaurant = inventory_api.restaurant()
     soup = await inventory_api.add_product(restaurant, name="Soup", stock=10)
@@ -150,9 +180,9 @@ async def test_a_short_line_is_a_409_naming_it_and_nothing_is_held(
     # pos-core reads it as the items to tell the waiter about.
     with pytest.raises(InsufficientStock) as refused:
         await pos_core_client.reserve(
+            tenant_id=uuid.UUID(restaurant.tenant_id),
             order_id=uuid.UUID(order_id),
             lines=[StockLine(uuid.UUID(tiramisu["id"]), 3)],
-            token=restaurant.token("waiter"),
         )
     assert refused.value.extra["short_lines"][0]["available"] == 1
 
@@ -171,9 +201,9 @@ async def test_an_unknown_product_is_a_422_naming_it(inventory_api, http, pos_co
 
     with pytest.raises(UnknownProduct) as read:
         await pos_core_client.reserve(
+            tenant_id=uuid.UUID(restaurant.tenant_id),
             order_id=uuid.uuid4(),
             lines=[StockLine(uuid.UUID(unknown["id"]), 1)],
-            token=restaurant.token("waiter"),
         )
     assert read.value.extra["product_id"] == unknown["id"]
     # Nothing was held for the soup either.
@@ -198,9 +228,9 @@ async def test_other_refusals_are_a_409_without_short_lines(
 
     with pytest.raises(ReservationRefused):
         await pos_core_client.reserve(
+            tenant_id=uuid.UUID(restaurant.tenant_id),
             order_id=uuid.UUID(order_id),
             lines=[StockLine(uuid.UUID(soup["id"]), 3)],
-            token=restaurant.token("waiter"),
         )
     # The first hold is as it was: 2 held, 8 left.
     assert await available(http, restaurant, soup, refusing=9) == 8

@@ -31,8 +31,12 @@ pytestmark = pytest.mark.timeout(600)
 PROBLEM = "application/problem+json"
 # Only a service account acting for a restaurant may call these, and the launcher's
 # service secrets are random per run: the owner is refused (403) before the body is
-# read. Their bodies are tried in the service's own tests (auth: test_unstorable_text).
-SERVICE_ONLY = {("auth", "post", "/api/v1/auth/guest-tokens")}
+# read. Their bodies are tried in the service's own tests (auth: test_unstorable_text;
+# inventory: test_bad_input, with pos-core's token).
+SERVICE_ONLY = {
+    ("auth", "post", "/api/v1/auth/guest-tokens"),
+    ("inventory", "post", "/api/v1/reservations"),
+}
 NUL = "bad\u0000text"
 WRITE_METHODS = ("post", "put", "patch", "delete")
 Path = tuple[str | int, ...]

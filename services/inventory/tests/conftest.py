@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse
 
+from pos_inventory.domain.access import RESERVE_SCOPE
 from pos_inventory.main import create_app
 from pos_kit.events import Event
 from pos_kit.testing.bus import new_event
@@ -145,17 +146,25 @@ class Restaurant(TestTenant):
     async def stock(self, product: dict[str, Any]) -> dict[str, Any]:
         return await self._ok("GET", f"/api/v1/products/{product['id']}/stock", 200)
 
+    def pos_core(self) -> dict[str, str]:
+        """pos-core's own token for this restaurant (client credentials, `inventory:reserve`):
+        the only caller that holds, commits and releases stock."""
+        return self.service_headers("pos-core", RESERVE_SCOPE)
+
     async def reserve(
-        self,
-        *lines: tuple[dict[str, Any], int],
-        order_id: str | None = None,
-        role: str = "waiter",
+        self, *lines: tuple[dict[str, Any], int], order_id: str | None = None
     ) -> httpx.Response:
+        """Hold stock for an order, as pos-core does when it is placed."""
         body = {
             "order_id": order_id or str(uuid.uuid4()),
             "lines": [{"product_id": p["id"], "quantity": q} for p, q in lines],
         }
-        return await self.client.post("/api/v1/reservations", json=body, headers=self.headers(role))
+        return await self.client.post("/api/v1/reservations", json=body, headers=self.pos_core())
+
+    async def settle(self, reservation: dict[str, Any], verb: str) -> httpx.Response:
+        """Commit or release (`verb`) a reservation, as pos-core does."""
+        path = f"/api/v1/reservations/{reservation['id']}/{verb}"
+        return await self.client.post(path, headers=self.pos_core())
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
-"""pos-core under test: the service, its stand-ins for inventory and the restaurant service,
-and restaurants whose menus, profiles and orders are made through them, and paid through
-the events the payment service would publish.
+"""pos-core under test: the service, its stand-ins for inventory, auth and the restaurant
+service, and restaurants whose menus, profiles and orders are made through them, and paid
+through the events the payment service would publish.
 
 The shared fixtures (`client`, `kit`, `bus`, `tokens`, `database_url`...) come from
 pos-kit's pytest plugin. The inventory stand-in lives beside the contract suite that
-keeps it true to inventory (`tests/contracts/`); the restaurant stand-in answers the
-one call pos-core makes there, a restaurant's profile.
+keeps it true to inventory (`tests/contracts/`); the stand-in auth issues pos-core its own
+tokens (client credentials, `inventory:reserve`), which the inventory stand-in trusts; the
+restaurant stand-in answers the calls pos-core makes there, a restaurant's profile and
+its tables.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from fastapi.responses import JSONResponse
 from pos_core.main import create_app
 from pos_kit.events import Event
 from pos_kit.events.testing import wait_until
+from pos_kit.testing.auth import StandinTokenIssuer
 from pos_kit.testing.bus import EventBus, new_event
 from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceKit, ServiceKits, ServiceUnderTest
@@ -37,6 +40,9 @@ from pos_kit.tokens import TokenVerifier
 from tests.contracts.standins.inventory import StandinInventory
 
 PROBLEM = "application/problem+json"
+CLIENT_ID = "pos-core"
+CLIENT_SECRET = "stand-in-secret"
+RESERVE_SCOPE = "inventory:reserve"
 # Short budgets, so that a test of an outage takes seconds.
 BUDGETS: dict[str, Any] = {
     "inventory_total_timeout_seconds": 2.0,
@@ -118,11 +124,18 @@ def restaurant_service_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def service(inventory_port: int, restaurant_service_port: int) -> ServiceUnderTest:
+def auth_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def service(inventory_port: int, restaurant_service_port: int, auth_port: int) -> ServiceUnderTest:
     return ServiceUnderTest.of(
         create_app,
         inventory_url=f"http://127.0.0.1:{inventory_port}",
         restaurant_url=f"http://127.0.0.1:{restaurant_service_port}",
+        auth_url=f"http://127.0.0.1:{auth_port}",
+        auth_client_secret=CLIENT_SECRET,
         **BUDGETS,
     )
 
@@ -138,6 +151,15 @@ def inventory(session_tokens: TestTokens, inventory_port: int) -> Iterator[Stand
     standin = StandinInventory(session_tokens.verifier(), port=inventory_port).start()
     yield standin
     standin.stop()
+
+
+@pytest.fixture(scope="session")
+def auth(session_tokens: TestTokens, auth_port: int) -> Iterator[StandinTokenIssuer]:
+    """auth's client-credentials endpoint: pos-core's own tokens, signed as the test tokens
+    (so the inventory stand-in trusts them), for the restaurant asked for."""
+    clients = {CLIENT_ID: (CLIENT_SECRET, [RESERVE_SCOPE])}
+    with StandinTokenIssuer(session_tokens, clients, port=auth_port) as issuer:
+        yield issuer
 
 
 @pytest.fixture(scope="session")
@@ -323,6 +345,7 @@ def restaurant_factory(
     client: httpx.AsyncClient,
     inventory: StandinInventory,
     restaurant_service: StandinRestaurantService,
+    auth: StandinTokenIssuer,
 ) -> Any:
     """More restaurants: `profile=None` is one the restaurant service does not know; `client`
     and `inventory` put it on another app or stand-in than the test's own."""

@@ -1,7 +1,10 @@
 """pos-core's stand-in for inventory: its products and stock reservations, in memory.
 
 A small FastAPI app served on a real port (pos-core calls it over HTTP, as it calls
-inventory). Its reservation API is pinned to inventory's by the contract suite in
+inventory). As inventory, it reads products for any token of the restaurant but holds,
+commits and releases stock only for a service token with the scope `inventory:reserve`
+that names the restaurant (pos-core's own): a member of staff's token is 403 there. Its
+reservation API is pinned to inventory's by the contract suite in
 `tests/contracts/inventory_reservations.py`, which runs against both; what a test
 arranges and inspects (products, stock, the requests received) and the faults it
 can cause (stopped, frozen, answering late) are the stand-in's own.
@@ -19,13 +22,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from pos_kit.errors import Unauthorized
+from pos_kit.errors import Forbidden, Unauthorized
 from pos_kit.testing.net import free_port
 from pos_kit.testing.servers import ThreadedServer
 from pos_kit.tokens import TokenVerifier
 
 PROBLEM = "application/problem+json"
 LIVE = ("held", "committed")
+RESERVE_SCOPE = "inventory:reserve"
 
 
 @dataclass
@@ -149,12 +153,24 @@ class StandinInventory:
             if not header.startswith("Bearer "):
                 raise Unauthorized("no token")
             principal = await self.verifier.verify(header.removeprefix("Bearer "))
-            assert principal.tenant_id is not None
+            if principal.tenant_id is None:
+                raise Forbidden("The token names no restaurant.")
+            if request.url.path.startswith("/api/v1/reservations") and not (
+                principal.is_service and RESERVE_SCOPE in principal.scopes
+            ):
+                raise Forbidden(
+                    "This is for a service account: it needs a service token with the "
+                    f"scope '{RESERVE_SCOPE}' for this restaurant."
+                )
             return principal.tenant_id
 
         @app.exception_handler(Unauthorized)
         async def unauthorized(_: Request, exc: Exception) -> JSONResponse:
             return _problem(401, str(exc))
+
+        @app.exception_handler(Forbidden)
+        async def forbidden(_: Request, exc: Exception) -> JSONResponse:
+            return _problem(403, str(exc))
 
         @app.get("/api/v1/products")
         async def list_products(request: Request) -> JSONResponse:

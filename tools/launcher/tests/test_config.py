@@ -132,6 +132,7 @@ def test_each_service_account_shares_one_secret_with_auth(tmp_path: Path) -> Non
     clients = json.loads(env_of(config, "auth")["POS_AUTH_BOOTSTRAP_CLIENTS"])
     restaurant = env_of(config, "restaurant")
     chatbot = env_of(config, "chatbot")
+    core = env_of(config, "pos-core")
 
     assert clients == [
         {
@@ -144,11 +145,18 @@ def test_each_service_account_shares_one_secret_with_auth(tmp_path: Path) -> Non
             "secret": chatbot["POS_CHATBOT_AUTH_CLIENT_SECRET"],
             "scopes": ["menu:read"],
         },
+        {
+            "client_id": "pos-core",
+            "secret": core["POS_CORE_AUTH_CLIENT_SECRET"],
+            "scopes": ["inventory:reserve"],
+        },
     ]
     assert restaurant["POS_RESTAURANT_AUTH_CLIENT_ID"] == "restaurant"
     assert chatbot["POS_CHATBOT_AUTH_CLIENT_ID"] == "chatbot"
+    assert core["POS_CORE_AUTH_CLIENT_ID"] == "pos-core"
     assert chatbot["POS_CHATBOT_AUTH_URL"] == restaurant["POS_RESTAURANT_AUTH_URL"]
-    assert config.service_secrets["chatbot"] != config.service_secrets["restaurant"]
+    assert core["POS_CORE_AUTH_URL"] == restaurant["POS_RESTAURANT_AUTH_URL"]
+    assert len(set(config.service_secrets.values())) == 3
     other_run = LauncherConfig.from_environ({"POS_VAR_DIR": str(tmp_path)}, CATALOGUE)
     assert other_run.service_secrets["restaurant"] != config.service_secrets["restaurant"]
 

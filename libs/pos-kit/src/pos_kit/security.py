@@ -2,7 +2,8 @@
 
 A service puts a `TokenVerifier` on `app.state.token_verifier` (the app factory does);
 routers then declare `principal: CurrentPrincipal` or
-`Depends(require_roles("owner", "manager"))`.
+`Depends(require_roles("owner", "manager"))`; an endpoint only another service may call
+(never a person, whatever their role) declares `Depends(require_service_scope(scope))`.
 """
 
 from __future__ import annotations
@@ -71,6 +72,21 @@ def require_role_or_scope(*roles: str, scope: str) -> Callable[[Principal], Awai
         raise Forbidden(
             f"This needs one of the roles {', '.join(sorted(allowed))} "
             f"or a service token with the scope '{scope}' for this restaurant."
+        )
+
+    return check
+
+
+def require_service_scope(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """Only a service account acting for one tenant with `scope`: staff and guests are
+    refused whatever their role (403), and so is a service token that names no tenant."""
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.is_service and scope in principal.scopes and principal.tenant_id:
+            return principal
+        raise Forbidden(
+            "This is for a service account: it needs a service token with the scope "
+            f"'{scope}' for this restaurant."
         )
 
     return check

@@ -1,4 +1,5 @@
-"""Who is calling: the tenant is a UUID checked at verification, and the role-or-scope rule."""
+"""Who is calling: the tenant is a UUID checked at verification, the role-or-scope rule and
+the service-only rule."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fastapi import Depends, FastAPI
 
 from pos_kit.errors import Unauthorized
 from pos_kit.problem_details import install_problem_handlers
-from pos_kit.security import CurrentPrincipal, require_role_or_scope
+from pos_kit.security import CurrentPrincipal, require_role_or_scope, require_service_scope
 from pos_kit.testing.tokens import TestTokens, bearer
 from pos_kit.tokens import Principal
 
@@ -148,3 +149,58 @@ async def test_a_token_naming_no_valid_restaurant_is_a_401(
     assert answer.status_code == 401
     assert answer.headers["www-authenticate"] == "Bearer"
     assert answer.headers["content-type"] == "application/problem+json"
+
+
+StockHolder = Annotated[Principal, Depends(require_service_scope("inventory:reserve"))]
+
+
+@pytest.fixture
+async def stock_holds(tokens: TestTokens) -> AsyncIterator[httpx.AsyncClient]:
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.state.token_verifier = tokens.verifier()
+
+    @app.post("/holds")
+    async def hold(who: StockHolder) -> dict[str, str]:
+        return {"tenant": str(who.tenant), "subject": who.subject}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://inventory") as client:
+        yield client
+
+
+async def test_only_a_service_with_the_scope_for_one_restaurant_passes_a_service_scope(
+    stock_holds: httpx.AsyncClient, tokens: TestTokens
+) -> None:
+    pos_core = tokens.service("pos-core", ["inventory:reserve"], tenant_id=RESTAURANT)
+    answer = await stock_holds.post("/holds", headers=bearer(pos_core))
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"tenant": RESTAURANT, "subject": "service:pos-core"}
+
+    refused = {
+        **{
+            f"a {role}": tokens.staff(tenant_id=RESTAURANT, role=role)
+            for role in ("owner", "manager", "cashier", "waiter", "kitchen")
+        },
+        "a guest at a table": tokens.guest(tenant_id=RESTAURANT, table_id=str(uuid.uuid4())),
+        "pos-core for no restaurant": tokens.service("pos-core", ["inventory:reserve"]),
+        "pos-core without the scope": tokens.service(
+            "pos-core", ["menu:read"], tenant_id=RESTAURANT
+        ),
+    }
+    for who, token in refused.items():
+        answer = await stock_holds.post("/holds", headers=bearer(token))
+        assert answer.status_code == 403, who
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["detail"] == (
+            "This is for a service account: it needs a service token with the scope "
+            "'inventory:reserve' for this restaurant."
+        ), who
+
+
+async def test_a_service_scope_still_needs_a_valid_token(
+    stock_holds: httpx.AsyncClient, tokens: TestTokens
+) -> None:
+    assert (await stock_holds.post("/holds")).status_code == 401
+    expired = tokens.service("pos-core", ["inventory:reserve"], -60, tenant_id=RESTAURANT)
+    assert (await stock_holds.post("/holds", headers=bearer(expired))).status_code == 401

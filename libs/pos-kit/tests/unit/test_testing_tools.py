@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from pos_kit.errors import Unauthorized
+from pos_kit.http import ServiceTokenRefused
+from pos_kit.testing.auth import Issued, StandinTokenIssuer
 from pos_kit.testing.plugin import pytest_collection_modifyitems
 from pos_kit.testing.tenants import TestTenant
 from pos_kit.testing.tokens import TestTokens
@@ -113,3 +115,32 @@ async def test_a_guest_token_for_one_table_is_a_new_guest_per_link(tokens: TestT
 async def test_another_kits_tokens_are_not_trusted(tokens: TestTokens) -> None:
     with pytest.raises(Unauthorized, match="unknown key"):
         await TestTokens().verifier().verify(tokens.staff(role="owner"))
+
+
+async def test_the_stand_in_auth_issues_service_tokens_the_verifier_trusts(
+    tokens: TestTokens,
+) -> None:
+    issuer = StandinTokenIssuer(tokens, {"pos-core": ("secret", ["inventory:reserve"])})
+    tenant = uuid.uuid4()
+
+    token = await issuer.service_tokens("pos-core", "inventory:reserve").for_tenant(tenant)
+
+    principal = await tokens.verifier().verify(token)
+    assert principal.is_service
+    assert (principal.subject, principal.tenant) == ("service:pos-core", tenant)
+    assert principal.scopes == {"inventory:reserve"}
+    assert issuer.issued_for(str(tenant)) == [Issued("pos-core", "inventory:reserve", str(tenant))]
+
+
+async def test_the_stand_in_auth_refuses_a_wrong_secret_or_scope(tokens: TestTokens) -> None:
+    issuer = StandinTokenIssuer(tokens, {"pos-core": ("secret", ["inventory:reserve"])})
+    pos_core = issuer.service_tokens("pos-core", "inventory:reserve")
+    issuer.clients["pos-core"] = ("rotated", frozenset({"inventory:reserve"}))
+
+    with pytest.raises(ServiceTokenRefused) as wrong_secret:
+        await pos_core.for_tenant(uuid.uuid4())
+    with pytest.raises(ServiceTokenRefused) as wrong_scope:
+        await issuer.service_tokens("pos-core", "menu:read").for_tenant(uuid.uuid4())
+
+    assert (wrong_secret.value.status_code, wrong_scope.value.status_code) == (401, 403)
+    assert issuer.issued == []

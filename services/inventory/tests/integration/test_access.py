@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from pos_kit.testing.http import expect, expect_problem
 from pos_kit.testing.tokens import bearer
 
 
@@ -59,6 +60,60 @@ async def test_a_service_token_reserves_only_with_the_scope_and_a_tenant(
     refused = await client.post("/api/v1/reservations", json=body, headers=bearer(unscoped))
     assert refused.status_code == 403
     assert (await restaurant.stock(product))["reserved"] == 0
+
+
+@pytest.mark.parametrize("role", ["waiter", "manager", "kitchen", "owner", "cashier"])
+async def test_no_member_of_staff_holds_commits_or_releases_stock(client, restaurant, role) -> None:
+    product = await restaurant.stocked(5)
+    held = expect(await restaurant.reserve((product, 2)), 201)
+    staff = restaurant.headers(role)
+    body = {"order_id": str(uuid.uuid4()), "lines": [{"product_id": product["id"], "quantity": 1}]}
+    path = f"/api/v1/reservations/{held['id']}"
+
+    refused = {
+        "reserve": await client.post("/api/v1/reservations", json=body, headers=staff),
+        "commit": await client.post(f"{path}/commit", headers=staff),
+        "release": await client.post(f"{path}/release", headers=staff),
+    }
+    for what, answer in refused.items():
+        detail = expect_problem(answer, 403)["detail"]
+        assert "service token with the scope 'inventory:reserve'" in detail, what
+
+    # Nothing changed, and staff still read the hold pos-core made.
+    assert expect(await client.get(path, headers=staff)) == held
+    stock = await restaurant.stock(product)
+    assert (stock["on_hand"], stock["reserved"]) == (5, 2)
+
+
+async def test_a_service_token_for_another_restaurant_finds_no_reservation_of_this_one(
+    client, restaurant, another_restaurant
+) -> None:
+    product = await restaurant.stocked(5)
+    held = expect(await restaurant.reserve((product, 2)), 201)
+    theirs = another_restaurant.pos_core()
+    missing = str(uuid.uuid4())
+
+    for method, path in [
+        ("GET", "/api/v1/reservations/{}"),
+        ("POST", "/api/v1/reservations/{}/commit"),
+        ("POST", "/api/v1/reservations/{}/release"),
+    ]:
+        foreign = await client.request(method, path.format(held["id"]), headers=theirs)
+        absent = await client.request(method, path.format(missing), headers=theirs)
+        assert foreign.status_code == absent.status_code == 404, (method, path)
+        assert foreign.json()["detail"] == absent.json()["detail"]
+
+    # The same order id holds nothing of ours for them: our product is unknown there.
+    stolen = await another_restaurant.reserve((product, 1), order_id=held["order_id"])
+    assert expect_problem(stolen, 422)["unknown_product_ids"] == [product["id"]]
+    assert (
+        expect(
+            await client.get(f"/api/v1/reservations/{held['id']}", headers=restaurant.pos_core())
+        )
+        == held
+    )
+    stock = await restaurant.stock(product)
+    assert (stock["on_hand"], stock["reserved"]) == (5, 2)
 
 
 async def test_a_service_token_with_menu_read_reads_that_restaurants_menu_only(
@@ -127,8 +182,6 @@ async def test_another_restaurants_things_are_404_exactly_like_missing_ones(
         ("PATCH", "/api/v1/categories/{}", category["id"], {"name": "Mine"}),
         ("DELETE", "/api/v1/categories/{}", category["id"], None),
         ("GET", "/api/v1/reservations/{}", reservation["id"], None),
-        ("POST", "/api/v1/reservations/{}/commit", reservation["id"], None),
-        ("POST", "/api/v1/reservations/{}/release", reservation["id"], None),
     ]
     for method, path, theirs, body in pairs:
         foreign = await client.request(method, path.format(theirs), json=body, headers=them)

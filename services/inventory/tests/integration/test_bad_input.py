@@ -145,7 +145,7 @@ async def test_bad_reservation_lines_are_refused_and_hold_nothing(
             "order_id": str(uuid.uuid4()),
             "lines": [{"product_id": ids[p], "quantity": q} for p, q in lines],
         },
-        headers=restaurant.headers("waiter"),
+        headers=restaurant.pos_core(),
     )
     expect_problem(response, 422)
     assert field in _fields(response)

@@ -77,9 +77,7 @@ async def test_a_released_order_sent_ten_times_at_once_is_held_again_once(restau
     pizza = await restaurant.stocked(30)
     order_id = str(uuid.uuid4())
     first = (await restaurant.reserve((pizza, 3), order_id=order_id)).json()
-    released = await restaurant.client.post(
-        f"/api/v1/reservations/{first['id']}/release", headers=restaurant.headers("waiter")
-    )
+    released = await restaurant.settle(first, "release")
     assert released.json()["status"] == "released"
     results = await asyncio.gather(
         *(restaurant.reserve((pizza, 3), order_id=order_id) for _ in range(10))

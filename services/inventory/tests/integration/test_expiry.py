@@ -33,9 +33,9 @@ async def test_the_sweeper_releases_an_expired_hold(restaurant) -> None:
         fetched = await client.get(path, headers=restaurant.headers())
         assert fetched.json()["status"] == "expired"
         assert fetched.json()["released_at"]
-        commit = await client.post(f"{path}/commit", headers=restaurant.headers())
+        commit = await client.post(f"{path}/commit", headers=restaurant.pos_core())
         assert commit.status_code == 409
-        release = await client.post(f"{path}/release", headers=restaurant.headers())
+        release = await client.post(f"{path}/release", headers=restaurant.pos_core())
         assert release.status_code == 200  # already given back: nothing to do
         stock = await restaurant.stock(pizza)
         assert (stock["on_hand"], stock["reserved"]) == (3, 0)
@@ -46,9 +46,7 @@ async def test_an_expired_hold_is_noticed_without_the_sweeper(restaurant) -> Non
         pizza = await restaurant.stocked(2)
         reservation = (await restaurant.reserve((pizza, 2))).json()
         await asyncio.sleep(1.1)
-        commit = await client.post(
-            f"/api/v1/reservations/{reservation['id']}/commit", headers=restaurant.headers()
-        )
+        commit = await restaurant.settle(reservation, "commit")
         assert commit.status_code == 409
         assert "expired" in commit.json()["detail"]
         # The expiry found by the refused commit stuck: the stock is free again.

@@ -165,13 +165,11 @@ async def test_settled_holds_stay_settled(restaurant, bus, client) -> None:
     pizza = await restaurant.stocked(10)
     # Released first (the API call worked), then paid: no sale, no dead letter.
     released = await held(restaurant, pizza, 1)
-    path = f"/api/v1/reservations/{released['id']}/release"
-    assert (await client.post(path, headers=restaurant.headers())).status_code == 200
+    assert (await restaurant.settle(released, "release")).status_code == 200
     late_paid = order_event(restaurant.tenant_id, "paid", released["order_id"], released["id"])
     # Committed first, then cancelled (a refund matter): stays sold.
     committed = await held(restaurant, pizza, 2)
-    path = f"/api/v1/reservations/{committed['id']}/commit"
-    assert (await client.post(path, headers=restaurant.headers())).status_code == 200
+    assert (await restaurant.settle(committed, "commit")).status_code == 200
     late_cancel = order_event(
         restaurant.tenant_id, "cancelled", committed["order_id"], committed["id"]
     )

@@ -22,18 +22,18 @@ async def test_a_reservation_holds_stock_until_it_is_committed(client, restauran
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (5, 2, 3)
 
     path = f"/api/v1/reservations/{reservation['id']}"
-    committed = await client.post(f"{path}/commit", headers=restaurant.headers("cashier"))
+    committed = await restaurant.settle(reservation, "commit")
     assert committed.status_code == 200
     assert committed.json()["status"] == "committed"
     assert committed.json()["committed_at"]
     stock = await restaurant.stock(pizza)
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (3, 0, 3)
 
-    again = await client.post(f"{path}/commit", headers=restaurant.headers("waiter"))
+    again = await restaurant.settle(reservation, "commit")
     assert again.status_code == 200
     assert (await restaurant.stock(pizza))["on_hand"] == 3
 
-    release = await client.post(f"{path}/release", headers=restaurant.headers("waiter"))
+    release = await restaurant.settle(reservation, "release")
     assert release.status_code == 409
     assert (await client.get(path, headers=restaurant.headers())).json()["status"] == "committed"
 
@@ -52,14 +52,13 @@ async def test_a_release_gives_the_stock_back_once(client, restaurant) -> None:
     pizza = await restaurant.stocked(4)
     reservation = (await restaurant.reserve((pizza, 4))).json()
     assert (await restaurant.stock(pizza))["available"] == 0
-    path = f"/api/v1/reservations/{reservation['id']}"
     for _ in range(2):
-        released = await client.post(f"{path}/release", headers=restaurant.headers("waiter"))
+        released = await restaurant.settle(reservation, "release")
         assert released.status_code == 200
         assert released.json()["status"] == "released"
     stock = await restaurant.stock(pizza)
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (4, 0, 4)
-    commit = await client.post(f"{path}/commit", headers=restaurant.headers("waiter"))
+    commit = await restaurant.settle(reservation, "commit")
     assert commit.status_code == 409
     assert (await restaurant.stock(pizza))["on_hand"] == 4
 
@@ -89,7 +88,7 @@ async def test_the_same_order_twice_is_reserved_once(client, restaurant) -> None
     pizza = await restaurant.stocked(10)
     order_id = str(uuid.uuid4())
     first = await restaurant.reserve((pizza, 3), order_id=order_id)
-    second = await restaurant.reserve((pizza, 3), order_id=order_id, role="cashier")
+    second = await restaurant.reserve((pizza, 3), order_id=order_id)
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json() == second.json()
     assert (await restaurant.stock(pizza))["reserved"] == 3
@@ -141,9 +140,7 @@ async def test_a_released_order_is_reserved_afresh_on_the_same_reservation(
     order_id = str(uuid.uuid4())
     first = (await restaurant.reserve((pizza, 3), order_id=order_id)).json()
     path = f"/api/v1/reservations/{first['id']}"
-    assert (await client.post(f"{path}/release", headers=restaurant.headers("waiter"))).json()[
-        "status"
-    ] == "released"
+    assert (await restaurant.settle(first, "release")).json()["status"] == "released"
     assert (await restaurant.stock(pizza))["reserved"] == 0
 
     # pos-core retries placing the order (its items changed meanwhile): a fresh hold.
@@ -170,7 +167,7 @@ async def test_a_released_order_is_reserved_afresh_on_the_same_reservation(
     assert (await client.get(path, headers=restaurant.headers())).json() == held
     assert (await restaurant.stock(pizza))["reserved"] == 2
 
-    committed = await client.post(f"{path}/commit", headers=restaurant.headers("cashier"))
+    committed = await restaurant.settle(held, "commit")
     assert committed.json()["status"] == "committed"
     stock = await restaurant.stock(pizza)
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (3, 0, 3)
@@ -187,7 +184,7 @@ async def test_a_released_order_that_is_now_short_holds_nothing_and_stays_releas
     order_id = str(uuid.uuid4())
     first = (await restaurant.reserve((pizza, 3), order_id=order_id)).json()
     path = f"/api/v1/reservations/{first['id']}"
-    released = (await client.post(f"{path}/release", headers=restaurant.headers("waiter"))).json()
+    released = (await restaurant.settle(first, "release")).json()
     assert (await restaurant.reserve((pizza, 4))).status_code == 201  # another table: 1 left
 
     short = await restaurant.reserve((pizza, 3), order_id=order_id)

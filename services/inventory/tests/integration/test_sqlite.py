@@ -21,16 +21,13 @@ async def test_reserve_commit_and_no_overselling_on_sqlite(restaurant, tmp_path)
         )
         assert sorted(r.status_code for r in results) == [201] * 5 + [409] * 7
         held = next(r.json() for r in results if r.status_code == 201)
-        committed = await client.post(
-            f"/api/v1/reservations/{held['id']}/commit", headers=restaurant.headers()
-        )
+        committed = await restaurant.settle(held, "commit")
         assert committed.status_code == 200
         stock = await restaurant.stock(pizza)
         assert (stock["on_hand"], stock["reserved"], stock["available"]) == (4, 4, 0)
         # A released order is held again on its reservation.
         other = next(r.json() for r in results if r.status_code == 201 and r.json() != held)
-        path = f"/api/v1/reservations/{other['id']}/release"
-        assert (await client.post(path, headers=restaurant.headers())).status_code == 200
+        assert (await restaurant.settle(other, "release")).status_code == 200
         again = await restaurant.reserve((pizza, 1), order_id=other["order_id"])
         assert (again.status_code, again.json()["id"]) == (201, other["id"])
         assert (await restaurant.stock(pizza))["reserved"] == 4

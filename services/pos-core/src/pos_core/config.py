@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import ClassVar, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from pos_kit.settings import ServiceSettings
+from pos_kit.settings import ServiceAccountSettings
+
+# Known to everyone who reads this file, so only good enough for a laptop or a test.
+DEV_AUTH_CLIENT_SECRET = "pos-core-dev-secret"  # noqa: S105 - a documented dev-only value
 
 
-class CoreSettings(ServiceSettings):
+class CoreSettings(ServiceAccountSettings):
     model_config = SettingsConfigDict(env_prefix="POS_CORE_", extra="ignore")
 
     service_name: str = "pos-core"
     port: int = 8002
     database_url: str = "sqlite:///./var/pos-core.db"
 
-    # Inventory: product look-ups when items are added, stock reservations when placing.
+    # auth, for pos-core's own client-credentials tokens (scope inventory:reserve, one per
+    # restaurant): only pos-core itself holds, commits and releases stock at inventory.
+    auth_client_id: str = "pos-core"
+    auth_client_secret: SecretStr = SecretStr(DEV_AUTH_CLIENT_SECRET)
+    dev_auth_client_secret: ClassVar[str] = DEV_AUTH_CLIENT_SECRET
+
+    # Inventory: product look-ups when items are added (with the caller's token), stock
+    # reservations when placing, closing and cancelling (with pos-core's own).
     inventory_url: str = "http://127.0.0.1:8003"
     inventory_total_timeout_seconds: float = Field(default=3.0, gt=0)
     inventory_attempt_timeout_seconds: float = Field(default=1.0, gt=0)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from pos_core.adapters.inventory import InventoryClient
+from pos_core.adapters.inventory import RESERVE_SCOPE, InventoryClient
 from pos_core.adapters.restaurant import RestaurantClient
 from pos_core.adapters.tables import inbox, outbox
 from pos_core.api import events
@@ -19,6 +19,7 @@ from pos_core.use_cases.receipts import Receipts
 from pos_core.use_cases.restaurant_profiles import RestaurantProfiles
 from pos_core.use_cases.settlement import Settlement
 from pos_core.use_cases.tables import TableCheck
+from pos_kit.http import ResilientClient, ServiceTokens, auth_client
 from pos_kit.kernel import ServiceKernel
 from pos_kit.tokens import TokenVerifier
 
@@ -29,9 +30,16 @@ def create_app(
     """The app; tests pass a `token_verifier` that trusts their own signing key."""
     settings = settings or CoreSettings()
     kernel = ServiceKernel(settings, outbox=outbox, token_verifier=token_verifier)
-    inventory = InventoryClient.from_settings(settings)
+    auth = auth_client(settings)
+    # Stock is held, committed and released with pos-core's own tokens (one per restaurant),
+    # never a person's: inventory takes that from no member of staff.
+    inventory = InventoryClient(
+        ResilientClient.for_downstream("inventory", settings),
+        ServiceTokens.from_settings(auth, settings, scope=RESERVE_SCOPE),
+    )
     restaurant = RestaurantClient.from_settings(settings)
     kernel.on_shutdown(inventory.aclose)
+    kernel.on_shutdown(auth.aclose)
     kernel.on_shutdown(restaurant.aclose)
     profiles = RestaurantProfiles(restaurant=restaurant)
     use_cases = CoreUseCases(
@@ -45,6 +53,6 @@ def create_app(
         settlement=Settlement(),
     )
     kernel.consume(inbox, events.SUBJECTS, events.event_handler(use_cases))
-    # Inventory and the restaurant service are deliberately not readiness checks: orders
-    # can still be read, placing answers 503 and receipts print, while they are away.
+    # Inventory, auth and the restaurant service are deliberately not readiness checks:
+    # orders can still be read, placing answers 503 and receipts print, while they are away.
     return kernel.create_app(title="POS core", routers=[router], use_cases=use_cases)

@@ -52,14 +52,14 @@ async def test_an_order_goes_from_open_to_closed(
         (line["product_id"], line["quantity"]) for line in reservation["lines"]
     ) == sorted([(pizza["id"], 2), (cola["id"], 3)])
 
-    # The payment service's payment settles it. No caller's token comes with an event, so
-    # pos-core does not call inventory then: inventory commits the hold from order.paid.
+    # The payment service's payment settles it. pos-core does not call inventory from an
+    # event: inventory commits the hold from order.paid.
     paid = await pay_in_full(restaurant, placed_order)
     assert paid["status"] == "paid"
     assert paid["paid_at"]
     assert paid["reservation_status"] == "held"
 
-    # Closing (a cashier, with a token) commits the hold at inventory, as it did before.
+    # Closing (a cashier) commits the hold at inventory, as pos-core itself.
     closed = await restaurant.act(order["id"], "close", role="cashier")
     assert closed.status_code == 200, closed.text
     assert closed.json()["status"] == "closed"

@@ -31,10 +31,12 @@ _WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
 
 # Service accounts of the local run (client credentials): auth registers them at start
 # and the calling service gets the same secret. The restaurant creates staff logins and
-# issues its tables' guest links; the chatbot reads each restaurant's menu for its copy.
+# issues its tables' guest links; the chatbot reads each restaurant's menu for its copy;
+# pos-core holds, commits and releases stock at inventory (which takes that from no person).
 LOCAL_SERVICE_ACCOUNTS: Mapping[str, tuple[str, ...]] = {
     "restaurant": ("users:write", "guests:issue"),
     "chatbot": ("menu:read",),
+    "pos-core": ("inventory:reserve",),
 }
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 # Owners and managers write the menu and count the stock.
 MENU_MANAGERS = ("owner", "manager")
-# Every member of staff reads the menu and reserves stock for the orders they take.
+# Every member of staff reads the menu, the stock and the reservations.
 STAFF = ("owner", "manager", "cashier", "waiter", "kitchen")
-# A service account may reserve for a tenant only if its token names that tenant.
+# Holding, committing and releasing stock is for a service account with this scope
+# (pos-core's), and only for the tenant its token names; never for a person.
 RESERVE_SCOPE = "inventory:reserve"
 # A service account may read a tenant's menu (products, categories) likewise: the
 # chatbot keeps its copy of the menu with it. Stock levels stay staff-only.

@@ -1,9 +1,13 @@
 """The client of the inventory service: product look-ups and stock reservations.
 
 Every call goes through pos-kit's `ResilientClient` (a total time budget, retries
-only where a second copy is harmless, one circuit breaker for inventory) and
-carries the caller's bearer token, so inventory answers for the same tenant and
-person. Inventory's answers are checked strictly: money must be an integer.
+only where a second copy is harmless, one circuit breaker for inventory). Product
+look-ups carry the caller's bearer token, so inventory answers for the same tenant
+and person. Holding, committing and releasing stock is pos-core's own business, never
+a person's: those calls carry pos-core's client-credentials token for the order's
+restaurant (scope `inventory:reserve`, from auth, kept per restaurant; a 401 is tried
+once more with a fresh one). Inventory's answers are checked strictly: money must be
+an integer.
 """
 
 from __future__ import annotations
@@ -28,15 +32,20 @@ from pos_core.domain.stock import Reservation, StockLine
 from pos_kit.http import (
     DownstreamError,
     DownstreamTimeout,
-    RequestOptions,
+    ResilientClient,
+    ServiceTokenRefused,
+    ServiceTokens,
     answer_detail,
 )
+from pos_kit.http.client import CallOptions
 from pos_kit.http.downstream import DownstreamClient
 from pos_kit.mapping import build
 
 log = structlog.get_logger(__name__)
 
 DOWNSTREAM = "inventory"
+# What pos-core's own tokens for inventory carry: holding, committing, releasing stock.
+RESERVE_SCOPE = "inventory:reserve"
 # Inventory's largest page: the most ids one `GET /api/v1/products?id=...` may name.
 MAX_IDS_PER_LOOKUP = 100
 
@@ -141,27 +150,73 @@ def _off_the_menu(product_id: object, detail: str) -> UnknownProduct:
     )
 
 
+def _why(exc: DownstreamError) -> str:
+    """Why a downstream gave no answer, in words that follow its name."""
+    if isinstance(exc, ServiceTokenRefused):
+        return f"refused pos-core's token request (it answered {exc.status_code})"
+    if exc.reason == "circuit_open":
+        return "is unavailable (calls are paused after repeated failures)"
+    if isinstance(exc, DownstreamTimeout):
+        return "did not answer in time"
+    return "is unavailable"
+
+
 class InventoryClient(DownstreamClient):
     downstream = DOWNSTREAM
 
-    async def _call(
-        self, action: str, method: str, path: str, **options: Unpack[RequestOptions]
-    ) -> httpx.Response:
-        try:
-            return await self.http.request(method, path, **options)
-        except DownstreamError as exc:
-            # One decided fallback: fail fast with 503 and Retry-After; the caller changed nothing.
-            why = (
-                "did not answer in time" if isinstance(exc, DownstreamTimeout) else "is unavailable"
+    def __init__(self, http: ResilientClient, tokens: ServiceTokens) -> None:
+        """`tokens` are pos-core's own, with the scope `inventory:reserve`."""
+        super().__init__(http)
+        self.tokens = tokens
+
+    def _unavailable(self, exc: DownstreamError, action: str) -> InventoryUnavailable:
+        """The one decided fallback: fail fast with 503 and Retry-After; the caller changed
+        nothing. A failure to get pos-core's own token is auth's, and says so."""
+        wait = f"The order is unchanged; try again in {exc.retry_after_seconds} s."
+        if exc.downstream == self.http.name:
+            detail = f"Inventory {_why(exc)}, so pos-core could not {action}. {wait}"
+        else:
+            # auth, asked for pos-core's token: nothing was sent to inventory.
+            detail = (
+                f"{exc.downstream} {_why(exc)}, so pos-core has no token of its own "
+                f"to {action} at inventory. {wait}"
             )
-            if exc.reason == "circuit_open":
-                why = "is unavailable (calls are paused after repeated failures)"
-            raise InventoryUnavailable(
-                f"Inventory {why}, so pos-core could not {action}. The order is unchanged; "
-                f"try again in {exc.retry_after_seconds} s.",
-                retry_after_seconds=exc.retry_after_seconds,
-                extra={"downstream": DOWNSTREAM, "reason": exc.reason},
-            ) from exc
+        return InventoryUnavailable(
+            detail,
+            retry_after_seconds=exc.retry_after_seconds,
+            extra={"downstream": exc.downstream, "reason": exc.reason},
+        )
+
+    async def _as_caller(
+        self, action: str, path: str, *, token: str, **options: Unpack[CallOptions]
+    ) -> httpx.Response:
+        """`GET path` with the caller's token."""
+        try:
+            return await self.http.request("GET", path, token=token, **options)
+        except DownstreamError as exc:
+            raise self._unavailable(exc, action) from exc
+
+    async def _as_pos_core(
+        self,
+        action: str,
+        path: str,
+        *,
+        tenant_id: uuid.UUID,
+        idempotency_key: str,
+        json: Any = None,
+    ) -> httpx.Response:
+        """`POST path` with pos-core's own token for the restaurant."""
+        try:
+            return await self.tokens.send(
+                self.http,
+                "POST",
+                path,
+                tenant_id=tenant_id,
+                json=json,
+                idempotency_key=idempotency_key,
+            )
+        except DownstreamError as exc:
+            raise self._unavailable(exc, action) from exc
 
     def _unexpected(self, response: httpx.Response, action: str) -> InventoryBadAnswer:
         detail = answer_detail(response)
@@ -180,7 +235,7 @@ class InventoryClient(DownstreamClient):
     async def product(self, product_id: uuid.UUID, *, token: str) -> Product:
         """The product as inventory sells it now, for the caller's tenant."""
         action = "look up the product"
-        response = await self._call(action, "GET", f"/api/v1/products/{product_id}", token=token)
+        response = await self._as_caller(action, f"/api/v1/products/{product_id}", token=token)
         if response.status_code == 404:
             raise UnknownProduct(str(product_id))
         if response.status_code != 200:
@@ -207,12 +262,8 @@ class InventoryClient(DownstreamClient):
     async def _products(self, wanted: list[uuid.UUID], token: str) -> dict[uuid.UUID, Product]:
         action = "look up the order's products"
         params = [("id", str(product_id)) for product_id in wanted]
-        response = await self._call(
-            action,
-            "GET",
-            "/api/v1/products",
-            params=[*params, ("limit", str(len(wanted)))],
-            token=token,
+        response = await self._as_caller(
+            action, "/api/v1/products", params=[*params, ("limit", str(len(wanted)))], token=token
         )
         if response.status_code != 200:
             raise self._unexpected(response, action)
@@ -222,14 +273,15 @@ class InventoryClient(DownstreamClient):
         return {p.id: p for p in products}
 
     async def reserve(
-        self, *, order_id: uuid.UUID, lines: list[StockLine], token: str
+        self, *, tenant_id: uuid.UUID, order_id: uuid.UUID, lines: list[StockLine]
     ) -> Reservation:
-        """Hold stock for the order. Safe to repeat: inventory keys the hold on order_id."""
+        """Hold stock for the restaurant's order. Safe to repeat: inventory keys the hold on
+        order_id."""
         action = "reserve stock for the order"
-        response = await self._call(
+        response = await self._as_pos_core(
             action,
-            "POST",
             "/api/v1/reservations",
+            tenant_id=tenant_id,
             json={
                 "order_id": str(order_id),
                 "lines": [
@@ -237,7 +289,6 @@ class InventoryClient(DownstreamClient):
                     for line in lines
                 ],
             },
-            token=token,
             # With the key the client may retry a reservation that timed out.
             idempotency_key=str(order_id),
         )
@@ -277,21 +328,20 @@ class InventoryClient(DownstreamClient):
             raise _off_the_menu(body.get("product_id"), detail)
         raise self._unexpected(response, action)
 
-    async def commit(self, reservation_id: str, *, token: str) -> None:
+    async def commit(self, reservation_id: str, *, tenant_id: uuid.UUID) -> None:
         """Turn the hold into a sale. Idempotent at inventory, hence retryable."""
-        await self._settle(reservation_id, "commit", token=token)
+        await self._settle(reservation_id, "commit", tenant_id=tenant_id)
 
-    async def release(self, reservation_id: str, *, token: str) -> None:
+    async def release(self, reservation_id: str, *, tenant_id: uuid.UUID) -> None:
         """Give the held stock back. Idempotent at inventory; an unknown hold is already gone."""
-        await self._settle(reservation_id, "release", token=token)
+        await self._settle(reservation_id, "release", tenant_id=tenant_id)
 
-    async def _settle(self, reservation_id: str, verb: str, *, token: str) -> None:
+    async def _settle(self, reservation_id: str, verb: str, *, tenant_id: uuid.UUID) -> None:
         action = f"{verb} the stock reservation"
-        response = await self._call(
+        response = await self._as_pos_core(
             action,
-            "POST",
             f"/api/v1/reservations/{reservation_id}/{verb}",
-            token=token,
+            tenant_id=tenant_id,
             idempotency_key=f"{reservation_id}:{verb}",
         )
         if response.status_code in (200, 204):

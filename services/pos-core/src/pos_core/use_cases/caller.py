@@ -12,12 +12,14 @@ from pos_kit.errors import NotFound
 
 @dataclass(frozen=True)
 class Caller:
-    """A member of staff of one restaurant, with the token inventory will see on their behalf."""
+    """A member of staff of one restaurant, with the token other services see on their behalf."""
 
     tenant_id: uuid.UUID
     subject: str
     role: str
-    # Forwarded to inventory so it answers for the same tenant (and checks the same person).
+    # Forwarded when pos-core asks on the caller's behalf (inventory's products, the
+    # restaurant's tables and profile), so the answer is for the same tenant and person.
+    # Stock holds are pos-core's own business: they go with its own token, never this one.
     token: str
 
 

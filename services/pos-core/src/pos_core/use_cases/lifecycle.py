@@ -8,17 +8,18 @@ commit succeeded before it acts on inventory. See the README's "Placing an order
 Placing (inventory first, then the order):
   1. freeze the items under a placing lease (a step);
   2. reserve the stock at inventory, keyed on the order id (safe to retry), with
-     no transaction open;
+     no transaction open, as pos-core itself (its own token for the restaurant: inventory
+     lets no member of staff hold stock);
   3. in a new step: still open -> placed + `order.placed` in the outbox; cancelled
      meanwhile -> release the hold; placed meanwhile -> keep it (it is the same
      hold: inventory keys it on the order id).
   If step 3 cannot commit, the hold is released, best effort, unless the order
   turns out to be placed on it after all.
 
-Close and cancel change the order first and then commit or release the hold,
-best effort: a table can be closed and a waiter can cancel while inventory is
-down. A hold left behind expires at inventory, and the events carry the
-reservation id for inventory to settle it from the event stream. Paying is not
+Close and cancel change the order first and then commit or release the hold (as
+pos-core itself too), best effort: a table can be closed and a waiter can cancel
+while inventory (or auth) is down. A hold left behind expires at inventory, and the
+events carry the reservation id for inventory to settle it from the event stream. Paying is not
 here: the payment service's payments settle an order (`settlement.py`).
 """
 
@@ -73,8 +74,9 @@ class OrderLifecycle:
 
         # 2. Reserve the stock. No transaction is open here.
         try:
+            # With pos-core's own token for the restaurant, not the caller's.
             reservation = await self.inventory.reserve(
-                order_id=order.id, lines=lines, token=caller.token
+                tenant_id=caller.tenant_id, order_id=order.id, lines=lines
             )
             if not reservation.is_held:
                 raise ReservationNotHeld(
@@ -222,9 +224,9 @@ class OrderLifecycle:
         verb = "release" if release else "commit"
         try:
             if release:
-                await self.inventory.release(reservation_id, token=caller.token)
+                await self.inventory.release(reservation_id, tenant_id=caller.tenant_id)
             else:
-                await self.inventory.commit(reservation_id, token=caller.token)
+                await self.inventory.commit(reservation_id, tenant_id=caller.tenant_id)
         except ProblemError as exc:
             # The hold expires at inventory; the order's events let inventory settle it too.
             log.warning(
