@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 VENV_PY := .venv/bin/python
 
-.PHONY: run test test-unit test-integration test-e2e lint typecheck layering sync bench clean affected
+.PHONY: run test test-unit test-integration test-e2e lint typecheck layering sync bench clean affected contract
 
 # SERVICE=<name> (a folder under services/) narrows test, lint, typecheck, test-unit and
 # test-integration to that service: `make test SERVICE=pos-core` runs what its pipeline
@@ -38,6 +38,7 @@ run: sync
 ## that service's pipeline (its lint, types, unit and integration tests; layering).
 test: sync lint typecheck layering
 	$(VENV_PY) -m pytest -q $(if $(SERVICE),$(TESTED),libs services tools tests)
+	$(if $(SERVICE),@$(MAKE) --no-print-directory contract SERVICE=$(SERVICE))
 
 test-unit: sync
 	$(VENV_PY) -m pytest -q -m "not integration and not e2e" $(TESTED)
@@ -57,6 +58,12 @@ typecheck: sync
 
 layering: sync
 	$(VENV_PY) tools/layering/check.py
+
+## The v1 API contract (docs/api/<service>.v1.json) against the live app: a breaking change
+## fails, naming path and field. SERVICE=<name>: that service's only (none for the gateway).
+## Without SERVICE, tests/api_contracts in make test covers every service.
+contract: sync
+	$(if $(SERVICE),$(if $(wildcard docs/api/$(SERVICE).v1.json),$(VENV_PY) tools/delivery/openapi_contracts.py check $(SERVICE),@echo "$(SERVICE): no v1 API contract"),$(VENV_PY) tools/delivery/openapi_contracts.py check)
 
 ## The services a change since BASE touches (one a line: a change under services/<name>/
 ## touches it; pos-kit, uv.lock, pyproject.toml or the shared pipeline touch all), then

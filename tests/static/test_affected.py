@@ -174,6 +174,12 @@ def filters(name: str) -> list[str]:
 SAMPLES = [
     *(f"services/{name}/{file}" for name in BUILT for file in ("src/x.py", "Dockerfile")),
     *(f".github/workflows/{name}.yml" for name in BUILT),
+    # The committed v1 API contracts (the gateway has none).
+    *(
+        f"docs/api/{path.name}"
+        for path in sorted((WORKFLOWS.parents[1] / "docs/api").glob("*.json"))
+    ),
+    "docs/api/README.md",
     "libs/pos-kit/src/pos_kit/catalogue.py",
     "uv.lock",
     "pyproject.toml",

@@ -4,8 +4,9 @@ The change is what `git diff --name-only BASE...HEAD` lists (the commits since H
 left BASE) plus what is not committed yet (staged, unstaged and untracked files). A
 path touches:
 
-- one service: anything under `services/<name>/`, and its own workflow
-  `.github/workflows/<name>.yml`;
+- one service: anything under `services/<name>/`, its own workflow
+  `.github/workflows/<name>.yml`, and its committed v1 API contract
+  `docs/api/<name>.v1.json`;
 - every service: `libs/pos-kit/`, `uv.lock`, the root `pyproject.toml`, and what every
   service's pipeline is made of (the reusable workflow, the set-up action, the Makefile
   whose targets the pipelines run);
@@ -63,7 +64,10 @@ def touched(paths: Iterable[str], known: Sequence[str]) -> list[str]:
         if _shared(path):
             return list(known)
         for name in known:
-            if path.startswith(f"services/{name}/") or path == f".github/workflows/{name}.yml":
+            if path.startswith(f"services/{name}/") or path in (
+                f".github/workflows/{name}.yml",
+                f"docs/api/{name}.v1.json",  # its committed v1 API contract
+            ):
                 hit.add(name)
     return [name for name in known if name in hit]
 
