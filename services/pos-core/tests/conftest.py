@@ -49,7 +49,8 @@ BUDGETS: dict[str, Any] = {
     "inventory_attempt_timeout_seconds": 1.0,
     "inventory_backoff_base_seconds": 0.02,
     "inventory_backoff_cap_seconds": 0.05,
-    "placing_lease_seconds": 5.0,
+    "auth_timeout_seconds": 0.5,
+    "placing_lease_seconds": 6.0,
     "restaurant_total_timeout_seconds": 1.0,
     "restaurant_attempt_timeout_seconds": 0.5,
 }

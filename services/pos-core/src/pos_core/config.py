@@ -37,8 +37,10 @@ class CoreSettings(ServiceAccountSettings):
     inventory_breaker_failures: int = Field(default=5, ge=1)
     inventory_breaker_open_seconds: float = Field(default=10.0, gt=0)
     # While a placement waits for inventory the order's items are frozen; if the process
-    # dies mid-way the freeze lapses after this long. Must outlast the inventory budget.
-    placing_lease_seconds: float = Field(default=10.0, gt=0)
+    # dies mid-way the freeze lapses after this long. Must outlast the longest wait of a
+    # placement: pos-core's token from auth, then inventory, twice (a 401 is tried once
+    # more with a fresh token): 2 x (3 s + 3 s) by default.
+    placing_lease_seconds: float = Field(default=15.0, gt=0)
 
     # The restaurant service: a restaurant's profile for its receipts, asked only while
     # pos-core has no copy of it (restaurant.profile_changed keeps the copy). A receipt
@@ -52,10 +54,18 @@ class CoreSettings(ServiceAccountSettings):
 
     receipt_width: Literal[42, 48] = 42
 
+    @property
+    def longest_placement_wait_seconds(self) -> float:
+        """The most a reservation can wait: a token from auth and inventory's answer,
+        twice when inventory refuses the token (401) and a fresh one is fetched."""
+        return 2 * (self.auth_timeout_seconds + self.inventory_total_timeout_seconds)
+
     @model_validator(mode="after")
-    def _lease_outlasts_inventory_budget(self) -> Self:
-        if self.placing_lease_seconds <= self.inventory_total_timeout_seconds:
+    def _lease_outlasts_a_placement(self) -> Self:
+        if self.placing_lease_seconds <= self.longest_placement_wait_seconds:
             raise ValueError(
-                "placing_lease_seconds must be longer than the inventory total timeout"
+                "placing_lease_seconds must be longer than a placement can wait: "
+                "2 x (auth_timeout_seconds + inventory_total_timeout_seconds) = "
+                f"{self.longest_placement_wait_seconds:g} s"
             )
         return self

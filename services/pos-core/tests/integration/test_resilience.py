@@ -24,6 +24,7 @@ BUDGETS = {
     "inventory_max_attempts": 3,
     "inventory_breaker_failures": 3,
     "inventory_breaker_open_seconds": OPEN_SECONDS,
+    "auth_timeout_seconds": 0.4,
     "placing_lease_seconds": 3.0,
 }
 # Scheduling and the database round trips around the inventory call.

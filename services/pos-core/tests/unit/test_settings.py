@@ -25,3 +25,11 @@ def test_the_dev_secret_is_refused_in_production_and_never_printed(
     assert real.auth_client_secret.get_secret_value() == "from-env-123"
     assert real.auth_url == "http://auth:8001"
     assert "from-env-123" not in repr(real)
+
+
+def test_the_placing_lease_outlasts_the_longest_a_placement_can_wait() -> None:
+    # A token from auth, inventory, and both again after a 401: 2 x (3 s + 3 s).
+    assert CoreSettings().longest_placement_wait_seconds == 12.0
+    with pytest.raises(ValidationError, match="2 x \\(auth_timeout_seconds"):
+        CoreSettings(placing_lease_seconds=10.0)
+    CoreSettings(placing_lease_seconds=10.0, auth_timeout_seconds=1.0)
