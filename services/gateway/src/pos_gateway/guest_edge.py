@@ -12,8 +12,10 @@ Guest links point at it (the restaurant's `guest_link_base_url`).
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
-from pydantic_settings import SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from pos_gateway.config import GatewaySettings
 from pos_gateway.main import run
@@ -24,7 +26,7 @@ class GuestEdgeSettings(GatewaySettings):
 
     service_name: str = "guest-edge"
     port: int = 8008
-    routes_to: list[str] = Field(
+    routes_to: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["chatbot"],
         description="The upstream services routed: the chatbot (guest chat) only.",
     )

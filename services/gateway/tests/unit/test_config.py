@@ -164,6 +164,16 @@ def test_the_guest_edge_routes_guest_chat_only_from_settings_of_its_own(
     assert settings.upstream_urls["chatbot"] == "http://chatbot:8006"
 
 
+def test_the_guest_edges_routes_are_set_like_the_gateways(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pos_gateway.guest_edge import GuestEdgeSettings
+
+    monkeypatch.setenv("POS_GUEST_EDGE_ROUTES_TO", "chatbot,restaurant")
+
+    assert GuestEdgeSettings().routed_services == {"chatbot", "restaurant"}
+
+
 def test_routing_an_unknown_service_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POS_GATEWAY_ROUTES_TO", "chatbot,kitchen-printer")
 
