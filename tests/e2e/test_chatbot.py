@@ -350,3 +350,23 @@ def test_another_restaurants_guest_never_sees_this_menu_or_its_conversations(
     assert peeked.status_code == 404
     assert ordered.status_code == 422, ordered.text
     assert theirs.call("GET", f"/api/v1/products/{truffle['id']}").status_code == 404
+
+
+def test_a_guest_link_opens_the_guest_edge_which_serves_guest_chat_and_nothing_else(
+    system: MakeRun, new_restaurant: Callable[..., Restaurant]
+) -> None:
+    # ADR 6: guests come in through an edge of their own, never the staff gateway.
+    bistro = new_restaurant("Edge Bistro")
+    bistro.add_product(name="House burger", price=1450, tax_rate_bps=1000)
+    link = Table(bistro).guest_link()
+    edge_url = system.url("guest-edge")
+    assert link["url"].startswith(f"{edge_url}/guest#token=")
+
+    with httpx.Client(base_url=edge_url, timeout=30) as guest_edge:
+        guest = Guest(guest_edge, link)
+        reply = guest.ask("How much is the house burger?")
+        order_taking = guest_edge.get("/api/v1/orders", headers=bistro.headers())
+
+    assert "House burger" in names(reply)
+    assert order_taking.status_code == 404
+    assert order_taking.headers["content-type"] == "application/problem+json"
