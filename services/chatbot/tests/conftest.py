@@ -14,11 +14,12 @@ import httpx
 import jwt
 import pytest
 import pytest_asyncio
-from fastapi import Body, FastAPI, Header, Request
+from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
 from pos_chatbot.main import create_app
 from pos_kit.testing.app import app_client
+from pos_kit.testing.auth import StandinTokenIssuer
 from pos_kit.testing.http import expect
 from pos_kit.testing.kit import ServiceKit, ServiceUnderTest
 from pos_kit.testing.servers import Standin, ThreadedServer, served
@@ -79,27 +80,11 @@ def _caller_claims(authorization: str) -> dict[str, Any]:
     return claims
 
 
-class StandinAuth(Standin):
+def chatbot_auth() -> StandinTokenIssuer:
     """auth's client-credentials endpoint on a real port: the chatbot's own tokens, bound to
-    a restaurant, with the scope `menu:read` (signed by a key of its own: the stand-ins
+    a restaurant, with the scope `menu:read` (signed by a key of their own: the stand-ins
     read them, nothing verifies them)."""
-
-    def __init__(self) -> None:
-        self.minted = TestTokens()
-        # The restaurant of every token issued, oldest first.
-        self.issued: list[str] = []
-        app = FastAPI()
-        app.post("/api/v1/auth/token")(self._token)
-        self.server = ThreadedServer(app)
-
-    async def _token(self, body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
-        if (body.get("client_id"), body.get("client_secret")) != (CLIENT_ID, CLIENT_SECRET):
-            return JSONResponse({"detail": "The client id or secret is not correct."}, 401)
-        if body.get("scope") != "menu:read" or not body.get("tenant_id"):
-            return JSONResponse({"detail": "This client may not ask for that."}, 403)
-        self.issued.append(body["tenant_id"])
-        token = self.minted.service(CLIENT_ID, ["menu:read"], tenant_id=body["tenant_id"])
-        return JSONResponse({"access_token": token, "expires_in": 600, "scope": "menu:read"})
+    return StandinTokenIssuer(TestTokens(), {CLIENT_ID: (CLIENT_SECRET, ["menu:read"])})
 
 
 class StandinInventory(Standin):
@@ -179,7 +164,7 @@ class StandinPosCore(Standin):
         return JSONResponse({"id": order_id, "status": "open"}, status_code=201)
 
 
-standin_auth = served(StandinAuth)
+standin_auth = served(chatbot_auth)
 standin_inventory = served(StandinInventory)
 standin_pos_core = served(StandinPosCore)
 
@@ -187,7 +172,7 @@ standin_pos_core = served(StandinPosCore)
 @pytest.fixture(scope="session")
 def service(
     tmp_path_factory: pytest.TempPathFactory,
-    standin_auth: StandinAuth,
+    standin_auth: StandinTokenIssuer,
     standin_inventory: StandinInventory,
     standin_pos_core: StandinPosCore,
 ) -> ServiceUnderTest:

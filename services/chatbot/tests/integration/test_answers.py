@@ -107,8 +107,8 @@ async def test_a_guests_first_question_catches_up_with_the_chatbots_own_token(
 
     assert first["reply"] == "Burrata costs €11.50."
     assert other["reply"] == "Fries costs €4.50."
-    assert standin_auth.issued.count(restaurant.tenant_id) == 1
-    assert standin_auth.issued.count(another_restaurant.tenant_id) == 1
+    assert len(standin_auth.issued_for(str(restaurant.tenant_id))) == 1
+    assert len(standin_auth.issued_for(str(another_restaurant.tenant_id))) == 1
 
 
 async def test_without_a_token_from_auth_the_chatbot_answers_from_what_it_has(
