@@ -7,9 +7,11 @@ import time
 from collections.abc import Sequence
 
 from pos_bench import api
-from pos_bench.loadgen import LoadResult, open_loop
-from pos_bench.results import Figure
-from pos_bench.runner import Bench
+from pos_bench.cpu import CpuMeter, Snapshot
+from pos_bench.loadgen import LoadResult, combine, open_loop
+from pos_bench.report import load_line
+from pos_bench.results import Figure, ScenarioResult
+from pos_bench.runner import Bench, say
 from pos_bench.stats import Latencies
 
 # Orders per second for scenarios that need orders flowing steadily while they measure
@@ -86,3 +88,28 @@ def figure_of(
         return Figure(key, label, None, "ms", "lower", reference, invalid="nothing was measured")
     value: float = getattr(latencies.summary(), which)
     return Figure(key, label, value, "ms", "lower", reference)
+
+
+def record_slices(
+    result: ScenarioResult,
+    slices: list[LoadResult],
+    windows: list[tuple[Snapshot, Snapshot]],
+    label: str,
+    *,
+    unit: str,
+    breakdown: bool,
+) -> LoadResult:
+    """A load run in slices (interleaved with another) recorded and printed as one, its
+    CPU the sum of the slices' windows."""
+    load = combine(slices)
+    usage = CpuMeter.usage_sum(windows)
+    record = load.as_dict() | {
+        "name": label,
+        "unit": unit,
+        "breakdown": breakdown,
+        "cpu": usage.as_dict(load.ok, unit),
+    }
+    result.loads.append(record)
+    result.other_load_cores = max(result.other_load_cores, usage.foreign_cores)
+    say(f"  {load_line(f'{result.name}: {label}', record)}")
+    return load

@@ -9,12 +9,12 @@ turns in short slices, so a change in the machine's other load falls on both ali
 
 from __future__ import annotations
 
-from pos_bench.cpu import CpuMeter, Snapshot
+from pos_bench.cpu import Snapshot
 from pos_bench.http import HttpClient, encode_request
-from pos_bench.loadgen import LoadResult, closed_loop, combine, failure, open_loop
-from pos_bench.report import load_line
+from pos_bench.loadgen import LoadResult, closed_loop, failure, open_loop
 from pos_bench.results import Figure, ScenarioResult
-from pos_bench.runner import Bench, say
+from pos_bench.runner import Bench
+from pos_bench.scenarios.common import record_slices
 
 CONNECTIONS = 16
 LIGHT_RATE = 50.0
@@ -103,16 +103,13 @@ async def _interleaved(
             slices[name].append(part)
     combined = {}
     for name in targets:
-        load = combined[name] = combine(slices[name])
-        usage = CpuMeter.usage_sum(list(zip(before[name], after[name], strict=True)))
         label = f"{name}, {CONNECTIONS} connections" if closed else f"{name} at {LIGHT_RATE:g}/s"
-        record = load.as_dict() | {
-            "name": label,
-            "unit": "request",
-            "breakdown": closed,
-            "cpu": usage.as_dict(load.ok, "request"),
-        }
-        result.loads.append(record)
-        result.other_load_cores = max(result.other_load_cores, usage.foreign_cores)
-        say(f"  {load_line(f'edge: {label}', record)}")
+        combined[name] = record_slices(
+            result,
+            slices[name],
+            list(zip(before[name], after[name], strict=True)),
+            label,
+            unit="request",
+            breakdown=closed,
+        )
     return combined

@@ -19,14 +19,19 @@ import uuid
 from collections import Counter
 
 from pos_bench import api
-from pos_bench.cpu import CpuMeter, Snapshot
+from pos_bench.cpu import Snapshot
 from pos_bench.guests import READING_SECONDS, RETRY_AFTER_CAP, GuestCrowd
 from pos_bench.http import HttpClient, HttpFailure
-from pos_bench.loadgen import LoadResult, combine
-from pos_bench.report import load_line
+from pos_bench.loadgen import LoadResult
 from pos_bench.results import Figure, ScenarioResult
 from pos_bench.runner import LLM_LATENCY_SECONDS, Bench, say
-from pos_bench.scenarios.common import STEADY_RATE, latency_figure, order_load, ready_for_orders
+from pos_bench.scenarios.common import (
+    STEADY_RATE,
+    latency_figure,
+    order_load,
+    ready_for_orders,
+    record_slices,
+)
 from pos_bench.system import LOOPBACK
 
 GUESTS = 200
@@ -187,8 +192,17 @@ async def run(bench: Bench, result: ScenarioResult) -> None:
     finally:
         got = await guests.stop()
         bench.extra_processes.pop(GUESTS_PROCESS, None)
-    without = _record(result, slices[False], windows[False], "no chat")
-    with_chat = _record(result, slices[True], windows[True], f"{len(tokens)} guests chatting")
+    without, with_chat = (
+        record_slices(
+            result,
+            slices[chatting],
+            windows[chatting],
+            f"orders at {ORDER_RATE:g}/s, {label}",
+            unit="order",
+            breakdown=True,
+        )
+        for chatting, label in ((False, "no chat"), (True, f"{len(tokens)} guests chatting"))
+    )
     record = result.loads[-1]
     answers = got.answers.summary()
     result.details["chat"] = {
@@ -237,24 +251,3 @@ async def run(bench: Bench, result: ScenarioResult) -> None:
                          float(limited), "responses", "lower"))  # fmt: skip
     bench.run.add(Figure("isolation.chat_answered", "isolation: questions answered",
                          float(outcomes.get("answered", 0)), "answers", "higher"))  # fmt: skip
-
-
-def _record(
-    result: ScenarioResult,
-    slices: list[LoadResult],
-    windows: list[tuple[Snapshot, Snapshot]],
-    label: str,
-) -> LoadResult:
-    """One condition's slices recorded (and printed) as one load."""
-    load = combine(slices)
-    usage = CpuMeter.usage_sum(windows)
-    record = load.as_dict() | {
-        "name": f"orders at {ORDER_RATE:g}/s, {label}",
-        "unit": "order",
-        "breakdown": True,
-        "cpu": usage.as_dict(load.ok, "order"),
-    }
-    result.loads.append(record)
-    result.other_load_cores = max(result.other_load_cores, usage.foreign_cores)
-    say(f"  {load_line(result.name + ': ' + str(record['name']), record)}")
-    return load
