@@ -124,9 +124,9 @@ class RateLimits:
         """Take a question's token from both buckets, or refuse it (429) and take none."""
         now = self._clock()
         restaurant = str(caller.tenant_id)
-        own = self._bucket("caller", caller.limit_key, now).wait(now)
+        own_bucket = self._bucket("caller", caller.limit_key, now)
         shared_bucket = self._bucket("restaurant", restaurant, now)
-        shared = shared_bucket.wait(now)
+        own, shared = own_bucket.wait(now), shared_bucket.wait(now)
         line = self._line(restaurant)
         if own > 0 or shared > 0:
             TURNED_AWAY.labels("rate_limited").inc()
@@ -143,7 +143,7 @@ class RateLimits:
                 retry_after_seconds=retry,
             )
         line.served(caller.limit_key)
-        self._bucket("caller", caller.limit_key, now).take(now)
+        own_bucket.take(now)
         shared_bucket.take(now)
 
     def _line(self, restaurant: str) -> WaitingLine:
